@@ -1,0 +1,1 @@
+"""The `cloudwright` command line: parse, call the library, render. No logic lives here."""

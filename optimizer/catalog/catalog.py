@@ -1,0 +1,612 @@
+"""The `Catalog`: typed, read-only queries over one snapshot of the catalog tables.
+
+A Catalog is passed to whoever needs prices, regions, GPUs, egress, coefficients or
+latency; nothing reads the tables through module globals, so tests hand in a small
+fixture catalog. Tables load lazily from the snapshot directory (CSV, optionally gzipped)
+and are validated against `schema.TABLES`.
+
+Every lookup that misses raises `UnknownNameError` with the closest valid names.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cloudwright.errors import DataError, UnknownNameError
+from optimizer.catalog import schema
+
+PACKAGED_SNAPSHOT = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    file: str
+    rows: int
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    snapshot_date: date
+    built_at: str
+    builder: str
+    tables: dict[str, TableInfo]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        try:
+            tables = {
+                name: TableInfo(t["file"], int(t["rows"]), list(t.get("sources", [])))
+                for name, t in data["tables"].items()
+            }
+            return cls(
+                snapshot_date=date.fromisoformat(data["snapshot_date"]),
+                built_at=str(data.get("built_at", "")),
+                builder=str(data.get("builder", "")),
+                tables=tables,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"catalog manifest is malformed: {exc}") from exc
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "snapshot_date": self.snapshot_date.isoformat(),
+            "built_at": self.built_at,
+            "builder": self.builder,
+            "tables": {
+                n: {"file": t.file, "rows": t.rows, "sources": t.sources}
+                for n, t in self.tables.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    cloud: str
+    region: str
+    display_name: str | None
+    city: str | None
+    country: str
+    subdivision: str | None
+    continent: str
+    lat: float
+    lon: float
+    grid_intensity_g_per_kwh: float
+    grid_intensity_source: str
+    pue: float
+    pue_source: str
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    gpu: str
+    memory_gb: float
+    board_power_w: float
+    verified: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class InstanceSpec:
+    cloud: str
+    instance_type: str
+    gpu: str | None
+    gpu_count: int
+    gpu_memory_gb: float | None
+    vcpus: float | None
+    memory_gb: float | None
+    interconnect: str
+    interconnect_nics: int | None
+    interconnect_gbps: float | None
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    cloud: str
+    region: str
+    service: str
+    product: str
+    unit: str
+    usd_per_unit: float | None  # None: the item exists but its price is unknown
+    source: str
+    source_date: str
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    name: str
+    value: float
+    unit: str
+    source: str
+    source_date: str
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place on Earth: a user population or a region's coordinates."""
+
+    lat: float
+    lon: float
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class LatencyEstimate:
+    rtt_ms: float
+    basis: str  # "measured" | "modelled"
+    source: str
+
+
+def _none_if_na(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def great_circle_km(a: Point, b: Point) -> float:
+    """Haversine distance on a 6,371 km sphere."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class Catalog:
+    """One catalog snapshot. Construct with `Catalog.load()` or `Catalog.from_frames()`."""
+
+    def __init__(
+        self,
+        directory: Path | None,
+        manifest: Manifest,
+        frames: dict[str, pd.DataFrame] | None = None,
+    ) -> None:
+        self._directory = directory
+        self.manifest = manifest
+        self._frames: dict[str, pd.DataFrame] = dict(frames or {})
+
+    # ---- construction -------------------------------------------------------------
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> Catalog:
+        """Open the snapshot in `directory` (default: the one shipped with the package)."""
+        root = Path(directory) if directory is not None else PACKAGED_SNAPSHOT
+        manifest_path = root / "manifest.json"
+        if not manifest_path.is_file():
+            raise DataError(
+                f"no catalog snapshot at {root} (manifest.json missing)",
+                hint="build one with `cloudwright catalog build --from-skypilot DIR`",
+            )
+        try:
+            manifest = Manifest.from_json(json.loads(manifest_path.read_text("utf-8")))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{manifest_path}: not valid JSON ({exc})") from exc
+        return cls(root, manifest)
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame], snapshot_date: date) -> Catalog:
+        """An in-memory catalog (tests, freshly built snapshots). Missing tables are empty."""
+        coerced = {
+            n: schema.coerce_table(n, frames.get(n, schema.empty_table(n))) for n in schema.TABLES
+        }
+        manifest = Manifest(
+            snapshot_date=snapshot_date,
+            built_at="",
+            builder="in-memory",
+            tables={n: TableInfo(f"{n}.csv", len(f)) for n, f in coerced.items()},
+        )
+        return cls(None, manifest, coerced)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A schema-checked table. Callers must not mutate it (copy first)."""
+        if name not in schema.TABLES:
+            raise UnknownNameError("catalog table", name, schema.TABLES)
+        if name not in self._frames:
+            self._frames[name] = self._read(name)
+        return self._frames[name]
+
+    def _read(self, name: str) -> pd.DataFrame:
+        info = self.manifest.tables.get(name)
+        if info is None or self._directory is None:
+            return schema.empty_table(name)
+        path = self._directory / info.file
+        if not path.is_file():
+            raise DataError(f"catalog table file missing: {path}")
+        dtypes = {c.name: c.dtype for c in schema.TABLES[name]}
+        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+        return schema.coerce_table(name, frame)
+
+    # ---- snapshot age ---------------------------------------------------------------
+    @property
+    def snapshot_date(self) -> date:
+        return self.manifest.snapshot_date
+
+    def age_days(self, today: date | None = None) -> int:
+        return ((today or date.today()) - self.snapshot_date).days
+
+    # ---- tables ---------------------------------------------------------------------
+    @property
+    def offerings(self) -> pd.DataFrame:
+        return self.table("offerings")
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        return self.table("regions")
+
+    @property
+    def gpus(self) -> pd.DataFrame:
+        return self.table("gpus")
+
+    @property
+    def egress(self) -> pd.DataFrame:
+        return self.table("egress")
+
+    @property
+    def unit_prices(self) -> pd.DataFrame:
+        return self.table("unit_prices")
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        return self.table("coefficients")
+
+    @property
+    def latency_measured(self) -> pd.DataFrame:
+        return self.table("latency")
+
+    # ---- name checks ----------------------------------------------------------------
+    def clouds(self) -> list[str]:
+        present = set(self.offerings["cloud"].unique())
+        return [c for c in schema.CLOUDS if c in present]
+
+    def check_cloud(self, cloud: str, *, location: str | None = None) -> str:
+        name = cloud.lower()
+        if name not in schema.CLOUDS:
+            raise UnknownNameError("cloud", cloud, schema.CLOUDS, location=location)
+        return name
+
+    def region_names(self, cloud: str) -> list[str]:
+        return self._region_names.get(cloud, [])
+
+    @cached_property
+    def _region_names(self) -> dict[str, list[str]]:
+        names: dict[str, set[str]] = {}
+        for frame in (self.regions, self.offerings):
+            for cloud, region in (
+                frame[["cloud", "region"]].drop_duplicates().itertuples(index=False)
+            ):
+                names.setdefault(str(cloud), set()).add(str(region))
+        return {c: sorted(r) for c, r in names.items()}
+
+    def check_region(self, cloud: str, region: str, *, location: str | None = None) -> str:
+        cloud = self.check_cloud(cloud, location=location)
+        valid = self.region_names(cloud)
+        if region not in valid:
+            raise UnknownNameError("region", region, valid, location=location, scope=cloud)
+        return region
+
+    def gpu_names(self) -> list[str]:
+        in_offerings = set(self.offerings["gpu"].dropna().unique())
+        return sorted(in_offerings | set(self.gpus["gpu"].unique()))
+
+    def check_gpu(self, gpu: str, *, location: str | None = None) -> str:
+        valid = self.gpu_names()
+        lookup = {g.lower(): g for g in valid}
+        if gpu.lower() not in lookup:
+            raise UnknownNameError("GPU", gpu, valid, location=location)
+        return lookup[gpu.lower()]
+
+    def instance_type_names(self, cloud: str | None = None) -> list[str]:
+        frame = self.offerings if cloud is None else self.offerings[self.offerings.cloud == cloud]
+        return sorted(frame["instance_type"].unique())
+
+    def check_instance_type(
+        self, cloud: str, instance_type: str, *, location: str | None = None
+    ) -> str:
+        valid = self.instance_type_names(cloud)
+        if instance_type not in valid:
+            raise UnknownNameError(
+                "instance type", instance_type, valid, location=location, scope=cloud
+            )
+        return instance_type
+
+    # ---- typed lookups ----------------------------------------------------------------
+    def region(self, cloud: str, region: str) -> RegionInfo:
+        row = self._region_rows.get((cloud, region))
+        if row is None:
+            self.check_region(cloud, region)  # raises with suggestions when unknown
+            raise DataError(
+                f"region {cloud}:{region} sells instances but has no region row "
+                "(coordinates, grid intensity, PUE)"
+            )
+        return row
+
+    @cached_property
+    def _region_rows(self) -> dict[tuple[str, str], RegionInfo]:
+        rows: dict[tuple[str, str], RegionInfo] = {}
+        for rec in self.regions.to_dict("records"):
+            rows[(rec["cloud"], rec["region"])] = RegionInfo(
+                cloud=rec["cloud"],
+                region=rec["region"],
+                display_name=_none_if_na(rec["display_name"]),
+                city=_none_if_na(rec["city"]),
+                country=rec["country"],
+                subdivision=_none_if_na(rec["subdivision"]),
+                continent=rec["continent"],
+                lat=float(rec["lat"]),
+                lon=float(rec["lon"]),
+                grid_intensity_g_per_kwh=float(rec["grid_intensity_g_per_kwh"]),
+                grid_intensity_source=rec["grid_intensity_source"],
+                pue=float(rec["pue"]),
+                pue_source=rec["pue_source"],
+            )
+        return rows
+
+    def gpu(self, model: str) -> GpuSpec:
+        canonical = self.check_gpu(model)
+        rows = self.gpus[self.gpus["gpu"] == canonical]
+        if rows.empty:
+            raise DataError(f"GPU {canonical} is sold but has no row in the gpus table")
+        rec = rows.iloc[0]
+        return GpuSpec(
+            canonical,
+            float(rec["memory_gb"]),
+            float(rec["board_power_w"]),
+            bool(rec["verified"]),
+            str(rec["source"]),
+        )
+
+    def instance(self, cloud: str, instance_type: str) -> InstanceSpec:
+        spec = self._instance_specs.get((cloud, instance_type))
+        if spec is None:
+            self.check_instance_type(cloud, instance_type)
+            raise DataError(f"no spec for {cloud}:{instance_type}")
+        return spec
+
+    @cached_property
+    def _instance_specs(self) -> dict[tuple[str, str], InstanceSpec]:
+        cols = [
+            "cloud",
+            "instance_type",
+            "gpu",
+            "gpu_count",
+            "gpu_memory_gb",
+            "vcpus",
+            "memory_gb",
+            "interconnect",
+            "interconnect_nics",
+            "interconnect_gbps",
+        ]
+        first = self.offerings[cols].drop_duplicates(["cloud", "instance_type"])
+        specs: dict[tuple[str, str], InstanceSpec] = {}
+        for rec in first.to_dict("records"):
+            nics = _none_if_na(rec["interconnect_nics"])
+            specs[(rec["cloud"], rec["instance_type"])] = InstanceSpec(
+                cloud=rec["cloud"],
+                instance_type=rec["instance_type"],
+                gpu=_none_if_na(rec["gpu"]),
+                gpu_count=int(_none_if_na(rec["gpu_count"]) or 0),
+                gpu_memory_gb=_none_if_na(rec["gpu_memory_gb"]),
+                vcpus=_none_if_na(rec["vcpus"]),
+                memory_gb=_none_if_na(rec["memory_gb"]),
+                interconnect=rec["interconnect"],
+                interconnect_nics=int(nics) if nics is not None else None,
+                interconnect_gbps=_none_if_na(rec["interconnect_gbps"]),
+            )
+        return specs
+
+    def find_offerings(
+        self,
+        *,
+        cloud: str | None = None,
+        region: str | None = None,
+        gpu: str | None = None,
+        instance_type: str | None = None,
+        spot: bool = False,
+    ) -> pd.DataFrame:
+        """Zone-level offerings matching every given filter (names validated, did-you-mean)."""
+        frame = self.offerings
+        mask = pd.Series(True, index=frame.index)
+        if cloud is not None:
+            cloud = self.check_cloud(cloud)
+            mask &= frame["cloud"] == cloud
+        if region is not None:
+            if cloud is not None:
+                self.check_region(cloud, region)
+            elif region not in {r for names in self._region_names.values() for r in names}:
+                raise UnknownNameError(
+                    "region", region, [r for n in self._region_names.values() for r in n]
+                )
+            mask &= frame["region"] == region
+        if gpu is not None:
+            mask &= frame["gpu"] == self.check_gpu(gpu)
+        if instance_type is not None:
+            if instance_type not in set(frame["instance_type"]):
+                raise UnknownNameError(
+                    "instance type", instance_type, self.instance_type_names(cloud), scope=cloud
+                )
+            mask &= frame["instance_type"] == instance_type
+        if spot:
+            mask &= frame["price_spot_usd_hr"].notna()
+        return frame[mask]
+
+    @cached_property
+    def region_offerings(self) -> pd.DataFrame:
+        """One row per (cloud, region, instance_type): on-demand price (median over zones),
+        the cheapest spot price and the zone that has it. The optimizer's candidate table."""
+        frame = self.offerings
+        keys = ["cloud", "region", "instance_type"]
+        spec_cols = [
+            "gpu",
+            "gpu_count",
+            "gpu_memory_gb",
+            "vcpus",
+            "memory_gb",
+            "arch",
+            "interconnect",
+            "interconnect_nics",
+            "interconnect_gbps",
+            "source",
+            "snapshot_date",
+            "price_flag",
+        ]
+        grouped = frame.groupby(keys, sort=True, dropna=False)
+        out = grouped[spec_cols].first()
+        out["price_on_demand_usd_hr"] = grouped["price_on_demand_usd_hr"].median()
+        spot = frame.dropna(subset=["price_spot_usd_hr"]).sort_values(
+            [*keys, "price_spot_usd_hr", "zone"]
+        )
+        best_spot = spot.drop_duplicates(keys).set_index(keys)
+        out["price_spot_usd_hr"] = best_spot["price_spot_usd_hr"]
+        out["spot_zone"] = best_spot["zone"]
+        return out.reset_index()
+
+    def hourly_price(
+        self, cloud: str, region: str, instance_type: str, *, spot: bool = False
+    ) -> float | None:
+        """Region-level hourly price; None when the catalog has no price for it."""
+        frame = self.region_offerings
+        hit = frame[
+            (frame["cloud"] == cloud)
+            & (frame["region"] == region)
+            & (frame["instance_type"] == instance_type)
+        ]
+        if hit.empty:
+            self.check_region(cloud, region)
+            self.check_instance_type(cloud, instance_type)
+            return None
+        column = "price_spot_usd_hr" if spot else "price_on_demand_usd_hr"
+        value = _none_if_na(hit.iloc[0][column])
+        return float(value) if value is not None else None
+
+    def unit_price(
+        self, cloud: str, service: str, product: str, unit: str, region: str
+    ) -> UnitPrice | None:
+        """The region's price for (service, product, unit), else the cloud-wide '*' row.
+
+        Returns None when the catalog has no row at all; a row whose price is unknown comes
+        back with usd_per_unit=None so callers can say "unknown" rather than $0.
+        """
+        frame = self.unit_prices
+        base = frame[
+            (frame["cloud"] == cloud)
+            & (frame["service"] == service)
+            & (frame["product"] == product)
+            & (frame["unit"] == unit)
+        ]
+        for wanted in (region, "*"):
+            hit = base[base["region"] == wanted]
+            if not hit.empty:
+                rec = hit.sort_values("tier_start", na_position="first").iloc[0]
+                price = _none_if_na(rec["usd_per_unit"])
+                return UnitPrice(
+                    cloud,
+                    wanted,
+                    service,
+                    product,
+                    unit,
+                    float(price) if price is not None else None,
+                    str(rec["source"]),
+                    str(rec["source_date"]),
+                    _none_if_na(rec["notes"]),
+                )
+        return None
+
+    def coefficient(self, name: str, cloud: str = "*") -> Coefficient:
+        frame = self.coefficients
+        for wanted in (cloud, "*"):
+            hit = frame[(frame["name"] == name) & (frame["cloud"] == wanted)]
+            if not hit.empty:
+                rec = hit.iloc[0]
+                return Coefficient(
+                    name,
+                    float(rec["value"]),
+                    str(rec["unit"]),
+                    str(rec["source"]),
+                    str(rec["source_date"]),
+                )
+        raise UnknownNameError("coefficient", name, frame["name"].unique(), scope=cloud)
+
+    def egress_usd_per_gb(
+        self, cloud: str, region: str, destination: str, monthly_gb: float = 0.0
+    ) -> float:
+        """Marginal $/GB for traffic leaving cloud:region toward `destination` at a monthly
+        volume of `monthly_gb` (the tier that volume falls in).
+
+        destination is 'internet', 'intra_region', 'inter_region', 'inter_continent', or a
+        'cloud:region' pair (resolved to one of the former).
+        """
+        dest = self._egress_destination(cloud, region, destination)
+        frame = self.egress
+        base = frame[(frame["cloud"] == cloud) & (frame["destination"] == dest)]
+        for wanted in (region, "*"):
+            hit = base[(base["region"] == wanted) & (base["tier_start_gb"] <= monthly_gb)]
+            if not hit.empty:
+                return float(hit.sort_values("tier_start_gb").iloc[-1]["usd_per_gb"])
+        raise DataError(f"no egress price for {cloud}:{region} → {dest}")
+
+    def _egress_destination(self, cloud: str, region: str, destination: str) -> str:
+        if ":" not in destination:
+            return destination
+        dst_cloud, dst_region = destination.split(":", 1)
+        if dst_cloud != cloud:
+            return "internet"  # cross-cloud traffic leaves as internet egress
+        if dst_region == region:
+            return "intra_region"
+        src, dst = self.region(cloud, region), self.region(cloud, dst_region)
+        return "inter_region" if src.continent == dst.continent else "inter_continent"
+
+    # ---- latency ------------------------------------------------------------------------
+    @cached_property
+    def _measured_rtt(self) -> dict[tuple[str, str, str, str], tuple[float, str]]:
+        out: dict[tuple[str, str, str, str], tuple[float, str]] = {}
+        for rec in self.latency_measured.to_dict("records"):
+            a = (rec["cloud_a"], rec["region_a"])
+            b = (rec["cloud_b"], rec["region_b"])
+            value = (float(rec["rtt_ms"]), str(rec["source"]))
+            out.setdefault((*a, *b), value)
+            out.setdefault((*b, *a), value)
+        return out
+
+    def point_of(self, cloud: str, region: str) -> Point:
+        info = self.region(cloud, region)
+        return Point(info.lat, info.lon, f"{cloud}:{region}")
+
+    def modelled_rtt_ms(self, a: Point, b: Point, *, user_endpoint: bool = False) -> float:
+        """Fitted great-circle model, never below the fibre light-speed bound."""
+        km = great_circle_km(a, b)
+        fibre = self.coefficient("fibre_km_per_ms").value
+        bound = 2 * km / fibre
+        intercept = self.coefficient("latency_intercept_ms").value
+        inflation = self.coefficient("latency_inflation").value
+        rtt = intercept + inflation * bound
+        if user_endpoint:
+            rtt += self.coefficient("latency_access_ms").value
+        return max(rtt, bound)
+
+    def latency(self, a: Point | tuple[str, str], b: Point | tuple[str, str]) -> LatencyEstimate:
+        """RTT between two places: measured when both are regions with a published figure,
+        else the fitted model. A `Point` is a user population (adds the access allowance)."""
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            hit = self._measured_rtt.get((*a, *b))
+            if hit is not None:
+                return LatencyEstimate(hit[0], "measured", hit[1])
+        user = isinstance(a, Point) or isinstance(b, Point)
+        pa = a if isinstance(a, Point) else self.point_of(*a)
+        pb = b if isinstance(b, Point) else self.point_of(*b)
+        rtt = self.modelled_rtt_ms(pa, pb, user_endpoint=user)
+        source = self.coefficient("latency_inflation").source
+        return LatencyEstimate(rtt, "modelled", f"great-circle model fitted to {source}")
+
+    def sources(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: info.sources for name, info in self.manifest.tables.items()}

@@ -1,0 +1,167 @@
+"""plan.json: the lock between the optimizer and the deployment.
+
+`pulumi up` deploys what the plan says and never re-optimises on its own. This module holds
+the plan's schema (pydantic), and loading/saving it (atomically). The optimizer builds
+Plans; stacks/, pricing and policies read them. The contract is documented in
+docs/contracts.md; it extends ../shared/DESIGN.md's minimum fields (only additions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cloudwright.errors import InputError
+from cloudwright.fsio import write_text
+
+PLAN_VERSION = 1
+
+Objective = Literal["cost", "carbon", "latency", "balanced"]
+Pricing = Literal["on_demand", "spot"]
+EnergyBasis = Literal["modelled", "measured"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Storage(_Model):
+    """What the workload stores next to its nodes (sizes in TB = 10^12 bytes)."""
+
+    object_tb: float = 0.0
+    parallel_fs_tb: float = 0.0
+    parallel_fs_throughput_mb_s_per_tib: int = 250
+
+
+class CostBreakdown(_Model):
+    compute_usd: float
+    storage_usd: float = 0.0
+    egress_usd: float = 0.0  # one-off data move, amortised per month as the optimizer says
+    serving_egress_usd: float = 0.0
+
+
+class Alternative(_Model):
+    cloud: str
+    region: str
+    instance_type: str
+    pricing: Pricing
+    monthly_usd: float
+    carbon_kg_month: float
+    latency_ms: float | None = None
+    delta_usd: float
+    delta_carbon_kg: float
+    delta_latency_ms: float | None = None
+    note: str = ""
+
+
+class Assignment(_Model):
+    workload: str
+    kind: Literal["training", "inference", "batch"]
+    cloud: str
+    region: str
+    zone: str | None = None
+    instance_type: str
+    gpu: str | None
+    gpu_count: int = Field(description="GPUs per node")
+    nodes: int
+    pricing: Pricing
+    interconnect: str = Field(description="fabric of the instance type: EFA, InfiniBand, ...")
+    interconnect_required: bool = False
+    hourly_usd: float = Field(description="all nodes, compute only")
+    monthly_usd: float = Field(description="compute + storage + egress")
+    cost: CostBreakdown
+    hours_per_month: float
+    energy_kwh_month: float
+    carbon_kg_month: float
+    energy_basis: EnergyBasis = "modelled"
+    latency_ms: float | None = None
+    storage: Storage = Storage()
+    deferral_start_hour: int | None = None
+    carbon_saving_kg_month: float | None = None
+    alternatives: list[Alternative] = []
+    why: str
+    tags: dict[str, str] = {}
+
+
+class Totals(_Model):
+    monthly_usd: float
+    energy_kwh_month: float
+    carbon_kg_month: float
+
+
+class CatalogRef(_Model):
+    snapshot_date: str
+    age_days: int | None = None
+
+
+class SolverInfo(_Model):
+    status: str
+    objective_value: float
+    lp_bound: float | None = None
+    gap: float | None = None
+    seconds: float | None = None
+    candidates: int | None = None
+
+
+class Plan(_Model):
+    version: int = PLAN_VERSION
+    id: str = ""
+    created_at: str
+    fleet: str = ""
+    catalog: CatalogRef
+    objective: Objective
+    carbon_price_usd_per_tonne: float = 0.0
+    assignments: list[Assignment]
+    totals: Totals
+    solver: SolverInfo | None = None
+    notes: list[str] = []
+
+    def assignment(self, workload: str) -> Assignment:
+        for a in self.assignments:
+            if a.workload == workload:
+                return a
+        from cloudwright.errors import UnknownNameError
+
+        raise UnknownNameError("workload", workload, [a.workload for a in self.assignments])
+
+
+def content_id(plan: Plan) -> str:
+    """A short stable id for the plan's placement (tags resources with it)."""
+    payload = [
+        (a.workload, a.cloud, a.region, a.instance_type, a.nodes, a.pricing)
+        for a in plan.assignments
+    ]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate plan.json; errors name the file and the field path."""
+    source = Path(path)
+    try:
+        data = json.loads(source.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"plan file not found: {source}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", location=f"{source}:{exc.lineno}") from exc
+    return parse_plan(data, str(source))
+
+
+def parse_plan(data: object, origin: str = "plan") -> Plan:
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{field}: {first['msg']}",
+            location=origin,
+            hint=f"{len(exc.errors())} problem(s) in total",
+        ) from exc
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    write_text(path, plan.model_dump_json(indent=2) + "\n")

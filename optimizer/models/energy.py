@@ -15,7 +15,7 @@ power when one exists, and the estimate then says "measured".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from optimizer.catalog import Catalog, InstanceSpec
 
@@ -39,6 +39,16 @@ class MeasuredPower:
 
     node_it_power_w: float
     source: str  # e.g. "profile 'embed' 2026-11-20 (codecarbon 3.3.2), scaled L4→H100"
+
+
+class ProfileSource(Protocol):
+    """Where measured energy comes from (profiler.ProfileStore implements it)."""
+
+    def measured_power(
+        self, catalog: Catalog, workload: str, spec: InstanceSpec, gpu_utilization: float
+    ) -> MeasuredPower | None:
+        """Measured per-node IT power of `workload` scaled to `spec`, or None if unprofiled."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,7 @@ def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[[c.name for c in columns]].copy()
     for col in columns:
         try:
-            out[col.name] = out[col.name].astype(col.dtype)
+            out[col.name] = out[col.name].astype(pd.api.types.pandas_dtype(col.dtype))
         except (TypeError, ValueError) as exc:
             raise DataError(f"catalog table {name!r} column {col.name!r}: {exc}") from exc
         if not col.nullable and out[col.name].isna().any():

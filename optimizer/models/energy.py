@@ -103,6 +103,7 @@ def instance_energy(
     """Monthly facility energy and carbon of `nodes` instances running `hours_per_month`."""
     spec = catalog.instance(cloud, instance_type)
     where = catalog.region(cloud, region)
+    basis: Literal["modelled", "measured"]
     if measured is not None:
         it_w, basis, note = measured.node_it_power_w, "measured", measured.source
     else:

@@ -120,6 +120,9 @@ class Resource:
     op: Op = "create"
     old_inputs: dict[str, Any] | None = None  # preview updates/deletes: the state before
     workload: str | None = None  # from the cloudwright tags/labels, when present
+    # input property → URNs it was computed from (engine `propertyDependencies`); lets a
+    # consumer resolve references whose values are unknown in a preview (ASG → template).
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def is_provider(self) -> bool:
@@ -160,6 +163,8 @@ class Resource:
             out["outputs"] = _encode(self.outputs)
         if self.old_inputs is not None:
             out["old_inputs"] = _encode(self.old_inputs)
+        if self.property_dependencies:
+            out["property_dependencies"] = self.property_dependencies
         return out
 
     @classmethod
@@ -180,6 +185,10 @@ class Resource:
             op=str(data.get("op", "create")),
             old_inputs=_decode(old) if old is not None else None,
             workload=data.get("workload"),
+            property_dependencies={
+                str(k): [str(u) for u in v]
+                for k, v in (data.get("property_dependencies") or {}).items()
+            },
         )
 
 
@@ -192,6 +201,7 @@ class Graph:
     config: dict[str, Any] = field(default_factory=dict)
     plan_id: str | None = None
     origin: str = ""  # the file or program the graph was read from
+    notes: list[str] = field(default_factory=list)  # what a reader wants the reports to say
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
@@ -219,6 +229,7 @@ class Graph:
             "plan_id": self.plan_id,
             "config": _encode(self.config),
             "resources": [r.to_json() for r in self.resources],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
     @classmethod
@@ -241,6 +252,7 @@ class Graph:
             config=_decode(data.get("config") or {}),
             plan_id=data.get("plan_id"),
             origin=data.get("origin", origin),
+            notes=[str(n) for n in data.get("notes") or []],
         )
 
     def save(self, path: str | Path) -> None:

@@ -43,6 +43,7 @@ CANONICAL_GPUS: tuple[str, ...] = (
     "K80",
     "M60",
     "MI300X",
+    "MI25",
     "A40",
     "RTX-PRO-6000",
 )
@@ -88,6 +89,12 @@ TABLES: dict[str, list[Column]] = {
         _c("instance_type", "string"),
         _c("gpu", "string", True, "canonical GPU name; null for CPU-only shapes"),
         _c("gpu_count", "Int64"),
+        _c(
+            "gpu_fraction",
+            "Float64",
+            True,
+            "share of one GPU for partitioned sizes (Azure NVads A10 v5: 1/6); gpu_count is 0 then",
+        ),
         _c("gpu_memory_gb", "Float64", True, "per GPU"),
         _c("vcpus", "Float64", True),
         _c("memory_gb", "Float64", True),
@@ -287,6 +294,10 @@ def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     from cloudwright.errors import DataError
 
     columns = TABLES[name]
+    # Nullable columns added to the schema later may be absent from older snapshots: empty.
+    absent = [c.name for c in columns if c.nullable and c.name not in frame.columns]
+    if absent:
+        frame = frame.assign(**{n: pd.NA for n in absent})
     missing = [c.name for c in columns if c.name not in frame.columns]
     if missing:
         raise DataError(f"catalog table {name!r} is missing columns: {', '.join(missing)}")

@@ -1,0 +1,131 @@
+"""Render `views.stats` / `views.show` results as Rich tables, JSON or CSV text.
+
+Pure formatting: every function takes data and returns a string or a Rich renderable; the
+CLI decides where it goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from optimizer.catalog.views import records
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("cloud", "cloud"),
+    ("region", "region"),
+    ("zone", "zone"),
+    ("instance_type", "instance type"),
+    ("gpu", "GPU"),
+    ("gpu_count", "#"),
+    ("vcpus", "vCPU"),
+    ("memory_gb", "mem GB"),
+    ("interconnect", "fabric"),
+    ("price_on_demand_usd_hr", "on-demand $/h"),
+    ("price_spot_usd_hr", "spot $/h"),
+    ("grid_intensity_g_per_kwh", "gCO2/kWh"),
+    ("pue", "PUE"),
+    ("price_flag", "flag"),
+)
+
+
+def to_json(data: Any) -> str:
+    payload = records(data) if isinstance(data, pd.DataFrame) else data
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(frame.columns), lineterminator="\n")
+    writer.writeheader()
+    for row in records(frame):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+_FLAG_TAGS: tuple[tuple[str, str], ...] = (
+    ("corrected", "corrected"),
+    ("unknown", "price unknown"),
+    ("host VM listed at $0", "host $0"),
+    ("low outlier", "low outlier"),
+    ("high outlier", "high outlier"),
+    ("spot within", "spot≈on-demand"),
+)
+
+
+def flag_tags(flag: str) -> str:
+    """Short labels for a price_flag (the full text is in JSON/CSV output)."""
+    return ", ".join(tag for needle, tag in _FLAG_TAGS if needle in flag)
+
+
+def _cell(column: str, value: Any) -> str:
+    if column == "price_flag":
+        return flag_tags(str(value)) if value else ""
+    if value is None:
+        return "—" if column.startswith("price") and column != "price_flag" else ""
+    if column.startswith("price_") and column != "price_flag":
+        return f"{float(value):,.4f}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if column == "grid_intensity_g_per_kwh" else f"{value:g}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def show_table(frame: pd.DataFrame, limit: int | None) -> tuple[Table, str | None]:
+    """A Rich table of the first `limit` rows (all when None) and a footer note."""
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold", pad_edge=False)
+    for key, title in TABLE_COLUMNS:
+        numeric = key.startswith(
+            ("price_on", "price_spot", "gpu_count", "vcpus", "memory", "grid", "pue")
+        )
+        table.add_column(title, justify="right" if numeric else "left", no_wrap=key != "price_flag")
+    shown = frame if limit is None else frame.head(limit)
+    for row in records(shown):
+        table.add_row(*(_cell(key, row.get(key)) for key, _ in TABLE_COLUMNS))
+    note = None
+    if len(shown) < len(frame):
+        note = (
+            f"showing {len(shown)} of {len(frame)} offerings (cheapest first); --limit 0 shows all"
+        )
+    if frame.empty:
+        note = "no offerings match"
+    return table, note
+
+
+def stats_table(data: dict[str, Any]) -> Table:
+    from rich.table import Table
+
+    table = Table(
+        title=f"catalog snapshot {data['snapshot_date']} ({data['age_days']} days old)",
+        header_style="bold",
+    )
+    for title in (
+        "cloud",
+        "regions",
+        "instance types",
+        "GPU offerings",
+        "GPU regions",
+        "flagged prices",
+        "GPU models",
+    ):
+        table.add_column(title, justify="left" if title in ("cloud", "GPU models") else "right")
+    for cloud, info in data["clouds"].items():
+        table.add_row(
+            cloud,
+            str(info["regions"]),
+            str(info["instance_types"]),
+            str(info["gpu_offerings"]),
+            str(info["gpu_regions"]),
+            str(info["flagged_prices"]),
+            ", ".join(info["gpu_models"]),
+        )
+    return table

@@ -1,0 +1,106 @@
+"""What `catalog stats` and `catalog show` report, as plain data (no formatting).
+
+`stats` summarises a snapshot per cloud; `show` joins zone-level offerings with their
+region's coordinates, grid intensity and PUE and their GPU's board power. Both validate
+names through the Catalog, so an unknown cloud, region, GPU or instance type raises
+`UnknownNameError` with the closest valid names.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from optimizer.catalog import schema
+from optimizer.catalog.catalog import Catalog
+
+SHOW_COLUMNS: tuple[str, ...] = (
+    "cloud",
+    "region",
+    "zone",
+    "instance_type",
+    "gpu",
+    "gpu_count",
+    "gpu_memory_gb",
+    "vcpus",
+    "memory_gb",
+    "interconnect",
+    "interconnect_nics",
+    "price_on_demand_usd_hr",
+    "price_spot_usd_hr",
+    "price_flag",
+    "gpu_board_power_w",
+    "grid_intensity_g_per_kwh",
+    "pue",
+    "lat",
+    "lon",
+    "source",
+    "source_date",
+)
+
+
+def stats(catalog: Catalog, today: date | None = None) -> dict[str, Any]:
+    """`{"snapshot_date", "age_days", "clouds": {cloud: {...}}}` for the snapshot."""
+    offers = catalog.region_offerings
+    clouds: dict[str, Any] = {}
+    for cloud in schema.CLOUDS:
+        mine = offers[offers["cloud"] == cloud]
+        gpu = mine[mine["gpu"].notna() & (mine["gpu_count"] > 0)]
+        clouds[cloud] = {
+            "regions": int(mine["region"].nunique()),
+            "instance_types": int(mine["instance_type"].nunique()),
+            "gpu_offerings": len(gpu),
+            "gpu_regions": int(gpu["region"].nunique()),
+            "gpu_models": sorted(str(g) for g in gpu["gpu"].unique()),
+            "flagged_prices": int(mine["price_flag"].notna().sum()),
+        }
+    return {
+        "snapshot_date": catalog.snapshot_date.isoformat(),
+        "age_days": catalog.age_days(today),
+        "clouds": clouds,
+    }
+
+
+def show(
+    catalog: Catalog,
+    *,
+    cloud: str | None = None,
+    region: str | None = None,
+    gpu: str | None = None,
+    instance_type: str | None = None,
+    spot: bool = False,
+) -> pd.DataFrame:
+    """Zone-level offerings matching the filters, with region and GPU facts, cheapest first."""
+    found = catalog.find_offerings(
+        cloud=cloud, region=region, gpu=gpu, instance_type=instance_type, spot=spot
+    )
+    regions = catalog.regions[["cloud", "region", "grid_intensity_g_per_kwh", "pue", "lat", "lon"]]
+    power = catalog.gpus.drop_duplicates("gpu").set_index("gpu")["board_power_w"]
+    out = found.merge(regions, on=["cloud", "region"], how="left")
+    out["gpu_board_power_w"] = out["gpu"].map(power).astype("Float64")
+    price = "price_spot_usd_hr" if spot else "price_on_demand_usd_hr"
+    out = out.sort_values(
+        [price, "cloud", "region", "instance_type", "zone"], na_position="last", kind="stable"
+    )
+    return out[list(SHOW_COLUMNS)].reset_index(drop=True)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: NA/NaN become None, numpy scalars become Python numbers."""
+    rows = []
+    for rec in frame.to_dict("records"):
+        rows.append({k: _plain(v) for k, v in rec.items()})
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value

@@ -117,23 +117,19 @@ def region_intensity(catalog: Catalog, cloud: str, region: str) -> list[Intensit
 def cloud_intensities(catalog: Catalog, cloud: str) -> list[IntensityRow]:
     """The catalog's figure for every region of a cloud, cleanest first."""
     cloud = catalog.check_cloud(cloud)
-    rows = []
-    for region in catalog.region_names(cloud):
-        try:
-            info = catalog.region(cloud, region)
-        except DataError:  # sells instances but has no region row: nothing to show
-            continue
-        rows.append(
-            IntensityRow(
-                f"{cloud}:{region}",
-                "catalog (used by plans)",
-                info.grid_intensity_g_per_kwh,
-                info.grid_intensity_source,
-                None,
-                info.country,
-                info.subdivision,
-            )
+    frame = catalog.regions
+    rows = [
+        IntensityRow(
+            f"{cloud}:{rec['region']}",
+            "catalog (used by plans)",
+            float(rec["grid_intensity_g_per_kwh"]),
+            str(rec["grid_intensity_source"]),
+            _text(rec["grid_intensity_year"]),
+            str(rec["country"]),
+            _text(rec["subdivision"]),
         )
+        for rec in frame[frame["cloud"] == cloud].to_dict("records")
+    ]
     return sorted(rows, key=lambda r: (r.g_per_kwh, r.scope))
 
 

@@ -23,7 +23,7 @@ class IntensityRow:
     """One grid intensity figure and where it came from."""
 
     scope: str  # "aws:us-east-1", "USA/VA", "USA"
-    basis: str  # "catalog (used by plans)", "codecarbon", "catalog alternative"
+    basis: str  # "catalog", "codecarbon", "catalog alt"
     g_per_kwh: float
     source: str
     year: str | None = None
@@ -89,7 +89,7 @@ def region_intensity(catalog: Catalog, cloud: str, region: str) -> list[Intensit
     rows = [
         IntensityRow(
             scope,
-            "catalog (used by plans)",
+            "catalog",
             info.grid_intensity_g_per_kwh,
             info.grid_intensity_source,
             year,
@@ -102,7 +102,7 @@ def region_intensity(catalog: Catalog, cloud: str, region: str) -> list[Intensit
         rows.append(
             IntensityRow(
                 scope,
-                "catalog alternative",
+                "catalog alt",
                 float(alt),
                 _text(rec["grid_intensity_alt_source"]) or "unknown",
                 None,
@@ -121,7 +121,7 @@ def cloud_intensities(catalog: Catalog, cloud: str) -> list[IntensityRow]:
     rows = [
         IntensityRow(
             f"{cloud}:{rec['region']}",
-            "catalog (used by plans)",
+            "catalog",
             float(rec["grid_intensity_g_per_kwh"]),
             str(rec["grid_intensity_source"]),
             _text(rec["grid_intensity_year"]),

@@ -91,10 +91,19 @@ def _print_table(rows: list[dict[str, str]]) -> None:
 
     from cloudwright.cli.console import out_console
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in rows[0]:
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption="catalog: the figure plans use; catalog alt: its second source",
+        caption_justify="left",
+    )
+    columns = [c for c in rows[0] if c != "basis" or len({r["basis"] for r in rows}) > 1]
+    for column in columns:
         justify = "right" if column == "gCO2e/kWh" else "left"
-        table.add_column(column, justify=justify, overflow="fold")
+        if column == "source":
+            table.add_column(column, ratio=1, overflow="fold")
+        else:
+            table.add_column(column, justify=justify, no_wrap=True)
     for row in rows:
-        table.add_row(*row.values())
+        table.add_row(*(row[c] for c in columns))
     out_console().print(table)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cloudwright.errors import DataError, InputError
+from cloudwright.errors import DataError, InputError, UnknownNameError
 from optimizer.catalog import Catalog
 from profiler.record import Location
 
@@ -49,11 +49,27 @@ def _check_choice(country: str | None, cloud: str | None, region: str | None) ->
         raise InputError("--region needs --cloud (aws, gcp or azure)")
 
 
+def country_code(text: str) -> str:
+    """ISO 3166-1 alpha-3 code for a code or a country name as codecarbon spells it."""
+    from codecarbon.input import DataSource
+
+    mix: dict[str, Any] = DataSource().get_global_energy_mix_data()
+    code = text.strip().upper()
+    if code in mix:
+        return code
+    by_name = {str(v.get("country_name", "")).lower(): k for k, v in mix.items()}
+    hit = by_name.get(text.strip().lower())
+    if hit is not None:
+        return hit
+    names = [str(v.get("country_name")) for v in mix.values() if v.get("country_name")]
+    raise UnknownNameError("country (ISO 3166-1 alpha-3 code or name)", text, [*mix, *names])
+
+
 def codecarbon_lookup(country_iso3: str, subdivision: str | None = None) -> IntensityRow:
     """codecarbon's figure for a country (or US state / Canadian province / Nordic zone)."""
     from optimizer.catalog.codecarbon_grid import grid_intensity
 
-    iso3 = country_iso3.strip().upper()
+    iso3 = country_code(country_iso3)
     sub = subdivision.strip().upper() if subdivision else None
     found = grid_intensity(iso3, sub)
     scope = f"{iso3}/{sub}" if sub else iso3

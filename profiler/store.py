@@ -41,6 +41,7 @@ STORE_FILENAME = "profiles.jsonl"
 PROJECT_MARKERS = ("Pulumi.yaml", "pyproject.toml")
 HOME_ENV = "CLOUDWRIGHT_HOME"
 _SCHEMA_PREFIX = SCHEMA.rsplit("/", 1)[0] + "/v"
+_MAX_MEMO = 50_000
 
 
 def find_project_root(start: Path) -> Path | None:
@@ -94,6 +95,8 @@ class ProfileStore:
         self.directory = Path(directory)
         self.path = self.directory / STORE_FILENAME
         self._cache: tuple[tuple[int, int], builtins.list[Profile]] | None = None
+        # The planner asks once per candidate instance; scaling reads the catalog each time.
+        self._scaled: dict[tuple[object, ...], MeasuredPower] = {}
 
     @classmethod
     def open_default(cls) -> ProfileStore:
@@ -189,7 +192,14 @@ class ProfileStore:
         profile = self.latest(workload)
         if profile is None or profile.energy.total_kwh <= 0:
             return None
-        return measured_power_from(catalog, profile, spec, gpu_utilization)
+        key = (catalog, profile.id, spec.cloud, spec.instance_type, gpu_utilization)
+        found = self._scaled.get(key)
+        if found is None:
+            if len(self._scaled) >= _MAX_MEMO:
+                self._scaled.clear()
+            found = measured_power_from(catalog, profile, spec, gpu_utilization)
+            self._scaled[key] = found
+        return found
 
 
 def _truncate_torn_tail(fd: int) -> int:

@@ -109,3 +109,12 @@ def test_profile_location_from_a_cloud_region(fixture_catalog: Catalog) -> None:
     assert (where.country_iso3, where.cloud, where.region) == ("NLD", "gcp", "europe-west4")
     assert where.grid_intensity_g_per_kwh == 209.0
     assert where.label == "gcp:europe-west4 (NLD)"
+
+
+def test_country_names_are_accepted() -> None:
+    (by_name,) = _json(["--country", "Germany"])
+    (by_code,) = _json(["--country", "DEU"])
+    assert by_name == by_code
+    result = CliRunner().invoke(app, ["carbon", "intensity", "--country", "Germny"])
+    assert isinstance(result.exception, UnknownNameError)
+    assert "Germany" in result.exception.suggestions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ def make_profile(
     hours = duration_s / HOUR_S
     kwh = {k: w * hours / 1000.0 for k, w in (("cpu", cpu_w), ("gpu", gpu_w), ("ram", ram_w))}
     return Profile(
-        id="t" + workload,
+        id=uuid.uuid4().hex[:12],
         workload=workload,
         command=["python", "train.py"],
         started_at=started_at or datetime(2026, 11, 20, 12, 0, tzinfo=UTC),

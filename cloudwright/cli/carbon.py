@@ -99,11 +99,11 @@ def _print_table(rows: list[dict[str, str]]) -> None:
     )
     columns = [c for c in rows[0] if c != "basis" or len({r["basis"] for r in rows}) > 1]
     for column in columns:
-        justify = "right" if column == "gCO2e/kWh" else "left"
         if column == "source":
             table.add_column(column, ratio=1, overflow="fold")
         else:
-            table.add_column(column, justify=justify, no_wrap=True)
+            right = column == "gCO2e/kWh"
+            table.add_column(column, justify="right" if right else "left", no_wrap=True)
     for row in rows:
         table.add_row(*(row[c] for c in columns))
     out_console().print(table)

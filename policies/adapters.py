@@ -1,0 +1,260 @@
+"""Between the resource graph and pulumi-policy's own argument types, both ways.
+
+- Graph → policy args (the offline runner): each graph resource becomes the
+  `ResourceValidationArgs` the engine would build during `pulumi preview` — inputs in the
+  engine's camelCase shape wrapped in pulumi-policy's unknown-checking proxy (graph
+  `Unknown`s become the engine's unknown sentinel), resource options with the parent, and
+  the provider with its configuration. A graph without provider resources (offline
+  previews record the region on each resource) gets a default provider per package whose
+  configuration is the stack config for that package plus the region the reader resolved,
+  exactly what a default provider would carry.
+- Policy resources → graph (the budget rules): `StackValidationArgs.resources` become a
+  `Graph` the cost engine can price, with regions resolved as `policies.regions` does.
+
+Resources that the step deletes are not analysed (the engine checks only new state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pulumi_policy import (
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
+from pulumi_policy.deserialize import serialize_properties
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+from policies import props as p
+from policies.regions import gcp_region_of_zone, resource_region
+from resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
+
+DELETED_OPS = frozenset({"delete", "delete-replaced", "discard", "remove-pending-replace"})
+PROVIDER_PREFIX = "pulumi:providers:"
+CLOUD_PACKAGES = ("aws", "gcp", "azure-native", "azure")
+
+
+# ---- graph → engine-shaped values --------------------------------------------------------
+def to_wire(value: Any) -> Any:
+    """Graph values as the engine sends them: `Unknown` → Pulumi's unknown sentinel."""
+    if p.is_unknown(value):
+        return UNKNOWN_STRING_VALUE
+    if isinstance(value, Mapping):
+        return {str(k): to_wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_wire(v) for v in value]
+    return value
+
+
+def proxied(inputs: Mapping[str, Any]) -> Any:
+    return unknown_checking_proxy(to_wire(dict(inputs)))
+
+
+def _package(type_token: str) -> str:
+    return type_token.split(":", 1)[0]
+
+
+def _default_provider_props(resource: Resource, graph: Graph) -> dict[str, Any]:
+    package = _package(resource.type)
+    settings = {
+        key.split(":", 1)[1]: value
+        for key, value in graph.config.items()
+        if key.startswith(f"{package}:")
+    }
+    if resource.region:
+        key = "location" if package in ("azure-native", "azure") else "region"
+        settings[key] = resource.region
+    if package == "gcp" and resource.zone:
+        settings["zone"] = resource.zone
+    return settings
+
+
+class GraphView:
+    """A graph prepared for the policy engine's argument types (built once per run)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.live = [r for r in graph.resources if r.op not in DELETED_OPS]
+        self.by_urn = {r.urn: r for r in self.live}
+        # Proxies are read-only for validation, so one per resource serves every policy.
+        self._props: dict[str, Any] = {}
+        self._providers: dict[str, PolicyProviderResource | None] = {}
+
+    def props_of(self, resource: Resource) -> Any:
+        if resource.urn not in self._props:
+            self._props[resource.urn] = proxied(resource.inputs)
+        return self._props[resource.urn]
+
+    def cached_provider(self, resource: Resource) -> PolicyProviderResource | None:
+        if resource.urn not in self._providers:
+            self._providers[resource.urn] = self.provider_of(resource)
+        return self._providers[resource.urn]
+
+    def provider_of(self, resource: Resource) -> PolicyProviderResource | None:
+        if resource.is_provider or not resource.custom:
+            return None
+        reference = resource.provider or ""
+        # The graph keeps the provider's URN; tolerate the engine's 'urn::id' form too.
+        found = self.by_urn.get(reference) or self.by_urn.get(reference.rpartition("::")[0])
+        if found is not None:
+            return PolicyProviderResource(found.type, proxied(found.inputs), found.urn, found.name)
+        package = _package(resource.type)
+        if package not in CLOUD_PACKAGES:
+            return None
+        name = "default"
+        urn = f"urn:pulumi:{self.graph.stack}::{self.graph.project}::{PROVIDER_PREFIX}{package}::{name}"
+        props = proxied(_default_provider_props(resource, self.graph))
+        return PolicyProviderResource(f"{PROVIDER_PREFIX}{package}", props, urn, name)
+
+    @staticmethod
+    def options(resource: Resource) -> PolicyResourceOptions:
+        return PolicyResourceOptions(
+            protect=False,
+            ignore_changes=[],
+            delete_before_replace=None,
+            aliases=[],
+            custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+            additional_secret_outputs=[],
+            parent=resource.parent,
+        )
+
+    def resource_args(
+        self,
+        resource: Resource,
+        config: Mapping[str, Any] | None,
+        stack_tags: Mapping[str, str] | None = None,
+    ) -> ResourceValidationArgs:
+        return ResourceValidationArgs(
+            resource.type,
+            self.props_of(resource),
+            resource.urn,
+            resource.name,
+            self.options(resource),
+            self.cached_provider(resource),
+            dict(config) if config else None,
+            stack_tags,
+        )
+
+    def policy_resources(self) -> list[PolicyResource]:
+        """Every live resource, with parent links, as `StackValidationArgs.resources`."""
+        made: dict[str, PolicyResource] = {}
+        for resource in self.live:
+            # The engine hands stack policies each resource's state: inputs and outputs.
+            state = {**resource.inputs, **resource.outputs} if resource.outputs else None
+            made[resource.urn] = PolicyResource(
+                resource.type,
+                proxied(state) if state is not None else self.props_of(resource),
+                resource.urn,
+                resource.name,
+                self.options(resource),
+                self.cached_provider(resource),
+                None,
+                [],
+                {},
+            )
+        for resource in self.live:
+            if resource.parent and resource.parent in made:
+                made[resource.urn].parent = made[resource.parent]
+        return list(made.values())
+
+    def stack_args(
+        self,
+        config: Mapping[str, Any] | None,
+        stack_tags: Mapping[str, str] | None = None,
+        resources: list[PolicyResource] | None = None,
+    ) -> StackValidationArgs:
+        listed = resources if resources is not None else self.policy_resources()
+        return StackValidationArgs(listed, dict(config) if config else None, stack_tags)
+
+
+# ---- engine values → graph ---------------------------------------------------------------
+def from_wire(value: Any) -> Any:
+    """Plain Python values from (possibly proxied) engine properties; unknowns → `Unknown`."""
+    plain = serialize_properties({"v": value})["v"] if value is not None else None
+    return _unknowns(plain)
+
+
+def _unknowns(value: Any) -> Any:
+    if p.is_unknown(value):
+        return COMPUTED
+    if isinstance(value, Mapping):
+        return {str(k): _unknowns(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_unknowns(v) for v in value]
+    return value
+
+
+def _zone(cloud: str | None, inputs: Mapping[str, Any]) -> str | None:
+    for key in ("zone", "availabilityZone"):
+        value = inputs.get(key)
+        if isinstance(value, str) and value:
+            return p.last_segment(value)
+    return None
+
+
+def _workload(inputs: Mapping[str, Any]) -> str | None:
+    for key in ("tags", "labels"):
+        tags = inputs.get(key)
+        if isinstance(tags, Mapping) and isinstance(tags.get("workload"), str):
+            return str(tags["workload"])
+        if isinstance(tags, list):
+            for item in tags:
+                if isinstance(item, Mapping) and item.get("key") == "workload":
+                    return str(item.get("value"))
+    return None
+
+
+def to_graph_resource(resource: PolicyResource) -> Resource:
+    inputs = from_wire(resource.props) or {}
+    provider = resource.provider
+    provider_inputs = from_wire(provider.props) if provider is not None else None
+    cloud = cloud_of_type(resource.resource_type)
+    custom = provider is not None or resource.resource_type.startswith(PROVIDER_PREFIX)
+    region = resource_region(resource.resource_type, inputs, provider_inputs) if custom else None
+    zone = _zone(cloud, inputs)
+    if region is None and cloud == "gcp" and zone:
+        region = gcp_region_of_zone(zone)
+    return Resource(
+        urn=resource.urn,
+        type=resource.resource_type,
+        name=resource.name,
+        custom=custom,
+        parent=resource.parent.urn if resource.parent is not None else None,
+        provider=provider.urn if provider is not None else None,
+        cloud=cloud,
+        region=region if isinstance(region, str) else None,
+        zone=zone,
+        inputs=dict(inputs),
+        workload=_workload(inputs),
+    )
+
+
+def graph_from_stack(
+    resources: Sequence[PolicyResource], *, stack: str | None = None, project: str | None = None
+) -> Graph:
+    """The resource graph of `StackValidationArgs.resources`, ready for the cost engine."""
+    converted = [to_graph_resource(r) for r in resources]
+    providers = {r.provider.urn: r.provider for r in resources if r.provider is not None}
+    known = {r.urn for r in converted}
+    for urn, provider in providers.items():
+        if urn not in known:
+            converted.append(
+                Resource(
+                    urn=urn,
+                    type=provider.resource_type,
+                    name=provider.name,
+                    inputs=dict(from_wire(provider.props) or {}),
+                )
+            )
+    return Graph(
+        source="preview-json",
+        resources=converted,
+        project=project or "",
+        stack=stack or "",
+        origin="pulumi-policy",
+    )

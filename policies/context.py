@@ -1,0 +1,98 @@
+"""What rules need from outside a resource: the catalog, the cost engine, the stack's name.
+
+Rules are built by `build_policies(context)` and close over one `RuleContext`. Under
+`pulumi preview` the pack builds the default context (the packaged catalog or
+$CLOUDWRIGHT_CATALOG, the real cost engine, the stack name from the Pulumi runtime);
+the offline runner hands in the catalog it already opened and the graph's stack name;
+tests hand in the fixture catalog and, where they test rule logic alone, a stub estimator.
+Everything is loaded lazily, so building the policies costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from optimizer.catalog import Catalog
+    from resource_graph.model import Graph
+
+
+class CostTotals(Protocol):
+    monthly_usd: float
+    carbon_kg_month: float
+
+
+class CostReportLike(Protocol):
+    """The part of `pricing.engine.CostReport` the budget rules read."""
+
+    @property
+    def totals(self) -> Any: ...
+
+
+Estimator = Callable[["Graph", "Catalog"], Any]
+
+
+def default_catalog() -> Catalog:
+    """$CLOUDWRIGHT_CATALOG if set, else the snapshot shipped with the package."""
+    from optimizer.catalog import Catalog
+
+    directory = os.environ.get("CLOUDWRIGHT_CATALOG")
+    return Catalog.load(Path(directory) if directory else None)
+
+
+def default_estimator(graph: Graph, catalog: Catalog) -> Any:
+    """The project's cost engine (imported on first use: pandas is not free to import)."""
+    from pricing.engine import estimate
+
+    return estimate(graph, catalog)
+
+
+def pulumi_stack_name() -> str | None:
+    """The stack being previewed. The engine starts analyzers with PULUMI_STACK set (the SDK
+    reads the same variable); outside a Pulumi run there is no stack."""
+    return os.environ.get("PULUMI_STACK") or None
+
+
+def pulumi_project_name() -> str | None:
+    return os.environ.get("PULUMI_PROJECT") or None
+
+
+@dataclass
+class RuleContext:
+    """Lazily-loaded collaborators shared by every rule of one pack instance."""
+
+    catalog_loader: Callable[[], Catalog] = default_catalog
+    estimator: Estimator = default_estimator
+    stack_name: Callable[[], str | None] = pulumi_stack_name
+    project_name: Callable[[], str | None] = pulumi_project_name
+    _catalog: Catalog | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def offline(
+        cls,
+        catalog: Catalog,
+        *,
+        stack: str | None,
+        project: str | None = None,
+        estimator: Estimator | None = None,
+    ) -> RuleContext:
+        context = cls(
+            catalog_loader=lambda: catalog,
+            estimator=estimator or default_estimator,
+            stack_name=lambda: stack,
+            project_name=lambda: project,
+        )
+        context._catalog = catalog
+        return context
+
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = self.catalog_loader()
+        return self._catalog
+
+    def estimate(self, graph: Graph) -> Any:
+        return self.estimator(graph, self.catalog())

@@ -1,0 +1,167 @@
+"""Where a resource lives: its region, from its own inputs or, failing that, its provider.
+
+The order mirrors how the providers themselves decide:
+- AWS: the resource's `region` input (pulumi-aws 7), else its availability zone, else the
+  provider's `region` (which comes from `aws:region` for the default provider). IAM,
+  Route 53, CloudFront and the other global services have no region.
+- GCP: `location` (buckets, clusters), `region`, or `zone` (→ its region); else the
+  provider's `region`/`zone`, but only for types that are zonal or regional. Global types
+  (firewalls, networks, instance templates) have no region.
+- Azure: `location`, normalised ('West Europe' → 'westeurope'); azure-native resources
+  listed below fall back to the provider's `location`. Sub-resources (security rules,
+  subnets) have no location of their own.
+
+A region that is computed at apply time comes back as `UNKNOWN`; a resource with no
+region at all as None.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from policies import props as p
+from resource_graph.model import cloud_of_type
+
+AWS_GLOBAL_PREFIXES: Final = (
+    "aws:iam/",
+    "aws:route53/",
+    "aws:cloudfront/",
+    "aws:organizations/",
+    "aws:budgets/",
+    "aws:shield/",
+    "aws:globalaccelerator/",
+    "aws:costexplorer/",
+)
+
+# GCP types whose location defaults to the provider's zone/region when not set.
+GCP_LOCATED_TYPES: Final = frozenset(
+    {
+        "gcp:compute/instance:Instance",
+        "gcp:compute/disk:Disk",
+        "gcp:compute/regionDisk:RegionDisk",
+        "gcp:compute/instanceGroupManager:InstanceGroupManager",
+        "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+        "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
+        "gcp:compute/resourcePolicy:ResourcePolicy",
+        "gcp:compute/subnetwork:Subnetwork",
+        "gcp:compute/router:Router",
+        "gcp:compute/routerNat:RouterNat",
+        "gcp:compute/address:Address",
+        "gcp:container/cluster:Cluster",
+        "gcp:container/nodePool:NodePool",
+        "gcp:filestore/instance:Instance",
+        "gcp:parallelstore/instance:Instance",
+        "gcp:lustre/instance:Instance",
+    }
+)
+
+# azure-native types that take the provider's `location` when they do not set one.
+AZURE_LOCATED_TYPES: Final = frozenset(
+    {
+        "azure-native:resources:ResourceGroup",
+        "azure-native:storage:StorageAccount",
+        "azure-native:network:NetworkSecurityGroup",
+        "azure-native:network:VirtualNetwork",
+        "azure-native:network:NetworkInterface",
+        "azure-native:network:PublicIPAddress",
+        "azure-native:compute:VirtualMachine",
+        "azure-native:compute:VirtualMachineScaleSet",
+        "azure-native:compute:Disk",
+        "azure-native:compute:ProximityPlacementGroup",
+        "azure-native:storagecache:AmlFilesystem",
+        "azure-native:containerservice:ManagedCluster",
+    }
+)
+
+_AWS_REGION_PREFIX = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)")
+_GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
+
+Region = Any  # str | None | UNKNOWN
+
+
+def normalise(cloud: str | None, region: str) -> str:
+    region = region.strip().lower()
+    return region.replace(" ", "") if cloud == "azure" else region
+
+
+def aws_region_of_zone(zone: str) -> str | None:
+    """'us-east-1a' → 'us-east-1'; local zones ('us-west-2-lax-1a') → their parent region."""
+    match = _AWS_REGION_PREFIX.match(zone.lower())
+    return match.group(1) if match else None
+
+
+def gcp_region_of_zone(zone: str) -> str:
+    """'us-central1-a' → 'us-central1' (a value that is already a region is returned as is)."""
+    zone = p.last_segment(zone).lower()
+    match = _GCP_ZONE.match(zone)
+    return match.group(1) if match else zone
+
+
+def _known(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _aws(resource_type: str, props: Any, provider: Any) -> Region:
+    if resource_type.startswith(AWS_GLOBAL_PREFIXES):
+        return None
+    region = p.get(props, "region")
+    if region is p.UNKNOWN:
+        return p.UNKNOWN
+    if _known(region):
+        return region
+    zone = p.get(props, "availabilityZone")
+    if _known(zone):
+        return aws_region_of_zone(zone)
+    provider_region = p.get(provider, "region")
+    return provider_region if provider_region is p.UNKNOWN else _known(provider_region)
+
+
+def _gcp(resource_type: str, props: Any, provider: Any) -> Region:
+    for key in ("location", "region"):
+        value = p.get(props, key)
+        if value is p.UNKNOWN:
+            return p.UNKNOWN
+        if _known(value):
+            return gcp_region_of_zone(value) if key == "location" else p.last_segment(value)
+    zone = p.get(props, "zone")
+    if zone is p.UNKNOWN:
+        return p.UNKNOWN
+    if _known(zone):
+        return gcp_region_of_zone(zone)
+    if resource_type not in GCP_LOCATED_TYPES:
+        return None
+    region = p.get(provider, "region")
+    if _known(region):
+        return region
+    zone = p.get(provider, "zone")
+    return gcp_region_of_zone(zone) if _known(zone) else None
+
+
+def _azure(resource_type: str, props: Any, provider: Any) -> Region:
+    location = p.get(props, "location")
+    if location is p.UNKNOWN:
+        return p.UNKNOWN
+    if _known(location):
+        return location
+    if resource_type not in AZURE_LOCATED_TYPES:
+        return None
+    fallback = p.get(provider, "location")
+    return fallback if fallback is p.UNKNOWN else _known(fallback)
+
+
+def resource_region(resource_type: str, props: Any, provider_props: Any = None) -> Region:
+    """The normalised region of a resource, `UNKNOWN` if computed, None if it has none."""
+    cloud = cloud_of_type(resource_type)
+    provider = provider_props if provider_props is not None else {}
+    if cloud == "aws":
+        region = _aws(resource_type, props, provider)
+    elif cloud == "gcp":
+        region = _gcp(resource_type, props, provider)
+    elif cloud == "azure":
+        region = _azure(resource_type, props, provider)
+    else:
+        return None
+    if isinstance(region, str):
+        return normalise(cloud, region)
+    return region

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from cloudwright.errors import InputError
 from profiler import tracker as cc
 from profiler.record import (
@@ -177,7 +179,13 @@ def run_profiled(request: ProfileRequest) -> RunOutcome:
             None,
             f"codecarbon recorded no measurement for this run (it said: {said})",
         )
-    return RunOutcome(observed.child.exit_code, _build_profile(request, observed))
+    try:
+        profile = _build_profile(request, observed)
+    except ValidationError as exc:  # the run happened; say what codecarbon reported oddly
+        return RunOutcome(
+            observed.child.exit_code, None, f"codecarbon's readings were invalid: {exc}"
+        )
+    return RunOutcome(observed.child.exit_code, profile)
 
 
 def _observe(request: ProfileRequest) -> _Observed:
@@ -228,6 +236,10 @@ def _utilization(observed: _Observed, cpu_count: int, duration_s: float) -> Util
     )
 
 
+def _machine_memory_gib() -> float:
+    return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) / GIB
+
+
 def _hardware(observed: _Observed, cpu_count: int) -> Hardware:
     detected = observed.detected
     return Hardware(
@@ -237,7 +249,7 @@ def _hardware(observed: _Observed, cpu_count: int) -> Hardware:
         gpu_model=detected.get("gpu_model") or None,
         gpu_names=observed.setup.gpu_names,
         gpu_count=int(detected.get("gpu_count") or 0),
-        ram_total_gb=float(detected.get("ram_total_size") or 0.0),
+        ram_total_gb=float(detected.get("ram_total_size") or _machine_memory_gib()),
     )
 
 

@@ -1,0 +1,1 @@
+"""AWS pricers: one module per Pulumi type token (see pricing/registry.py)."""

@@ -1,0 +1,1 @@
+"""GCP pricers: one module per Pulumi type token (see pricing/registry.py)."""

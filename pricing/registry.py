@@ -1,0 +1,91 @@
+"""Pulumi type token → pricer module, the free list, and everything else unsupported.
+
+Adding a priced type: write one module under pricing/<cloud>/ that exposes `PRICER`, list
+the module here, and add a golden case under tests/golden/pricing/. A type may appear in
+exactly one place: a pricer, the free list, or neither (unsupported, reported as such).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from typing import Literal
+
+from pricing.components import CostComponent
+from pricing.context import PricingContext
+from pricing.free import FREE_TYPES
+from resource_graph.model import Resource
+
+PriceFn = Callable[[Resource, PricingContext], list[CostComponent]]
+Classification = Literal["priced", "free", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Pricer:
+    """What a pricer module exports as `PRICER`."""
+
+    types: tuple[str, ...]
+    summary: str  # one line for the supported-types table in docs/cost.md
+    price: PriceFn
+
+
+MODULES: tuple[str, ...] = (
+    "pricing.aws.ec2_instance",
+    "pricing.aws.autoscaling_group",
+    "pricing.aws.eks_cluster",
+    "pricing.aws.eks_node_group",
+    "pricing.aws.ebs_volume",
+    "pricing.aws.fsx_lustre",
+    "pricing.aws.s3_bucket",
+    "pricing.aws.nat_gateway",
+    "pricing.gcp.compute_instance",
+    "pricing.gcp.instance_group_manager",
+    "pricing.gcp.gke_cluster",
+    "pricing.gcp.gke_node_pool",
+    "pricing.gcp.persistent_disk",
+    "pricing.gcp.filestore",
+    "pricing.gcp.parallelstore",
+    "pricing.gcp.managed_lustre",
+    "pricing.gcp.gcs_bucket",
+    "pricing.gcp.cloud_nat",
+    "pricing.azure.virtual_machine",
+    "pricing.azure.vm_scale_set",
+    "pricing.azure.aks_cluster",
+    "pricing.azure.aks_agent_pool",
+    "pricing.azure.managed_disk",
+    "pricing.azure.managed_lustre",
+    "pricing.azure.storage_account",
+    "pricing.azure.nat_gateway",
+)
+
+
+@cache
+def pricers() -> dict[str, tuple[str, Pricer]]:
+    """type token → (module name, pricer). Raises if a type is registered twice."""
+    table: dict[str, tuple[str, Pricer]] = {}
+    for name in MODULES:
+        pricer: Pricer = import_module(name).PRICER
+        for type_token in pricer.types:
+            if type_token in table or type_token in FREE_TYPES:
+                raise RuntimeError(f"{type_token} is registered twice ({name})")
+            table[type_token] = (name, pricer)
+    return table
+
+
+def classify(type_token: str) -> Classification:
+    if type_token in pricers():
+        return "priced"
+    if type_token in FREE_TYPES:
+        return "free"
+    return "unsupported"
+
+
+def pricer_for(type_token: str) -> Pricer | None:
+    hit = pricers().get(type_token)
+    return hit[1] if hit is not None else None
+
+
+def priced_types() -> set[str]:
+    return set(pricers())

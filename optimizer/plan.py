@@ -107,6 +107,18 @@ class SolverInfo(_Model):
     candidates: int | None = None
 
 
+class Change(_Model):
+    """One workload in a re-plan against a lock: what happened to it and why."""
+
+    workload: str
+    action: Literal["kept", "moved", "resized", "new", "removed"]
+    from_placement: str | None = None  # e.g. "aws:us-east-1 p5.48xlarge on_demand ×4"
+    to_placement: str | None = None
+    delta_usd_month: float = 0.0
+    delta_carbon_kg_month: float = 0.0
+    reason: str
+
+
 class Plan(_Model):
     version: int = PLAN_VERSION
     id: str = ""
@@ -119,6 +131,7 @@ class Plan(_Model):
     totals: Totals
     solver: SolverInfo | None = None
     notes: list[str] = []
+    changes: list[Change] = []  # filled when planned against a lock (`--lock`)
 
     def assignment(self, workload: str) -> Assignment:
         for a in self.assignments:

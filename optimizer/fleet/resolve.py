@@ -1,0 +1,202 @@
+"""Check a fleet's names against the catalog and fill in its defaults.
+
+`resolve(fleet, catalog)` returns a copy in canonical form: GPU types as the catalog spells
+them, clouds lower-case, countries as ISO 3166 alpha-3, every workload's `nodes`,
+`hours_per_month`, `utilization` and `clouds` filled (fleet value, else the catalog's
+coefficient, else full utilisation as a conservative upper bound). Each unknown name raises
+`UnknownNameError` at its file:line with the closest valid names.
+
+Invariants: the input is not mutated; a resolved fleet resolves to itself.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+
+import pycountry
+
+from cloudwright.errors import InputError, UnknownNameError
+from optimizer.catalog import Catalog
+from optimizer.fleet.source import SourceMap, format_path
+from optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
+
+Path_ = tuple[str | int, ...]
+GLOB_CHARS = frozenset("*?[")
+
+
+def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
+    """Canonical copy of `fleet` with defaults filled; raises on any unknown name."""
+    src = fleet.source
+    fleet_clouds = _clouds(catalog, fleet.clouds, ("clouds",), src)
+    hours_default = fleet.hours_per_month or catalog.coefficient("hours_per_month").value
+    workloads = [
+        _workload(catalog, fleet, w, ("workloads", i), fleet_clouds, hours_default)
+        for i, w in enumerate(fleet.workloads)
+    ]
+    capacity = [_capacity(catalog, c, ("capacity", i), src) for i, c in enumerate(fleet.capacity)]
+    update = {
+        "clouds": fleet_clouds,
+        "workloads": workloads,
+        "capacity": capacity,
+        "allow": _residency(catalog, fleet.allow, ("allow",), src),
+        "deny": _residency(catalog, fleet.deny, ("deny",), src),
+    }
+    return fleet.model_copy(update=update)
+
+
+def _clouds(catalog: Catalog, clouds: Sequence[str] | None, at: Path_, src: SourceMap) -> list[str]:
+    if clouds is None:
+        return catalog.clouds()
+    out: list[str] = []
+    for i, cloud in enumerate(clouds):
+        name = catalog.check_cloud(cloud, location=_loc(src, (*at, i)))
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _workload(
+    catalog: Catalog,
+    fleet: Fleet,
+    w: Workload,
+    at: Path_,
+    fleet_clouds: list[str],
+    hours_default: float,
+) -> Workload:
+    src = fleet.source
+    gpus = [
+        catalog.check_gpu(g, location=_loc(src, (*at, "gpu", "type", i)))
+        for i, g in enumerate(w.gpu.type)
+    ]
+    clouds = _clouds(catalog, w.clouds, (*at, "clouds"), src) if w.clouds else fleet_clouds
+    outside = [c for c in clouds if c not in fleet_clouds]
+    if outside:
+        raise InputError(
+            f"{format_path((*at, 'clouds'))}: {', '.join(outside)} is not among the fleet's "
+            f"clouds ({', '.join(fleet_clouds)})",
+            location=_loc(src, (*at, "clouds")),
+            hint="a workload can narrow the fleet's clouds, not widen them",
+        )
+    if w.instance_types:
+        _check_pins(catalog, w.instance_types, clouds, (*at, "instance_types"), src)
+    if w.data is not None:
+        cloud, region = w.data.location.split(":", 1)
+        location = _loc(src, (*at, "data", "location"))
+        catalog.check_region(
+            catalog.check_cloud(cloud, location=location), region, location=location
+        )
+    utilization = w.utilization if w.utilization is not None else fleet.utilization
+    return w.model_copy(
+        update={
+            "gpu": w.gpu.model_copy(update={"type": list(dict.fromkeys(gpus))}),
+            "clouds": clouds,
+            "nodes": w.node_count,
+            "hours_per_month": w.hours_per_month or hours_default,
+            # Unset utilisation → full board power: an upper bound, never an optimistic guess.
+            "utilization": 1.0 if utilization is None else utilization,
+            "owner": w.owner or fleet.owner,
+            "cost_center": w.cost_center or fleet.cost_center,
+            "allow": _residency(catalog, w.allow, (*at, "allow"), src),
+            "deny": _residency(catalog, w.deny, (*at, "deny"), src),
+        }
+    )
+
+
+def _check_pins(
+    catalog: Catalog, pins: Sequence[str], clouds: Sequence[str], at: Path_, src: SourceMap
+) -> None:
+    sold = {t for c in clouds for t in catalog.instance_type_names(c)}
+    for i, pin in enumerate(pins):
+        if pin not in sold:
+            raise UnknownNameError(
+                "instance type",
+                pin,
+                sold,
+                location=_loc(src, (*at, i)),
+                scope=", ".join(clouds),
+            )
+
+
+def _capacity(catalog: Catalog, entry: CapacityEntry, at: Path_, src: SourceMap) -> CapacityEntry:
+    cloud = catalog.check_cloud(entry.cloud, location=_loc(src, (*at, "cloud")))
+    region_at = _loc(src, (*at, "region"))
+    if GLOB_CHARS & set(entry.region):
+        regions = catalog.region_names(cloud)
+        if not any(fnmatch.fnmatchcase(r, entry.region) for r in regions):
+            raise UnknownNameError(
+                "region pattern", entry.region, regions, location=region_at, scope=cloud
+            )
+    else:
+        catalog.check_region(cloud, entry.region, location=region_at)
+    gpu = entry.gpu
+    if gpu is not None:
+        gpu = catalog.check_gpu(gpu, location=_loc(src, (*at, "gpu")))
+    return entry.model_copy(update={"cloud": cloud, "gpu": gpu})
+
+
+def _residency(
+    catalog: Catalog, rule: Residency | None, at: Path_, src: SourceMap
+) -> Residency | None:
+    if rule is None:
+        return None
+    all_regions = [f"{c}:{r}" for c in catalog.clouds() for r in catalog.region_names(c)]
+    for i, pattern in enumerate(rule.regions):
+        if not any(region_matches(pattern, key) for key in all_regions):
+            bare = [k.split(":", 1)[1] for k in all_regions]
+            raise UnknownNameError(
+                "region pattern",
+                pattern,
+                [*bare, *all_regions],
+                location=_loc(src, (*at, "regions", i)),
+            )
+    countries = [
+        _country(c, _loc(src, (*at, "countries", i))) for i, c in enumerate(rule.countries)
+    ]
+    known = sorted(set(catalog.regions["continent"].dropna().unique()))
+    continents = []
+    for i, continent in enumerate(rule.continents):
+        lookup = {k.lower(): k for k in known}
+        if continent.lower() not in lookup:
+            raise UnknownNameError(
+                "continent", continent, known, location=_loc(src, (*at, "continents", i))
+            )
+        continents.append(lookup[continent.lower()])
+    return rule.model_copy(update={"countries": countries, "continents": continents})
+
+
+def _country(code: str, location: str) -> str:
+    """ISO 3166 alpha-2 or alpha-3 (any case) → alpha-3."""
+    value = code.strip().upper()
+    hit = None
+    if len(value) == 2:
+        hit = pycountry.countries.get(alpha_2=value)
+    elif len(value) == 3:
+        hit = pycountry.countries.get(alpha_3=value)
+    if hit is None:
+        names = _country_codes()
+        raise UnknownNameError("country code", code, names, location=location)
+    return str(hit.alpha_3)
+
+
+def _country_codes() -> list[str]:
+    codes: list[str] = []
+    for country in pycountry.countries:
+        codes.extend((str(country.alpha_2), str(country.alpha_3)))
+    return codes
+
+
+def region_matches(pattern: str, key: str) -> bool:
+    """Does a residency/capacity pattern match `cloud:region`? Bare patterns match the code."""
+    region = key.split(":", 1)[1]
+    if ":" in pattern:
+        return fnmatch.fnmatchcase(key, pattern)
+    return fnmatch.fnmatchcase(region, pattern)
+
+
+def matches_any(patterns: Iterable[str], key: str) -> bool:
+    return any(region_matches(p, key) for p in patterns)
+
+
+def _loc(src: SourceMap, path: Path_) -> str:
+    return f"{src.location(path)}: {format_path(path)}"

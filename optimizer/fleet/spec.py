@@ -1,0 +1,217 @@
+"""The fleet spec (YAML, version 1): workloads and the fleet-wide constraints, as pydantic models.
+
+This module checks shape and internal consistency only (types, ranges, unknown fields,
+cross-field rules); names are checked against the catalog by `optimizer.fleet.resolve`.
+Every field is documented for users in docs/fleet.md; keep the two in step.
+
+Invariants: unknown fields are errors; a workload's GPU types are a non-empty list after
+parsing (a single string is accepted). Rules that span fields (unique names, co-location
+groups of two or more, an SLO needs users, ...) live in `optimizer.fleet.load` so their
+errors can point at the exact line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from optimizer.fleet.source import SourceMap
+
+Objective = Literal["cost", "carbon", "latency", "balanced"]
+Kind = Literal["training", "inference", "batch"]
+
+# A fleet without a carbon price still needs one for `balanced`: the US EPA's 2023 social cost
+# of carbon (2020 emissions, 2 % near-term discount rate), US$190 per tonne CO2. A policy
+# default, not a market price: fleets should set their own.
+DEFAULT_CARBON_PRICE_USD_PER_TONNE = 190.0
+DEFAULT_CARBON_PRICE_SOURCE = (
+    "US EPA, Report on the Social Cost of Greenhouse Gases (2023), 2020 emissions at 2 %"
+)
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+class GpuRequest(_Spec):
+    """GPUs per node: one or more acceptable types, and how many each node needs."""
+
+    type: list[str] = Field(min_length=1)
+    count: int = Field(1, ge=1, le=64)
+
+    _listify = field_validator("type", mode="before")(_as_list)
+
+
+class DataSpec(_Spec):
+    """Where the workload's input data lives; moving it elsewhere costs egress once."""
+
+    size_gb: float = Field(ge=0)
+    location: str = Field(pattern=r"^[a-z]+:[A-Za-z0-9-]+$")
+
+
+class StorageSpec(_Spec):
+    """Storage next to the nodes (TB = 10^12 bytes)."""
+
+    object_tb: float = Field(0.0, ge=0)
+    parallel_fs_tb: float = Field(0.0, ge=0)
+    parallel_fs_throughput_mb_s_per_tib: Literal[40, 125, 250, 500, 1000] = 250
+
+
+class Residency(_Spec):
+    """Region globs (on the region code or `cloud:region`), countries (ISO 3166 alpha-2 or
+    alpha-3) and continents. In `allow`, a region must match every list given; in `deny`,
+    matching any entry excludes it."""
+
+    regions: list[str] = []
+    countries: list[str] = []
+    continents: list[str] = []
+
+    _listify = field_validator("regions", "countries", "continents", mode="before")(_as_list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Residency:
+        if not (self.regions or self.countries or self.continents):
+            raise ValueError("give at least one of regions, countries, continents")
+        return self
+
+
+class UserPopulation(_Spec):
+    name: str = Field(min_length=1)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    weight: float = Field(1.0, gt=0)
+
+
+class Deferral(_Spec):
+    """A workload that may start anywhere within `window_hours` of being released.
+
+    `run_hours` is the length of one run (default: the month's hours in one run a day,
+    capped at the window). `intensity_csv` is an hourly (or finer) carbon-intensity series:
+    one path for every region, or a map from `cloud:region` to a path; without one the
+    region's annual average applies and no saving is claimed.
+    """
+
+    window_hours: float = Field(gt=0, le=24 * 31)
+    run_hours: float | None = Field(None, gt=0)
+    intensity_csv: str | dict[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _run_fits(self) -> Deferral:
+        if self.run_hours is not None and self.run_hours > self.window_hours:
+            raise ValueError(
+                f"run_hours ({self.run_hours:g}) is longer than window_hours "
+                f"({self.window_hours:g}): the run cannot fit in its window"
+            )
+        return self
+
+
+class Workload(_Spec):
+    name: str = Field(pattern=NAME_PATTERN)
+    kind: Kind
+    gpu: GpuRequest
+    nodes: int | None = Field(None, ge=1, le=4096)
+    replicas: int | None = Field(None, ge=1, le=4096)
+    interconnect: Literal["required", "optional"] = "optional"
+    hours_per_month: float | None = Field(None, gt=0, le=744)
+    utilization: float | None = Field(None, ge=0, le=1)
+    deferrable: Deferral | None = None
+    data: DataSpec | None = None
+    storage: StorageSpec = StorageSpec()
+    allow: Residency | None = None
+    deny: Residency | None = None
+    spot: bool = False
+    clouds: list[str] | None = Field(None, min_length=1)
+    instance_types: list[str] | None = Field(None, min_length=1)
+    users: list[UserPopulation] = []
+    latency_slo_ms: float | None = Field(None, gt=0)
+    egress_gb_month: float = Field(0.0, ge=0)
+    colocate: str | None = Field(None, pattern=NAME_PATTERN)
+    owner: str | None = None
+    cost_center: str | None = None
+
+    _listify = field_validator("clouds", "instance_types", mode="before")(_as_list)
+
+    @property
+    def node_count(self) -> int:
+        return self.replicas or self.nodes or 1
+
+
+class CapacityEntry(_Spec):
+    """GPUs you can actually get: a quota, a reservation or a capacity block.
+
+    `region` may be a glob (`eu-*`); `gpu` omitted means every GPU type in those regions."""
+
+    cloud: str
+    region: str
+    gpu: str | None = None
+    max_gpus: int = Field(ge=0)
+    name: str | None = None
+
+    def label(self) -> str:
+        scope = f"{self.cloud}:{self.region}" + (f" {self.gpu}" if self.gpu else " (all GPUs)")
+        return self.name or scope
+
+
+class Budget(_Spec):
+    monthly_usd: float = Field(gt=0)
+
+
+class Migration(_Spec):
+    """What moving a running workload costs, for re-planning against a lock.
+
+    A workload moves only when its monthly saving exceeds the move's cost (data egress +
+    `cost_usd`) spread over `horizon_months`, plus `min_saving_pct` of its current cost."""
+
+    cost_usd: float = Field(0.0, ge=0)
+    horizon_months: float = Field(12.0, gt=0)
+    min_saving_pct: float = Field(0.0, ge=0, le=100)
+
+
+class Fleet(_Spec):
+    version: Literal[1]
+    name: str | None = Field(None, pattern=NAME_PATTERN)
+    owner: str | None = None
+    cost_center: str | None = None
+    objective: Objective = "balanced"
+    carbon_price_usd_per_tonne: float | None = Field(None, ge=0)
+    latency_penalty_pct_per_ms: float = Field(0.1, ge=0)
+    clouds: list[str] | None = Field(None, min_length=1)
+    budget: Budget | None = None
+    capacity: list[CapacityEntry] = []
+    max_spot_fraction: float | None = Field(None, ge=0, le=1)
+    allow: Residency | None = None
+    deny: Residency | None = None
+    hours_per_month: float | None = Field(None, gt=0, le=744)
+    utilization: float | None = Field(None, ge=0, le=1)
+    data_amortization_months: float = Field(12.0, gt=0)
+    include_embodied: bool = False
+    migration: Migration = Migration()
+    workloads: Annotated[list[Workload], Field(min_length=1)]
+    # Where each field sits in the file it came from (set by the loader; empty in code).
+    _source: SourceMap = PrivateAttr(default_factory=lambda: SourceMap("fleet"))
+
+    _listify = field_validator("clouds", mode="before")(_as_list)
+
+    @property
+    def source(self) -> SourceMap:
+        return self._source
+
+    def workload(self, name: str) -> Workload:
+        for w in self.workloads:
+            if w.name == name:
+                return w
+        raise KeyError(name)
+
+    def colocation_groups(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for w in self.workloads:
+            if w.colocate:
+                groups.setdefault(w.colocate, []).append(w.name)
+        return groups

@@ -1,0 +1,236 @@
+"""Candidates: every (workload, offering, pricing) the solver may choose, with its metrics.
+
+Workloads with the same shape (GPU types and count, clouds, pins, fabric, residency, spot,
+users and SLO) share one feasible offer set, so filtering runs once per shape and candidate
+rows are expanded with numpy (repeat/tile) rather than per workload.
+
+Exact pruning (never changes any optimum, whatever the objective or constraints): within
+one region and GPU type, an offering that is no cheaper and draws no less power at every
+utilisation than another is dropped — both use the same GPUs from the same capacity pool,
+the same region (latency, residency, co-location, data gravity) and the same pricing, so
+the survivor is at least as good on cost, carbon and latency and uses the same resources.
+Workloads with a measured profile, and a locked assignment, are never pruned this way.
+
+Invariants: rows are sorted by (workload, offering, on-demand before spot); every workload
+has at least one row (else the filters raised `InfeasibleError`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.catalog import Catalog
+from optimizer.fleet.spec import Fleet, Workload
+from optimizer.models.energy import ProfileSource
+from optimizer.models.latency import LatencyModel
+from optimizer.solver.deferral import DeferralPlan, deferral_plans
+from optimizer.solver.filters import Feasible, FilterCache, feasible_offers
+from optimizer.solver.metrics import Metrics, compute_metrics
+from optimizer.solver.offers import OfferTable
+
+PlacementKey = tuple[str, str, str, bool]  # cloud, region, instance type, spot
+
+
+@dataclass(frozen=True)
+class WorkloadView:
+    funnel: tuple[tuple[str, int], ...]  # (filter, regions left after it)
+    deferral: DeferralPlan | None
+    profiled: bool
+
+
+@dataclass(frozen=True)
+class CandidateSet:
+    fleet: Fleet
+    table: OfferTable
+    wl: np.ndarray
+    offer: np.ndarray
+    spot: np.ndarray
+    start: np.ndarray  # rows of workload i: start[i]:start[i + 1]
+    metrics: Metrics
+    views: list[WorkloadView]
+
+    def __len__(self) -> int:
+        return len(self.wl)
+
+    def rows(self, i: int) -> range:
+        return range(int(self.start[i]), int(self.start[i + 1]))
+
+    def key(self, row: int) -> PlacementKey:
+        o = int(self.offer[row])
+        t = self.table
+        return (str(t.cloud[o]), str(t.region[o]), str(t.instance_type[o]), bool(self.spot[row]))
+
+    def find(self, i: int, key: PlacementKey) -> int | None:
+        for row in self.rows(i):
+            if self.key(row) == key:
+                return row
+        return None
+
+
+def build_candidates(
+    fleet: Fleet,
+    catalog: Catalog,
+    table: OfferTable,
+    *,
+    profiles: ProfileSource | None = None,
+    keep: dict[int, PlacementKey] | None = None,
+) -> CandidateSet:
+    """All candidates of the (resolved) fleet, exact-pruned, with metrics."""
+    model = LatencyModel.from_catalog(catalog)
+    cache = FilterCache()
+    groups: dict[tuple[object, ...], list[int]] = {}
+    feasible: dict[tuple[object, ...], Feasible] = {}
+    profiled = _profiled(fleet, catalog, table, model, cache, profiles)
+    for i, w in enumerate(fleet.workloads):
+        key = _group_key(w, i in profiled, i)
+        if key not in groups:
+            groups[key] = []
+            feasible[key] = feasible_offers(table, fleet, w, model, cache)
+        groups[key].append(i)
+    parts = [
+        _expand(table, fleet, feasible[k], members, prune=not (set(members) & profiled))
+        for k, members in groups.items()
+    ]
+    parts.extend(_kept_rows(table, fleet, feasible, groups, keep or {}))
+    wl = np.concatenate([p[0] for p in parts])
+    offer = np.concatenate([p[1] for p in parts])
+    spot = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((spot, offer, wl))
+    wl, offer, spot = wl[order], offer[order], spot[order]
+    # A kept row may duplicate an expanded one: drop exact repeats.
+    fresh = np.ones(len(wl), dtype=bool)
+    fresh[1:] = (wl[1:] != wl[:-1]) | (offer[1:] != offer[:-1]) | (spot[1:] != spot[:-1])
+    wl, offer, spot = wl[fresh], offer[fresh], spot[fresh]
+    deferrals = deferral_plans(fleet, catalog, table.regions)
+    metrics = compute_metrics(
+        catalog, table, fleet, (wl, offer, spot), deferrals, profiles if profiled else None
+    )
+    key_of = {i: k for k, members in groups.items() for i in members}
+    views = [
+        WorkloadView(feasible[key_of[i]].funnel, deferrals.get(i), i in profiled)
+        for i in range(len(fleet.workloads))
+    ]
+    start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
+    return CandidateSet(fleet, table, wl, offer, spot, start, metrics, views)
+
+
+def _group_key(w: Workload, profiled: bool, index: int) -> tuple[object, ...]:
+    users = tuple((u.lat, u.lon, u.weight) for u in w.users)
+    rules = tuple(
+        (tuple(r.regions), tuple(r.countries), tuple(r.continents)) if r else ()
+        for r in (w.allow, w.deny)
+    )
+    shape = (
+        tuple(w.gpu.type),
+        w.gpu.count,
+        tuple(w.clouds or ()),
+        tuple(w.instance_types or ()),
+        w.interconnect,
+        rules,
+        w.spot,
+        users,
+        w.latency_slo_ms,
+    )
+    # A profiled workload gets its own group: its rows are never pruned.
+    return (*shape, index) if profiled else shape
+
+
+def _profiled(
+    fleet: Fleet,
+    catalog: Catalog,
+    table: OfferTable,
+    model: LatencyModel,
+    cache: FilterCache,
+    profiles: ProfileSource | None,
+) -> set[int]:
+    """Workloads the profile source has a measurement for (asked with one feasible shape)."""
+    if profiles is None:
+        return set()
+    out = set()
+    for i, w in enumerate(fleet.workloads):
+        offers = feasible_offers(table, fleet, w, model, cache).offers
+        o = int(offers[0])
+        spec = catalog.instance(str(table.cloud[o]), str(table.instance_type[o]))
+        if profiles.measured_power(catalog, w.name, spec, w.utilization or 0.0) is not None:
+            out.add(i)
+    return out
+
+
+Part = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _expand(
+    table: OfferTable, fleet: Fleet, feasible: Feasible, members: list[int], *, prune: bool
+) -> Part:
+    offers = feasible.offers
+    on_demand = offers[~np.isnan(table.price_on_demand[offers])]
+    spot_ok = fleet.workloads[members[0]].spot
+    spot = offers[~np.isnan(table.price_spot[offers])] if spot_ok else offers[:0]
+    if prune:
+        on_demand = undominated(table, on_demand, table.price_on_demand)
+        spot = undominated(table, spot, table.price_spot)
+    chosen = np.concatenate([on_demand, spot])
+    flags = np.concatenate([np.zeros(len(on_demand), bool), np.ones(len(spot), bool)])
+    m = np.asarray(members, dtype=np.int64)
+    return (
+        np.repeat(m, len(chosen)),
+        np.tile(chosen, len(m)),
+        np.tile(flags, len(m)),
+    )
+
+
+def _kept_rows(
+    table: OfferTable,
+    fleet: Fleet,
+    feasible: dict[tuple[object, ...], Feasible],
+    groups: dict[tuple[object, ...], list[int]],
+    keep: dict[int, PlacementKey],
+) -> list[Part]:
+    """Rows for locked placements that pruning dropped (still feasible ones only)."""
+    if not keep:
+        return []
+    index = {
+        (str(c), str(r), str(t)): o
+        for o, (c, r, t) in enumerate(
+            zip(table.cloud, table.region, table.instance_type, strict=True)
+        )
+    }
+    key_of = {i: k for k, members in groups.items() for i in members}
+    parts: list[Part] = []
+    for i, (cloud, region, itype, spot) in sorted(keep.items()):
+        o = index.get((cloud, region, itype))
+        if o is None or o not in set(feasible[key_of[i]].offers.tolist()):
+            continue
+        price = table.price_spot[o] if spot else table.price_on_demand[o]
+        if np.isnan(price) or (spot and not fleet.workloads[i].spot):
+            continue
+        parts.append((np.array([i]), np.array([o]), np.array([spot])))
+    return parts
+
+
+def undominated(table: OfferTable, offers: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Offers not dominated within their (region, GPU type): see the module docstring."""
+    if len(offers) < 2:
+        return offers
+    _, gpu_code = np.unique(table.gpu[offers].astype(str), return_inverse=True)
+    region = table.region_idx[offers]
+    p, idle, slope = price[offers], table.idle_w[offers], table.slope_w[offers]
+    order = np.lexsort((offers, slope, idle, p, gpu_code, region))
+    o_s, g_s, r_s = offers[order], gpu_code[order], region[order]
+    idle_s, slope_s = idle[order], slope[order]
+    n = len(o_s)
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = (g_s[1:] != g_s[:-1]) | (r_s[1:] != r_s[:-1])
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+    position = np.arange(n) - group_start  # earlier members of the same group
+    total = int(position.sum())
+    if total == 0:
+        return np.sort(o_s)
+    later = np.repeat(np.arange(n), position)
+    first = np.cumsum(position) - position
+    earlier = group_start[later] + (np.arange(total) - first[later])
+    beaten = (idle_s[earlier] <= idle_s[later]) & (slope_s[earlier] <= slope_s[later])
+    dominated = np.bincount(later, weights=beaten, minlength=n) > 0
+    return np.sort(o_s[~dominated])

@@ -1,0 +1,137 @@
+"""Constraints that couple workloads: capacity pools, the fleet budget, the spot share, and
+co-location groups.
+
+Capacity, budget and spot rows are `≤` rows over candidates (a sparse matrix with one
+column per candidate). Co-location groups are kept as lists: the MILP adds one binary per
+(group, region) and ties every member's choice to it.
+
+Invariants: rows come in a stable order (capacity entries as written, then budget, then
+spot); a co-location group's regions are the regions every member can use, sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from cloudwright.errors import InfeasibleError
+from optimizer.fleet.resolve import region_matches
+from optimizer.solver.candidates import CandidateSet
+
+
+@dataclass(frozen=True)
+class Coupling:
+    names: list[str]  # human label per row
+    kinds: list[str]  # "capacity" | "budget" | "spot"
+    units: list[str]  # "GPUs" | "USD/month"
+    matrix: sp.csr_matrix  # rows × candidates
+    upper: np.ndarray
+    groups: dict[str, list[int]]  # co-location group → workload indexes
+    group_regions: dict[str, list[int]]  # group → region indexes every member can use
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def coupled(self) -> bool:
+        return bool(self.names) or bool(self.groups)
+
+    def usage(self, rows: np.ndarray) -> np.ndarray:
+        """Left-hand side of every row for a choice of candidate rows."""
+        x = np.zeros(self.matrix.shape[1])
+        x[rows] = 1.0
+        return np.asarray(self.matrix @ x, dtype=float)
+
+
+def build_coupling(cands: CandidateSet) -> Coupling:
+    fleet, table = cands.fleet, cands.table
+    names: list[str] = []
+    kinds: list[str] = []
+    units: list[str] = []
+    uppers: list[float] = []
+    rows: list[tuple[np.ndarray, np.ndarray]] = []  # (candidate indexes, coefficients)
+    gpus = cands.metrics.gpus
+    region_keys = np.array(table.regions.keys, dtype=object)
+    for entry in fleet.capacity:
+        region_ok = np.array(
+            [region_matches(f"{entry.cloud}:{entry.region}", k) for k in region_keys], dtype=bool
+        )
+        offer_ok = region_ok[table.region_idx] & (table.cloud == entry.cloud)
+        if entry.gpu is not None:
+            offer_ok &= table.gpu == entry.gpu
+        hit = np.flatnonzero(offer_ok[cands.offer])
+        rows.append((hit, gpus[hit]))
+        names.append(f"capacity {entry.label()}")
+        kinds.append("capacity")
+        units.append("GPUs")
+        uppers.append(float(entry.max_gpus))
+    if fleet.budget is not None:
+        rows.append((np.arange(len(cands)), cands.metrics.total_usd))
+        names.append("budget")
+        kinds.append("budget")
+        units.append("USD/month")
+        uppers.append(fleet.budget.monthly_usd)
+    if fleet.max_spot_fraction is not None:
+        share = fleet.max_spot_fraction
+        rows.append((np.arange(len(cands)), gpus * (cands.spot.astype(float) - share)))
+        names.append(f"max_spot_fraction {share:g}")
+        kinds.append("spot")
+        units.append("GPUs")
+        uppers.append(0.0)
+    matrix = _sparse(rows, len(cands))
+    index = {w.name: i for i, w in enumerate(fleet.workloads)}
+    groups = {
+        g: [index[n] for n in members] for g, members in sorted(fleet.colocation_groups().items())
+    }
+    return Coupling(
+        names,
+        kinds,
+        units,
+        matrix,
+        np.array(uppers, dtype=float),
+        groups,
+        _group_regions(cands, groups),
+    )
+
+
+def _sparse(rows: list[tuple[np.ndarray, np.ndarray]], n: int) -> sp.csr_matrix:
+    if not rows:
+        return sp.csr_matrix((0, n), dtype=float)
+    r = np.concatenate([np.full(len(idx), k) for k, (idx, _) in enumerate(rows)])
+    c = np.concatenate([idx for idx, _ in rows])
+    v = np.concatenate([vals for _, vals in rows])
+    keep = v != 0
+    matrix = sp.csr_matrix((v[keep], (r[keep], c[keep])), shape=(len(rows), n))
+    return matrix
+
+
+def _group_regions(cands: CandidateSet, groups: dict[str, list[int]]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    table = cands.table
+    for group, members in groups.items():
+        common: set[int] | None = None
+        for i in members:
+            mine = {int(table.region_idx[cands.offer[r]]) for r in cands.rows(i)}
+            common = mine if common is None else common & mine
+        if not common:
+            names = [cands.fleet.workloads[i].name for i in members]
+            per = "; ".join(
+                f"{cands.fleet.workloads[i].name}: "
+                + ", ".join(
+                    sorted(
+                        {
+                            table.regions.keys[table.region_idx[cands.offer[r]]]
+                            for r in cands.rows(i)
+                        }
+                    )[:6]
+                )
+                for i in members
+            )
+            raise InfeasibleError(
+                f"co-location group {group!r}: no region can host all of {', '.join(names)}",
+                hint=f"regions each can use (first few): {per}",
+            )
+        out[group] = sorted(common)
+    return out

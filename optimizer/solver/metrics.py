@@ -1,0 +1,314 @@
+"""Monthly cost, energy, carbon and latency of every candidate (workload × offering × pricing).
+
+All figures are per month and vectorised over candidates. For candidate (w, o, pricing):
+
+  hours      = w.hours_per_month × (1 + spot_interruption_overhead[cloud] if spot)
+  compute $  = price(o, pricing) × w.nodes × hours
+  node W     = measured W (profile) or idle_w(o) + utilisation × slope_w(o)     (energy.py)
+  compute kWh= node W × nodes × hours ÷ 1000 × PUE(region)
+  carbon kg  = compute kWh × intensity(region) ÷ 1000 × (1 − time-shift saving fraction)
+             + storage kWh × intensity ÷ 1000 + data-move network kWh × source intensity
+               ÷ amortisation months (+ embodied per GPU-month when the fleet asks for it)
+  storage $  = object TB × object $/TB-month + parallel-FS TB × FS $/TB-month (unknown → left
+               out, flagged)
+  data move $= data.size_gb priced across egress tiers from data.location to the region,
+               once, ÷ fleet.data_amortization_months (0 in data.location's own region)
+  serving $  = egress_gb_month priced across the region's internet egress tiers
+  total $    = compute + storage + data move + serving
+
+Energy and carbon are estimates (Cloud Carbon Footprint's method plus GPU board power).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.catalog import Catalog
+from optimizer.fleet.spec import Fleet
+from optimizer.models.egress import EgressPricer, Tiers
+from optimizer.models.energy import ProfileSource, network_energy_kwh
+from optimizer.models.latency import LatencyModel, Population
+from optimizer.models.storage import StoragePricer
+from optimizer.solver.deferral import DeferralPlan
+from optimizer.solver.offers import OfferTable
+
+
+@dataclass(frozen=True)
+class Metrics:
+    hours: np.ndarray
+    hourly_usd: np.ndarray
+    compute_usd: np.ndarray
+    storage_usd: np.ndarray
+    data_move_usd: np.ndarray  # amortised per month
+    data_move_one_off_usd: np.ndarray
+    serving_usd: np.ndarray
+    total_usd: np.ndarray
+    node_it_w: np.ndarray
+    energy_kwh: np.ndarray
+    carbon_kg: np.ndarray
+    shift_saving_kg: np.ndarray
+    embodied_kg: np.ndarray
+    latency_ms: np.ndarray  # NaN where the workload has no users
+    gpus: np.ndarray
+    storage_unknown: np.ndarray  # bool: a storage price the catalog does not know
+    measured: np.ndarray  # bool: node power from a profile
+    measured_source: dict[tuple[int, int], str]  # (workload, offer) → profile source
+
+
+@dataclass(frozen=True)
+class _Rows:
+    wl: np.ndarray
+    offer: np.ndarray
+    spot: np.ndarray
+    region: np.ndarray
+    start: np.ndarray  # rows of workload i are start[i]:start[i + 1] (rows sorted by workload)
+
+
+def compute_metrics(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],  # workload (ascending), offer, spot
+    deferrals: dict[int, DeferralPlan],
+    profiles: ProfileSource | None,
+) -> Metrics:
+    wl, offer, spot = rows
+    start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
+    r = _Rows(wl, offer, spot, table.region_idx[offer], start)
+    ws = fleet.workloads
+    nodes = np.array([w.node_count for w in ws], dtype=float)[wl]
+    util = np.array([w.utilization or 0.0 for w in ws], dtype=float)[wl]
+    overhead = _per_cloud(catalog, table, "spot_interruption_overhead")[offer]
+    hours = np.array([w.hours_per_month or 0.0 for w in ws])[wl] * np.where(spot, 1 + overhead, 1)
+    price = np.where(spot, table.price_spot[offer], table.price_on_demand[offer])
+    hourly = price * nodes
+    node_w = table.idle_w[offer] + np.clip(util, 0.0, 1.0) * table.slope_w[offer]
+    measured = np.zeros(len(wl), dtype=bool)
+    sources: dict[tuple[int, int], str] = {}
+    if profiles is not None:
+        _apply_profiles(catalog, table, fleet, r, profiles, node_w, measured, sources)
+    regions = table.regions
+    intensity = regions.intensity_g_per_kwh[r.region]
+    compute_kwh = node_w * nodes * hours / 1000.0 * regions.pue[r.region]
+    compute_kg = compute_kwh * intensity / 1000.0
+    saving_kg = compute_kg * _shift_fraction(deferrals, regions.keys, r)
+    storage_usd, storage_kwh, unknown = _storage(catalog, table, fleet, r)
+    move_one_off, net_kwh, net_kg = _data_moves(catalog, table, fleet, r)
+    months = fleet.data_amortization_months
+    serving = _serving(catalog, table, fleet, r)
+    embodied = _embodied(catalog, table, fleet, r, nodes, hours)
+    total = hourly * hours + storage_usd + move_one_off / months + serving
+    return Metrics(
+        hours=hours,
+        hourly_usd=hourly,
+        compute_usd=hourly * hours,
+        storage_usd=storage_usd,
+        data_move_usd=move_one_off / months,
+        data_move_one_off_usd=move_one_off,
+        serving_usd=serving,
+        total_usd=total,
+        node_it_w=node_w,
+        energy_kwh=compute_kwh + storage_kwh + net_kwh / months,
+        carbon_kg=compute_kg
+        - saving_kg
+        + storage_kwh * intensity / 1000.0
+        + net_kg / months
+        + embodied,
+        shift_saving_kg=saving_kg,
+        embodied_kg=embodied,
+        latency_ms=_latency(catalog, table, fleet, r),
+        gpus=table.gpu_count[offer] * nodes,
+        storage_unknown=unknown,
+        measured=measured,
+        measured_source=sources,
+    )
+
+
+def _per_cloud(catalog: Catalog, table: OfferTable, name: str) -> np.ndarray:
+    values = {c: catalog.coefficient(name, c).value for c in sorted(set(table.cloud))}
+    return np.array([values[c] for c in table.cloud], dtype=float)
+
+
+def _apply_profiles(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    r: _Rows,
+    profiles: ProfileSource,
+    node_w: np.ndarray,
+    measured: np.ndarray,
+    sources: dict[tuple[int, int], str],
+) -> None:
+    """Replace modelled node power with the workload's measured power where it has one."""
+    for i, w in enumerate(fleet.workloads):
+        picked = range(int(r.start[i]), int(r.start[i + 1]))
+        by_offer: dict[int, tuple[float, str] | None] = {}
+        for row in picked:
+            o = int(r.offer[row])
+            if o not in by_offer:
+                spec = catalog.instance(str(table.cloud[o]), str(table.instance_type[o]))
+                hit = profiles.measured_power(catalog, w.name, spec, w.utilization or 0.0)
+                by_offer[o] = None if hit is None else (hit.node_it_power_w, hit.source)
+                if hit is None and len(by_offer) == 1:
+                    break  # unprofiled workload: no need to ask for every instance type
+            found = by_offer[o]
+            if found is not None:
+                node_w[row] = found[0]
+                measured[row] = True
+                sources[(i, o)] = found[1]
+
+
+def _shift_fraction(
+    deferrals: dict[int, DeferralPlan], region_keys: list[str], r: _Rows
+) -> np.ndarray:
+    if not deferrals:
+        return np.zeros(len(r.wl))
+    table = np.zeros((len(deferrals) + 1, len(region_keys)))
+    slot = np.zeros(len(r.start) - 1, dtype=np.int64)
+    for k, i in enumerate(sorted(deferrals), start=1):
+        table[k] = deferrals[i].fraction
+        slot[i] = k
+    return np.asarray(table[slot[r.wl], r.region], dtype=float)
+
+
+def _storage(
+    catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ws = fleet.workloads
+    obj_tb = np.array([w.storage.object_tb for w in ws])[r.wl]
+    fs_tb = np.array([w.storage.parallel_fs_tb for w in ws])[r.wl]
+    n = len(r.wl)
+    usd, kwh, unknown = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    needs = (obj_tb > 0) | (fs_tb > 0)
+    if not needs.any():
+        return usd, kwh, unknown
+    pricer = StoragePricer(catalog)
+    tiers = np.array([w.storage.parallel_fs_throughput_mb_s_per_tib for w in ws])[r.wl]
+    regions = table.regions
+    for tier in np.unique(tiers[needs]):
+        obj_price = np.full(len(regions.keys), np.nan)
+        fs_price = np.full(len(regions.keys), np.nan)
+        obj_kwh = np.zeros(len(regions.keys))
+        fs_kwh = np.zeros(len(regions.keys))
+        sel = needs & (tiers == tier)
+        for g in np.unique(r.region[sel]):
+            cloud, region = str(regions.cloud[g]), str(regions.region[g])
+            p = pricer.price(cloud, region, int(tier))
+            obj_price[g] = np.nan if p.object_usd_per_tb is None else p.object_usd_per_tb
+            fs_price[g] = np.nan if p.parallel_fs_usd_per_tb is None else p.parallel_fs_usd_per_tb
+            obj_kwh[g], fs_kwh[g] = pricer.energy_kwh_month_per_tb(cloud, region)
+        op, fp = obj_price[r.region[sel]], fs_price[r.region[sel]]
+        o, f = obj_tb[sel], fs_tb[sel]
+        unknown[sel] = ((o > 0) & np.isnan(op)) | ((f > 0) & np.isnan(fp))
+        usd[sel] = np.where(o > 0, np.nan_to_num(op) * o, 0) + np.where(
+            f > 0, np.nan_to_num(fp) * f, 0
+        )
+        kwh[sel] = o * obj_kwh[r.region[sel]] + f * fs_kwh[r.region[sel]]
+    return usd, kwh, unknown
+
+
+def tiered_cost_vec(tiers: Tiers, gb: np.ndarray) -> np.ndarray:
+    """Vectorised `models.egress.tiered_cost` (tiers start at 0 GB; `EgressPricer` checks)."""
+    out = np.zeros(len(gb))
+    for i, (start, price) in enumerate(tiers):
+        end = tiers[i + 1][0] if i + 1 < len(tiers) else np.inf
+        out += price * np.clip(gb - start, 0.0, end - start)
+    return out
+
+
+def _data_moves(
+    catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-off $ of moving each workload's data to the candidate region, and the network
+    energy (kWh) and carbon (kg) of moving it (CCF networking coefficient, source region)."""
+    n = len(r.wl)
+    usd, kwh, kg = np.zeros(n), np.zeros(n), np.zeros(n)
+    regions = table.regions
+    sources: dict[str, list[int]] = {}
+    for i, w in enumerate(fleet.workloads):
+        if w.data is not None and w.data.size_gb > 0:
+            sources.setdefault(w.data.location, []).append(i)
+    if not sources:
+        return usd, kwh, kg
+    pricer = EgressPricer(catalog)
+    size = np.array([w.data.size_gb if w.data else 0.0 for w in fleet.workloads])
+    for location, members in sorted(sources.items()):
+        src_cloud, src_region = location.split(":", 1)
+        src = catalog.region(src_cloud, src_region)
+        sel = np.flatnonzero(np.isin(r.wl, members))
+        dest = r.region[sel]
+        same_cloud = regions.cloud[dest] == src_cloud
+        same_region = same_cloud & (regions.region[dest] == src_region)
+        same_continent = regions.continent[dest] == src.continent
+        kinds = np.where(
+            ~same_cloud,
+            "internet",
+            np.where(same_continent, "inter_region", "inter_continent"),
+        )
+        gb = size[r.wl[sel]]
+        for kind in np.unique(kinds):
+            part = (kinds == kind) & ~same_region
+            tiers = pricer.tiers(src_cloud, src_region, str(kind))
+            usd[sel[part]] = tiered_cost_vec(tiers, gb[part])
+        moved = np.where(same_region, 0.0, gb)
+        per_gb = network_energy_kwh(catalog, src_cloud, src_region, 1.0)
+        kwh[sel] = moved * per_gb
+        kg[sel] = moved * per_gb * src.grid_intensity_g_per_kwh / 1000.0
+    return usd, kwh, kg
+
+
+def _serving(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.ndarray:
+    volume = np.array([w.egress_gb_month for w in fleet.workloads])[r.wl]
+    out = np.zeros(len(r.wl))
+    if not (volume > 0).any():
+        return out
+    pricer = EgressPricer(catalog)
+    regions = table.regions
+    schedule: dict[Tiers, list[int]] = {}
+    for g in np.unique(r.region[volume > 0]):
+        tiers = pricer.tiers(str(regions.cloud[g]), str(regions.region[g]), "internet")
+        schedule.setdefault(tiers, []).append(int(g))
+    for tiers, members in schedule.items():
+        sel = (volume > 0) & np.isin(r.region, members)
+        out[sel] = tiered_cost_vec(tiers, volume[sel])
+    return out
+
+
+def _embodied(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    r: _Rows,
+    nodes: np.ndarray,
+    hours: np.ndarray,
+) -> np.ndarray:
+    if not fleet.include_embodied:
+        return np.zeros(len(r.wl))
+    per_gpu_month = _per_cloud(catalog, table, "embodied_kg_per_gpu_month")[r.offer]
+    hours_in_month = catalog.coefficient("hours_per_month").value
+    return np.asarray(
+        per_gpu_month * table.gpu_count[r.offer] * nodes * hours / hours_in_month, dtype=float
+    )
+
+
+def _latency(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.ndarray:
+    """Weighted user RTT per candidate: one vector per distinct set of users, gathered."""
+    if not any(w.users for w in fleet.workloads):
+        return np.full(len(r.wl), np.nan)
+    model = LatencyModel.from_catalog(catalog)
+    regions = table.regions
+    keys: dict[tuple[tuple[float, float, float], ...], int] = {}
+    rows = [np.full(len(regions.keys), np.nan)]
+    slot = np.zeros(len(fleet.workloads), dtype=np.int64)
+    for i, w in enumerate(fleet.workloads):
+        if not w.users:
+            continue
+        key = tuple((u.lat, u.lon, u.weight) for u in w.users)
+        if key not in keys:
+            keys[key] = len(rows)
+            pops = [Population(u.lat, u.lon, u.weight) for u in w.users]
+            rows.append(model.weighted_rtt_ms(pops, regions.lat, regions.lon))
+        slot[i] = keys[key]
+    return np.asarray(np.vstack(rows)[slot[r.wl], r.region], dtype=float)

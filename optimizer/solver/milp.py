@@ -1,0 +1,390 @@
+"""The placement MILP (HiGHS through scipy), with a working set priced by LP duals.
+
+Model: binary x[c] per candidate; each workload picks exactly one; capacity, budget and
+spot-share rows (`coupling.Coupling`) bound linear sums of x; a co-location group picks one
+region (binary y[g, r]) and each member's choice must lie in it.
+
+Scaling (documented in docs/optimizer.md):
+1. Decomposition: a workload none of whose candidates touches a coupling row, and that is in
+   no co-location group, takes its best candidate; it cannot affect anyone else.
+2. Working set: each coupled workload starts with its best TOP_K candidates, plus its best
+   per (capacity pools touched, spot) and its cheapest (when a budget binds); co-located
+   workloads keep all their candidates in the group's regions.
+3. Pricing (column generation): solve the LP relaxation on the working set, price every
+   left-out candidate with the LP duals (reduced cost c − π_w − λᵀa); add those with a
+   negative reduced cost; repeat. When no column prices out, the LP bound is the LP bound
+   of the full problem; otherwise the Lagrangian bound LP + ∑_w min(0, min reduced cost)
+   is used. Either way `lp_bound` is a valid lower bound for the full problem, and `gap` is
+   measured against it.
+4. The MILP runs on the final working set.
+
+Invariants: deterministic (stable candidate order, deterministic HiGHS); `choice` holds one
+candidate row per workload; nothing is printed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from optimizer.solver.candidates import CandidateSet
+from optimizer.solver.coupling import Coupling
+
+TOP_K = 6
+MAX_ROUNDS = 8
+ADD_PER_ROUND = 3  # most negative reduced costs added per workload and round
+REDUCED_COST_TOL = 1e-7
+MIP_REL_GAP = 1e-5
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    choice: np.ndarray  # candidate row per workload
+    status: str
+    objective_value: float
+    lp_bound: float
+    gap: float
+    seconds: float
+    considered: int  # candidate columns in the final MILP
+    total: int  # candidates after exact pruning
+    rounds: int
+
+
+class ModelInfeasible(Exception):
+    """The constraints admit no plan; `optimizer.solver.diagnose` says which one binds."""
+
+
+@dataclass(frozen=True)
+class Model:
+    columns: np.ndarray  # candidate rows in the working set, ascending
+    c: np.ndarray
+    a_eq: sp.csr_matrix
+    b_eq: np.ndarray
+    a_ub: sp.csr_matrix
+    b_ub: np.ndarray
+    n_y: int  # co-location binaries after the x columns
+    eq_workload: np.ndarray  # eq row of each coupled, non-grouped workload (−1 otherwise)
+
+
+def segment_argmin(cands: CandidateSet, keys: list[np.ndarray]) -> np.ndarray:
+    """Row of the best candidate of every workload, lexicographic over `keys`, ties to the
+    lowest row."""
+    order = np.lexsort((np.arange(len(cands)), *reversed(keys), cands.wl))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = cands.wl[order][1:] != cands.wl[order][:-1]
+    return np.asarray(order[first], dtype=np.int64)
+
+
+def solve(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    secondary: np.ndarray | None = None,
+    *,
+    keep_rows: np.ndarray | None = None,
+    time_limit_s: float = 60.0,
+) -> SolveResult:
+    started = time.perf_counter()
+    keys = [primary] if secondary is None else [primary, secondary]
+    best = segment_argmin(cands, keys)
+    coupled = _coupled_workloads(cands, coupling)
+    if not coupled.any():
+        value = float(primary[best].sum())
+        return SolveResult(
+            best, "optimal", value, value, 0.0, time.perf_counter() - started, 0, len(cands), 0
+        )
+    fixed_usage = coupling.usage(best[~coupled]) if len(coupling) else np.zeros(0)
+    fixed_value = float(primary[best[~coupled]].sum())
+    in_model = coupled[cands.wl]
+    columns = _working_set(cands, coupling, keys, coupled, keep_rows)
+    columns, lp_value, correction, rounds = _price(
+        cands, coupling, primary, columns, in_model, fixed_usage
+    )
+    model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+    x, status, value = run_milp(model, time_limit_s - (time.perf_counter() - started))
+    if x is None:
+        # Integrality can fail where the LP did not (e.g. GPUs come in whole nodes): retry
+        # with every candidate before calling the fleet infeasible.
+        columns = np.flatnonzero(in_model)
+        model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+        x, status, value = run_milp(model, time_limit_s - (time.perf_counter() - started))
+        if x is None:
+            raise ModelInfeasible(status)
+    choice = best.copy()
+    picked = model.columns[x[: len(model.columns)] > 0.5]
+    choice[cands.wl[picked]] = picked
+    if secondary is not None:
+        choice, status = _second_stage(
+            cands, coupling, primary, secondary, choice, coupled, fixed_usage, time_limit_s, started
+        )
+    total_value = float(primary[choice].sum())
+    bound = min(lp_value + correction + fixed_value, total_value)
+    gap = 0.0 if total_value == bound else (total_value - bound) / max(abs(total_value), 1e-9)
+    return SolveResult(
+        choice,
+        status,
+        total_value,
+        bound,
+        gap,
+        time.perf_counter() - started,
+        len(model.columns),
+        len(cands),
+        rounds,
+    )
+
+
+def _coupled_workloads(cands: CandidateSet, coupling: Coupling) -> np.ndarray:
+    n_w = len(cands.start) - 1
+    coupled = np.zeros(n_w, dtype=bool)
+    if len(coupling):
+        touched = np.asarray(np.abs(coupling.matrix).sum(axis=0)).ravel() > 0
+        coupled[np.unique(cands.wl[touched])] = True
+    for members in coupling.groups.values():
+        coupled[members] = True
+    return coupled
+
+
+def _working_set(
+    cands: CandidateSet,
+    coupling: Coupling,
+    keys: list[np.ndarray],
+    coupled: np.ndarray,
+    keep_rows: np.ndarray | None,
+) -> np.ndarray:
+    wl = cands.wl
+    order = np.lexsort((np.arange(len(cands)), *reversed(keys), wl))
+    rank = np.empty(len(order), dtype=np.int64)
+    sorted_wl = wl[order]
+    first = np.searchsorted(sorted_wl, sorted_wl)  # position of each workload's first row
+    rank[order] = np.arange(len(order)) - first
+    chosen = rank < TOP_K
+    capacity = [k for k, kind in enumerate(coupling.kinds) if kind == "capacity"]
+    if capacity:
+        pools = coupling.matrix[capacity].T.tocsr() != 0
+        _, signature = np.unique(pools.toarray(), axis=0, return_inverse=True)
+        group = signature.ravel() * 2 + cands.spot.astype(np.int64)
+        chosen |= _first_per(order, wl, group)
+    if "budget" in coupling.kinds or "spot" in coupling.kinds:
+        cheapest = np.lexsort((np.arange(len(cands)), cands.metrics.total_usd, wl))
+        chosen |= _first_per(cheapest, wl, np.zeros(len(wl), dtype=np.int64))
+        chosen |= _first_per(order, wl, cands.spot.astype(np.int64))
+    for group, members in coupling.groups.items():
+        regions = np.isin(cands.table.region_idx[cands.offer], coupling.group_regions[group])
+        member = np.isin(wl, members)
+        chosen |= member & regions
+        chosen &= ~member | regions
+    if keep_rows is not None:
+        chosen[keep_rows] = True
+    return np.flatnonzero(chosen & coupled[wl])
+
+
+def _first_per(order: np.ndarray, wl: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Mask of the first row (in `order`) of every (workload, group)."""
+    keyed = np.lexsort((np.arange(len(order)), group[order], wl[order]))
+    rows = order[keyed]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (wl[rows][1:] != wl[rows][:-1]) | (group[rows][1:] != group[rows][:-1])
+    mask = np.zeros(len(wl), dtype=bool)
+    mask[rows[new]] = True
+    return mask
+
+
+def _price(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    columns: np.ndarray,
+    in_model: np.ndarray,
+    fixed_usage: np.ndarray,
+) -> tuple[np.ndarray, float, float, int]:
+    """Column generation on the LP relaxation. Returns the working set, the LP value on it,
+    the Lagrangian correction (≤ 0; 0 when converged) and the rounds used."""
+    grouped = np.zeros(len(cands), dtype=bool)
+    for members in coupling.groups.values():
+        grouped |= np.isin(cands.wl, members)
+    priceable = in_model & ~grouped
+    coupled = np.zeros(len(cands.start) - 1, dtype=bool)
+    coupled[np.unique(cands.wl[in_model])] = True
+    for rounds in range(1, MAX_ROUNDS + 1):
+        model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+        lp = linprog(
+            model.c,
+            A_ub=model.a_ub if model.a_ub.shape[0] else None,
+            b_ub=model.b_ub if model.a_ub.shape[0] else None,
+            A_eq=model.a_eq,
+            b_eq=model.b_eq,
+            bounds=(0, None),
+            method="highs",
+        )
+        if lp.status != 0:
+            if len(columns) < int(in_model.sum()):
+                columns = np.flatnonzero(in_model)
+                continue
+            raise ModelInfeasible(lp.message)
+        reduced = _reduced_costs(cands, coupling, primary, model, lp)
+        outside = priceable.copy()
+        outside[columns] = False
+        negative = outside & (reduced < -REDUCED_COST_TOL * max(1.0, abs(lp.fun)))
+        if not negative.any():
+            return columns, float(lp.fun), 0.0, rounds
+        if rounds == MAX_ROUNDS:
+            correction = _lagrangian_correction(cands, reduced, outside)
+            return columns, float(lp.fun), correction, rounds
+        columns = np.union1d(columns, _most_negative(cands.wl, reduced, negative))
+    raise AssertionError("unreachable")
+
+
+def _reduced_costs(
+    cands: CandidateSet, coupling: Coupling, primary: np.ndarray, model: Model, lp: object
+) -> np.ndarray:
+    eq_duals = np.asarray(lp.eqlin.marginals, dtype=float)  # type: ignore[attr-defined]
+    pi = np.zeros(len(cands.start) - 1)
+    has_row = model.eq_workload >= 0
+    pi[has_row] = eq_duals[model.eq_workload[has_row]]
+    reduced = primary - pi[cands.wl]
+    if model.a_ub.shape[0]:
+        lam = np.asarray(lp.ineqlin.marginals, dtype=float)  # type: ignore[attr-defined]
+        reduced = reduced - np.asarray(coupling.matrix.T @ lam).ravel()
+    return np.asarray(reduced, dtype=float)
+
+
+def _most_negative(wl: np.ndarray, reduced: np.ndarray, negative: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero(negative)
+    order = rows[np.lexsort((rows, reduced[rows], wl[rows]))]
+    first = np.searchsorted(wl[order], wl[order])
+    rank = np.arange(len(order)) - first
+    return np.asarray(order[rank < ADD_PER_ROUND], dtype=np.int64)
+
+
+def _lagrangian_correction(cands: CandidateSet, reduced: np.ndarray, outside: np.ndarray) -> float:
+    values = np.where(outside, np.minimum(reduced, 0.0), 0.0)
+    per_workload = np.minimum.reduceat(values, cands.start[:-1])
+    return float(per_workload.sum())
+
+
+def build_model(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    columns: np.ndarray,
+    coupled: np.ndarray,
+    fixed_usage: np.ndarray,
+) -> Model:
+    n_x = len(columns)
+    wl = cands.wl[columns]
+    grouped_w = {i for members in coupling.groups.values() for i in members}
+    eq_rows: list[np.ndarray] = []
+    eq_cols: list[np.ndarray] = []
+    eq_vals: list[np.ndarray] = []
+    b_eq: list[float] = []
+    eq_workload = np.full(len(cands.start) - 1, -1, dtype=np.int64)
+    # One candidate per coupled workload.
+    workloads = np.flatnonzero(coupled)
+    row_of = np.full(len(cands.start) - 1, -1, dtype=np.int64)
+    row_of[workloads] = np.arange(len(workloads))
+    eq_rows.append(row_of[wl])
+    eq_cols.append(np.arange(n_x))
+    eq_vals.append(np.ones(n_x))
+    b_eq.extend([1.0] * len(workloads))
+    for i in workloads:
+        if int(i) not in grouped_w:
+            eq_workload[i] = row_of[i]
+    next_row = len(workloads)
+    n_y = 0
+    regions = cands.table.region_idx[cands.offer[columns]]
+    for group, members in coupling.groups.items():
+        allowed = coupling.group_regions[group]
+        y_of = {r: n_x + n_y + k for k, r in enumerate(allowed)}
+        for i in members:
+            for r in allowed:
+                hit = np.flatnonzero((wl == i) & (regions == r))
+                eq_rows.append(np.full(len(hit) + 1, next_row))
+                eq_cols.append(np.append(hit, y_of[r]))
+                eq_vals.append(np.append(np.ones(len(hit)), -1.0))
+                b_eq.append(0.0)
+                next_row += 1
+        eq_rows.append(np.full(len(allowed), next_row))
+        eq_cols.append(np.array([y_of[r] for r in allowed]))
+        eq_vals.append(np.ones(len(allowed)))
+        b_eq.append(1.0)
+        next_row += 1
+        n_y += len(allowed)
+    n = n_x + n_y
+    a_eq = sp.csr_matrix(
+        (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
+        shape=(next_row, n),
+    )
+    if len(coupling):
+        a_ub = sp.hstack([coupling.matrix[:, columns], sp.csr_matrix((len(coupling), n_y))])
+        b_ub = coupling.upper - fixed_usage
+    else:
+        a_ub, b_ub = sp.csr_matrix((0, n)), np.zeros(0)
+    c = np.concatenate([primary[columns], np.zeros(n_y)])
+    return Model(columns, c, a_eq, np.array(b_eq), sp.csr_matrix(a_ub), b_ub, n_y, eq_workload)
+
+
+def run_milp(
+    model: Model, time_limit_s: float, *, continuous_tail: int = 0
+) -> tuple[np.ndarray | None, str, float]:
+    """Solve `model` with HiGHS; the last `continuous_tail` variables are continuous ≥ 0."""
+    constraints = [LinearConstraint(model.a_eq, model.b_eq, model.b_eq)]
+    if model.a_ub.shape[0]:
+        constraints.append(LinearConstraint(model.a_ub, -np.inf, model.b_ub))
+    n = len(model.c)
+    integrality = np.ones(n)
+    upper = np.ones(n)
+    if continuous_tail:
+        integrality[n - continuous_tail :] = 0
+        upper[n - continuous_tail :] = np.inf
+    res = milp(
+        model.c,
+        integrality=integrality,
+        bounds=Bounds(0, upper),
+        constraints=constraints,
+        options={"disp": False, "time_limit": max(time_limit_s, 1.0), "mip_rel_gap": MIP_REL_GAP},
+    )
+    if res.x is None:
+        return None, str(res.message), float("nan")
+    status = "optimal" if res.status == 0 else "feasible (time limit reached)"
+    return np.asarray(res.x), status, float(res.fun)
+
+
+def _second_stage(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    secondary: np.ndarray,
+    choice: np.ndarray,
+    coupled: np.ndarray,
+    fixed_usage: np.ndarray,
+    time_limit_s: float,
+    started: float,
+) -> tuple[np.ndarray, str]:
+    """Among plans as good on `primary` as `choice`, the best on `secondary`."""
+    in_model = coupled[cands.wl]
+    columns = np.flatnonzero(in_model)
+    model = build_model(cands, coupling, secondary, columns, coupled, fixed_usage)
+    target = float(primary[choice[coupled]].sum())
+    row = sp.csr_matrix(np.concatenate([primary[columns], np.zeros(model.n_y)]))
+    tol = 1e-9 * max(1.0, abs(target)) + 1e-9
+    bounded = Model(
+        model.columns,
+        model.c,
+        model.a_eq,
+        model.b_eq,
+        sp.csr_matrix(sp.vstack([model.a_ub, row])),
+        np.append(model.b_ub, target + tol),
+        model.n_y,
+        model.eq_workload,
+    )
+    x, status, _ = run_milp(bounded, time_limit_s - (time.perf_counter() - started))
+    if x is None:
+        return choice, "optimal"
+    out = choice.copy()
+    picked = columns[x[: len(columns)] > 0.5]
+    out[cands.wl[picked]] = picked
+    return out, status

@@ -1,0 +1,70 @@
+"""Objective vectors: what each candidate adds to the objective the solver minimises.
+
+- cost:     total $/month (compute + storage + data move + serving egress);
+- carbon:   kgCO2e/month (estimate);
+- latency:  user-weighted RTT in ms (workloads without users add 0), solved
+            lexicographically: first latency, then cost among the latency-optimal plans;
+- balanced: $/month + carbon price × tonnes + a latency penalty. The penalty for a workload
+            with users is `latency_penalty_pct_per_ms` % of its cheapest option's monthly
+            cost for every ms it sits above its lowest-latency option, so a ms weighs the
+            same share of every workload's bill whatever its size.
+
+`cost` breaks ties by carbon and `carbon` by cost, with a weight of TIE_BREAK per unit
+(small enough never to trade a real difference in the main objective).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.plan import Objective
+from optimizer.solver.candidates import CandidateSet
+
+TIE_BREAK = 1e-6
+KG_PER_TONNE = 1000.0
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    name: Objective
+    carbon_price_usd_per_tonne: float
+    latency_penalty_pct_per_ms: float
+
+
+@dataclass(frozen=True)
+class ObjectiveVectors:
+    primary: np.ndarray
+    secondary: np.ndarray | None  # lexicographic second stage (latency objective only)
+    unit: str
+
+
+def objective_vectors(cands: CandidateSet, spec: ObjectiveSpec) -> ObjectiveVectors:
+    m = cands.metrics
+    if spec.name == "cost":
+        return ObjectiveVectors(m.total_usd + TIE_BREAK * m.carbon_kg, None, "USD/month")
+    if spec.name == "carbon":
+        return ObjectiveVectors(m.carbon_kg + TIE_BREAK * m.total_usd, None, "kgCO2e/month")
+    latency = np.nan_to_num(m.latency_ms, nan=0.0)
+    if spec.name == "latency":
+        return ObjectiveVectors(latency, m.total_usd + TIE_BREAK * m.carbon_kg, "ms")
+    return ObjectiveVectors(balanced(cands, spec), None, "USD/month-equivalent")
+
+
+def balanced(cands: CandidateSet, spec: ObjectiveSpec) -> np.ndarray:
+    m = cands.metrics
+    value = m.total_usd + spec.carbon_price_usd_per_tonne * m.carbon_kg / KG_PER_TONNE
+    return np.asarray(value + latency_penalty(cands, spec.latency_penalty_pct_per_ms), dtype=float)
+
+
+def latency_penalty(cands: CandidateSet, pct_per_ms: float) -> np.ndarray:
+    m = cands.metrics
+    has = ~np.isnan(m.latency_ms)
+    if pct_per_ms <= 0 or not has.any():
+        return np.zeros(len(cands))
+    starts = cands.start[:-1]
+    best_latency = np.minimum.reduceat(np.where(has, m.latency_ms, np.inf), starts)
+    ref_cost = np.minimum.reduceat(m.total_usd, starts)
+    excess = np.where(has, m.latency_ms - best_latency[cands.wl], 0.0)
+    return np.asarray(pct_per_ms / 100.0 * ref_cost[cands.wl] * excess, dtype=float)

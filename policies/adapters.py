@@ -158,8 +158,15 @@ class GraphView:
                 {},
             )
         for resource in self.live:
+            made_resource = made[resource.urn]
             if resource.parent and resource.parent in made:
-                made[resource.urn].parent = made[resource.parent]
+                made_resource.parent = made[resource.parent]
+            for prop, urns in resource.property_dependencies.items():
+                linked = [made[u] for u in urns if u in made]
+                made_resource.property_dependencies[prop] = linked
+                made_resource.dependencies.extend(
+                    r for r in linked if r not in made_resource.dependencies
+                )
         return list(made.values())
 
     def stack_args(

@@ -4,12 +4,16 @@ The order mirrors how the providers themselves decide:
 - AWS: the resource's `region` input (pulumi-aws 7), else its availability zone, else the
   provider's `region` (which comes from `aws:region` for the default provider). IAM,
   Route 53, CloudFront and the other global services have no region.
-- GCP: `location` (buckets, clusters), `region`, or `zone` (→ its region); else the
-  provider's `region`/`zone`, but only for types that are zonal or regional. Global types
+- GCP: `zone` (→ its region), `location` (buckets, clusters) or `region`; else the
+  provider's `zone`/`region`, but only for types that are zonal or regional. Global types
   (firewalls, networks, instance templates) have no region.
-- Azure: `location`, normalised ('West Europe' → 'westeurope'); azure-native resources
-  listed below fall back to the provider's `location`. Sub-resources (security rules,
-  subnets) have no location of their own.
+- Azure: `location`, normalised ('West Europe' → 'westeurope'). A resource without one
+  lives in its resource group's location, which a resource-level rule cannot see; the
+  resource group itself is checked (falling back to the provider's `location`), so
+  residency still holds. Sub-resources (security rules, subnets) have no location.
+
+The same order as the graph readers (`resource_graph.regions`), minus the lookups across
+resources that a resource-level policy cannot make.
 
 A region that is computed at apply time comes back as `UNKNOWN`; a resource with no
 region at all as None.
@@ -56,22 +60,10 @@ GCP_LOCATED_TYPES: Final = frozenset(
     }
 )
 
-# azure-native types that take the provider's `location` when they do not set one.
+# Azure types that take the provider's `location` when they do not set one (everything
+# else inherits its resource group's location).
 AZURE_LOCATED_TYPES: Final = frozenset(
-    {
-        "azure-native:resources:ResourceGroup",
-        "azure-native:storage:StorageAccount",
-        "azure-native:network:NetworkSecurityGroup",
-        "azure-native:network:VirtualNetwork",
-        "azure-native:network:NetworkInterface",
-        "azure-native:network:PublicIPAddress",
-        "azure-native:compute:VirtualMachine",
-        "azure-native:compute:VirtualMachineScaleSet",
-        "azure-native:compute:Disk",
-        "azure-native:compute:ProximityPlacementGroup",
-        "azure-native:storagecache:AmlFilesystem",
-        "azure-native:containerservice:ManagedCluster",
-    }
+    {"azure-native:resources:ResourceGroup", "azure:core/resourceGroup:ResourceGroup"}
 )
 
 _AWS_REGION_PREFIX = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)")
@@ -110,7 +102,7 @@ def _aws(resource_type: str, props: Any, provider: Any) -> Region:
         return p.UNKNOWN
     if _known(region):
         return region
-    zone = p.get(props, "availabilityZone")
+    zone = p.first(props, "availabilityZone", "availabilityZones.0")
     if _known(zone):
         return aws_region_of_zone(zone)
     provider_region = p.get(provider, "region")
@@ -118,24 +110,19 @@ def _aws(resource_type: str, props: Any, provider: Any) -> Region:
 
 
 def _gcp(resource_type: str, props: Any, provider: Any) -> Region:
-    for key in ("location", "region"):
+    for key in ("zone", "location", "region"):
         value = p.get(props, key)
         if value is p.UNKNOWN:
             return p.UNKNOWN
         if _known(value):
-            return gcp_region_of_zone(value) if key == "location" else p.last_segment(value)
-    zone = p.get(props, "zone")
-    if zone is p.UNKNOWN:
-        return p.UNKNOWN
-    if _known(zone):
-        return gcp_region_of_zone(zone)
+            return gcp_region_of_zone(value)
     if resource_type not in GCP_LOCATED_TYPES:
         return None
-    region = p.get(provider, "region")
-    if _known(region):
-        return region
-    zone = p.get(provider, "zone")
-    return gcp_region_of_zone(zone) if _known(zone) else None
+    for key in ("zone", "region"):
+        value = p.get(provider, key)
+        if _known(value):
+            return gcp_region_of_zone(value)
+    return None
 
 
 def _azure(resource_type: str, props: Any, provider: Any) -> Region:

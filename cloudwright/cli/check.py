@@ -1,9 +1,90 @@
-"""`cloudwright check`."""
+"""`cloudwright check`: run the policy pack offline over a resource graph.
+
+Parse, call `policies.offline.run_policies`, render. The policy SDK, pandas and the
+readers are imported inside the command so `cloudwright --help` stays fast.
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
 
 import typer
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the top-level app."""
+    app.command()(check)
+
+
+def check(
+    source: str | None = typer.Argument(
+        None,
+        help="plan.json, graph.json, `pulumi preview --json` output, a stack export or "
+        "checkpoint, or - for stdin. Default: the current plan (offline preview).",
+    ),
+    policy_config: Path | None = typer.Option(
+        None,
+        "--policy-config",
+        "-c",
+        help="Policy configuration (YAML/JSON, the shape of `pulumi preview "
+        "--policy-pack-config`).",
+    ),
+    fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
+    stack: str | None = typer.Option(
+        None, "--stack", help="Stack name the rules see (default: the graph's)."
+    ),
+    catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
+) -> None:
+    """Check a stack against the policy pack (the rules `pulumi preview --policy-pack
+    policies/` runs). Exits 1 on any mandatory violation; advisories are printed."""
+    import json
+
+    from cloudwright import __version__
+    from cloudwright.cli.common import open_catalog
+    from cloudwright.cli.console import emit, err_console, out_console
+    from cloudwright.errors import ThresholdExceeded
+    from policies.config import PolicyConfig, load_policy_config
+    from policies.offline import run_policies
+    from policies.render import render_rich, render_text, summary
+    from policies.rules import build_policies
+    from policies.sarif import artifact_uri, to_sarif
+    from resource_graph.load import load_graph
+
+    catalog = open_catalog(catalog_dir)
+    config = (
+        load_policy_config(policy_config, build_policies())
+        if policy_config is not None
+        else PolicyConfig()
+    )
+    graph = load_graph(source, catalog=catalog)
+    result = run_policies(graph, catalog, config, stack=stack)
+
+    if fmt is CheckFormat.table and out is None:
+        out_console().print(render_rich(result), highlight=False, soft_wrap=True)
+    elif fmt is CheckFormat.table:
+        emit(render_text(result), out)
+    elif fmt is CheckFormat.json:
+        emit(json.dumps(result.to_json(), indent=2), out)
+    else:
+        artifact = artifact_uri(graph.origin)
+        text = Path(graph.origin).read_text("utf-8") if artifact else None
+        sarif = to_sarif(
+            result, graph=graph, artifact=artifact, artifact_text=text, version=__version__
+        )
+        emit(json.dumps(sarif, indent=2), out)
+    if out is not None or fmt is not CheckFormat.table:
+        err_console().print(summary(result), highlight=False)
+    if not result.passed:
+        raise ThresholdExceeded(
+            f"{len(result.mandatory)} mandatory policy violation(s)",
+            hint="fix the resources above, or change a policy's enforcementLevel in the "
+            "policy configuration",
+        )

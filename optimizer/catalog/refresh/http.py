@@ -8,7 +8,6 @@ dependency for three GET endpoints).
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,7 +53,7 @@ def http_get_json(timeout_s: float) -> Fetch:
             raise NetworkError(
                 f"GET {shown}: HTTP {exc.code} {exc.reason} {detail}".strip()
             ) from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise NetworkError(f"GET {shown}: no answer within {timeout_s:g} s") from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

@@ -41,7 +41,7 @@ def _package_data_patterns() -> list[str]:
 
 
 def _shipped_packages() -> list[str]:
-    from setuptools import find_namespace_packages
+    from setuptools import find_namespace_packages  # type: ignore[import-untyped]
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     include = config["tool"]["setuptools"]["packages"]["find"]["include"]

@@ -297,7 +297,9 @@ def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     # Nullable columns added to the schema later may be absent from older snapshots: empty.
     absent = [c.name for c in columns if c.nullable and c.name not in frame.columns]
     if absent:
-        frame = frame.assign(**{n: pd.NA for n in absent})
+        frame = frame.copy()
+        for name_ in absent:
+            frame[name_] = pd.NA
     missing = [c.name for c in columns if c.name not in frame.columns]
     if missing:
         raise DataError(f"catalog table {name!r} is missing columns: {', '.join(missing)}")

@@ -92,7 +92,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-ready rows: NA/NaN become None, numpy scalars become Python numbers."""
     rows = []
     for rec in frame.to_dict("records"):
-        rows.append({k: _plain(v) for k, v in rec.items()})
+        rows.append({str(k): _plain(v) for k, v in rec.items()})
     return rows
 
 

@@ -112,7 +112,9 @@ def parse_skus(skus: list[dict[str, Any]]) -> pd.DataFrame:
         for region in sku.get("serviceRegions", []):
             rows.append((item[0], item[1], usage, region, price))
     frame = pd.DataFrame(rows, columns=["kind", "name", "usage", "region", "usd"])
-    return frame.groupby(["kind", "name", "usage", "region"], as_index=False)["usd"].min()
+    return frame.groupby(["kind", "name", "usage", "region"], as_index=False).agg(
+        usd=("usd", "min")
+    )
 
 
 def machine_prices(parts: pd.DataFrame, shapes: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +127,7 @@ def machine_prices(parts: pd.DataFrame, shapes: pd.DataFrame) -> pd.DataFrame:
             continue
         family = name.split("-")[0]
         accel = _host_accelerator(name)
-        prices = []
+        prices: list[float | None] = []
         for usage in ("OnDemand", "Preemptible"):
             core = table.get(("core", family, usage, rec["region"]))
             ram = table.get(("ram", family, usage, rec["region"]))

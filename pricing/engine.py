@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from pricing.components import CostComponent, Unpriced
+from pricing.components import CostComponent, InstanceHours, PriceFilter, UnitRate, Unpriced
 from pricing.context import PricingContext
 from pricing.energy import Energy, EnergyMiss, EnergyModel
 from pricing.free import FREE_TYPES
@@ -27,6 +27,7 @@ from pricing.report import ComponentCost, CostReport, ResourceCost, Status, Tota
 from pricing.usage import Usage
 from resource_graph.model import Graph, Resource
 from resource_graph.regions import location_from_inputs
+from resource_graph.state import tags_of
 
 if TYPE_CHECKING:
     from optimizer.catalog import Catalog
@@ -116,6 +117,7 @@ def _resource_cost(resource: Resource, engine: _Engine) -> ResourceCost:
         op=resource.op,
         counted=resource.op in COUNTED_OPS,
         status="unsupported",
+        tags=tags_of(resource.inputs),
     )
     kind = classify(resource.type)
     if kind == "unsupported":
@@ -204,6 +206,7 @@ def _component(
         usage_based=component.usage_based,
         usage_key=component.usage_key,
         note=component.note,
+        sku=sku_of(component.price),
     )
     quantity = component.quantity
     price = engine.book.resolve(
@@ -236,6 +239,20 @@ def _component(
             else (f"energy unknown: {energy.reason}")
         )
     return out
+
+
+def sku_of(price: PriceFilter) -> str | None:
+    """A stable id for the catalog row a filter names (None while a name is unknown)."""
+    if isinstance(price, InstanceHours):
+        if isinstance(price.instance_type, Unpriced):
+            return None
+        purchase = "spot" if price.spot else "on-demand"
+        return f"{price.cloud}:instance:{price.instance_type}:{purchase}"
+    if isinstance(price, UnitRate):
+        if isinstance(price.product, Unpriced):
+            return None
+        return f"{price.cloud}:{price.service}:{price.product}:{price.unit}"
+    return f"{price.cloud}:egress:{price.destination}:GB"
 
 
 def _minus(after: float | None, before: float | None) -> float | None:
@@ -274,7 +291,9 @@ def _notes(graph: Graph, costs: list[ResourceCost], usage: Usage) -> list[str]:
     unmatched = usage.unmatched(graph.resources)
     if unmatched:
         notes.append(f"usage overrides match no resource: {', '.join(unmatched)}")
-    no_region = sum(1 for c in costs if c.counted and c.region is None and c.status != "free")
+    no_region = sum(
+        1 for c in costs if c.counted and c.cloud and c.region is None and c.status != "free"
+    )
     if no_region:
         notes.append(
             f"{no_region} resources have no region (no region input, provider or stack config): "

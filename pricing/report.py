@@ -41,6 +41,9 @@ class ComponentCost:
     carbon_kg_month: float | None = None
     energy_basis: str | None = None  # "modelled" | "measured"
     note: str | None = None
+    # The catalog row behind the price: cloud:instance:<type>:<on-demand|spot>,
+    # cloud:<service>:<product>:<catalog unit>, or cloud:egress:<destination>:GB.
+    sku: str | None = None
 
 
 @dataclass
@@ -66,6 +69,7 @@ class ResourceCost:
     delta_monthly_usd: float | None = None
     before_carbon_kg_month: float | None = None
     delta_carbon_kg_month: float | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
     @property
     def unknown_components(self) -> int:

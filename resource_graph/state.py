@@ -144,3 +144,17 @@ def plain_config(raw: Any) -> dict[str, Any]:
         else:
             out[str(key)] = normalize_value(value)
     return out
+
+
+def tags_of(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Known string tags/labels of a resource (AWS/Azure `tags`, GCP `labels`, ASG tag lists)."""
+    out: dict[str, str] = {}
+    for key in ("tags", "labels", "resourceLabels"):
+        tags = inputs.get(key)
+        if isinstance(tags, Mapping):
+            out.update({str(k): v for k, v in tags.items() if isinstance(v, str)})
+        elif isinstance(tags, list):
+            for item in tags:
+                if isinstance(item, Mapping) and isinstance(item.get("value"), str):
+                    out[str(item.get("key"))] = item["value"]
+    return out

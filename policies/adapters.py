@@ -258,8 +258,9 @@ def graph_from_stack(
                     inputs=dict(from_wire(provider.props) or {}),
                 )
             )
+    # The proposed state, like an offline preview: no "before" to diff against.
     return Graph(
-        source="preview-json",
+        source="offline-preview",
         resources=converted,
         project=project or "",
         stack=stack or "",

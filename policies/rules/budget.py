@@ -49,17 +49,23 @@ def _contributors(report: Any, field: str, fmt: Callable[[float], str]) -> str:
     rows = [
         (float(getattr(r, field, 0.0) or 0.0), str(getattr(r, "urn", "") or getattr(r, "name", "")))
         for r in getattr(report, "resources", []) or []
+        if getattr(r, "counted", True)
     ]
     top = sorted((row for row in rows if row[0] > 0), reverse=True)[:TOP_CONTRIBUTORS]
     return ", ".join(f"{urn.rsplit('::', 1)[-1]} {fmt(value)}" for value, urn in top)
 
 
 def _unsupported(report: Any) -> str:
+    """What the estimate leaves out: unsupported types and prices the catalog lacks."""
     types = getattr(report, "unsupported_types", None) or {}
+    missing = []
     count = sum(int(n) for n in types.values())
-    if not count:
-        return ""
-    return f"; {count} resource(s) of unsupported types not included"
+    if count:
+        missing.append(f"{count} resource(s) of unsupported types")
+    unknown = int(getattr(report.totals, "unknown_components", 0) or 0)
+    if unknown:
+        missing.append(f"{unknown} cost component(s) without a catalog price")
+    return f"; not included: {' and '.join(missing)}" if missing else ""
 
 
 def _usd(value: float) -> str:

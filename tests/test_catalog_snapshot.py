@@ -132,3 +132,21 @@ def test_latency_model_is_fitted_and_sane(shipped: Catalog) -> None:
     frame = shipped.latency_measured
     assert not frame.duplicated(["cloud_a", "region_a", "cloud_b", "region_b"]).any()
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_egress_pairs_tiers_and_continents(shipped: Catalog) -> None:
+    assert shipped.egress_usd_per_gb("aws", "us-east-1", "aws:us-east-2") == 0.01  # pair row
+    assert shipped.egress_usd_per_gb("aws", "us-east-1", "aws:us-west-2") == 0.02
+    first = shipped.egress_usd_per_gb("aws", "us-east-1", "internet")
+    assert shipped.egress_usd_per_gb("aws", "us-east-1", "internet", 200_000) < first
+    assert shipped.egress_usd_per_gb("gcp", "us-central1", "gcp:us-central1") <= 0.02
+    inter = shipped.egress_usd_per_gb("gcp", "us-central1", "gcp:europe-west4")
+    assert inter > shipped.egress_usd_per_gb("gcp", "us-central1", "gcp:us-east4")
+    assert shipped.egress_usd_per_gb("azure", "eastus", "gcp:us-east4") > 0  # leaves as internet
+
+
+def test_partitioned_gpu_sizes_do_not_count_as_whole_gpus(shipped: Catalog) -> None:
+    spec = shipped.instance("azure", "Standard_NV6ads_A10_v5")
+    assert (spec.gpu, spec.gpu_count) == ("A10", 0)
+    row = shipped.offerings[shipped.offerings["instance_type"] == "Standard_NV6ads_A10_v5"]
+    assert row["gpu_fraction"].iloc[0] == pytest.approx(1 / 6, abs=0.01)

@@ -432,10 +432,19 @@ class Catalog:
         volume of `monthly_gb` (the tier that volume falls in).
 
         destination is 'internet', 'intra_region', 'inter_region', 'inter_continent', or a
-        'cloud:region' pair (resolved to one of the former).
+        'cloud:region' pair: a row priced for that exact pair wins (AWS us-east-1 ↔ us-east-2),
+        else the pair resolves to one of the former.
         """
-        dest = self._egress_destination(cloud, region, destination)
         frame = self.egress
+        pair = frame[
+            (frame["cloud"] == cloud)
+            & (frame["region"] == region)
+            & (frame["destination"] == destination)
+            & (frame["tier_start_gb"] <= monthly_gb)
+        ]
+        if ":" in destination and not pair.empty:
+            return float(pair.sort_values("tier_start_gb").iloc[-1]["usd_per_gb"])
+        dest = self._egress_destination(cloud, region, destination)
         base = frame[(frame["cloud"] == cloud) & (frame["destination"] == dest)]
         for wanted in (region, "*"):
             hit = base[(base["region"] == wanted) & (base["tier_start_gb"] <= monthly_gb)]

@@ -1,9 +1,191 @@
-"""`cloudwright cost`."""
+"""`cloudwright cost` and `cloudwright diff`: cost, energy and carbon before `pulumi up`.
+
+Parse, call `pricing.pipeline.report_for` (load the source, price it), render with
+`reports.*`. Everything but typer is imported inside the commands so `--help` stays fast.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from optimizer.models.energy import ProfileSource
+    from pricing.report import CostReport
+
+SOURCE_HELP = (
+    "plan.json, graph.json, `pulumi preview --json` output, a `pulumi stack export`, a "
+    "file-backend checkpoint, or - for stdin. Default: the offline preview of the current "
+    "plan (cloudwright:plan in stacks/Pulumi.dev.yaml, else plan.json)."
+)
+
+
+class CostFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+    focus = "focus"
+
+
+class DiffFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the top-level app."""
+    """Add `cost` and `diff` to the top-level app."""
+    app.command()(cost)
+    app.command()(diff)
+
+
+def _profiles(enabled: bool) -> ProfileSource | None:
+    """Measured energy from the profiler's store, when the project has one."""
+    if not enabled:
+        return None
+    try:
+        from profiler.store import ProfileStore
+    except ImportError:
+        return None
+    return ProfileStore.open_default()
+
+
+def _render(report: CostReport, fmt: CostFormat) -> str:
+    if fmt is CostFormat.json:
+        import json
+
+        return json.dumps(report.to_json(), indent=2) + "\n"
+    if fmt is CostFormat.csv:
+        from reports.csv_out import render_csv
+
+        return render_csv(report)
+    if fmt is CostFormat.markdown:
+        from reports.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt is CostFormat.html:
+        from reports.html import render_html
+
+        return render_html(report)
+    if fmt is CostFormat.focus:
+        from reports.focus import render_focus
+
+        return render_focus(report)
+    from reports.table import render_text
+
+    return render_text(report)
+
+
+def cost(
+    source: str | None = typer.Argument(None, help=SOURCE_HELP),
+    usage: Path | None = typer.Option(
+        None, "--usage", "-u", help="Usage file (YAML): stored GB, egress, hours; docs/usage.md."
+    ),
+    fmt: CostFormat = typer.Option(CostFormat.table, "--format", "-f", help="Output format."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
+    fail_above: float | None = typer.Option(
+        None,
+        "--fail-above",
+        metavar="USD",
+        help="Exit 1 (after writing the output) when the monthly total exceeds USD.",
+    ),
+    stack_config: Path | None = typer.Option(
+        None,
+        "--stack-config",
+        help="Pulumi.<stack>.yaml whose config (aws:region, gcp:zone, azure-native:location, "
+        "...) places resources the source does not locate.",
+    ),
+    catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
+    profiles: bool = typer.Option(
+        True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
+    ),
+) -> None:
+    """Estimate the monthly cost, energy and carbon of a stack, before `pulumi up`."""
+    from cloudwright.cli.common import open_catalog
+    from cloudwright.cli.console import emit, err_console, out_console, warn
+    from cloudwright.errors import ThresholdExceeded
+    from pricing.pipeline import read_usage, report_for
+    from reports import format as money
+    from resource_graph.load import read_stack_config
+
+    catalog = open_catalog(catalog_dir)
+    config = read_stack_config(stack_config) if stack_config is not None else None
+    report = report_for(
+        source,
+        catalog=catalog,
+        usage=read_usage(usage),
+        config=config,
+        profiles=_profiles(profiles),
+    )
+    if fmt is CostFormat.table and out is None:
+        from reports.table import render
+
+        out_console().print(render(report), highlight=False, soft_wrap=False)
+    else:
+        emit(_render(report, fmt), out)
+        t = report.totals
+        err_console().print(
+            f"monthly estimate {money.usd(t.monthly_usd)}"
+            + ("" if t.complete else " (lower bound: some resources not priced)")
+            + f", {money.tonnes(t.carbon_kg_month)} CO2e",
+            highlight=False,
+        )
+    total = report.totals.monthly_usd
+    if fail_above is not None and total > fail_above:
+        raise ThresholdExceeded(
+            f"monthly estimate {money.usd(total)} exceeds --fail-above {money.usd(fail_above)}"
+        )
+    if fail_above is not None and not report.totals.complete:
+        warn(
+            f"the total {money.usd(total)} is a lower bound (unpriced or unsupported "
+            "resources): it may exceed --fail-above once they are priced"
+        )
+
+
+def diff(
+    old: str = typer.Argument(..., help="Before: " + SOURCE_HELP + " Also a saved cost JSON."),
+    new: str = typer.Argument(..., help="After: the same kinds of source."),
+    usage: Path | None = typer.Option(
+        None, "--usage", "-u", help="Usage file applied to both sides."
+    ),
+    fmt: DiffFormat = typer.Option(DiffFormat.table, "--format", "-f", help="Output format."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
+    stack_config: Path | None = typer.Option(
+        None, "--stack-config", help="Pulumi.<stack>.yaml for resources without a region."
+    ),
+    catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
+    profiles: bool = typer.Option(
+        True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
+    ),
+) -> None:
+    """Δ$ and ΔCO2e between two plans, graphs, previews, exports or saved cost reports."""
+    import json
+
+    from cloudwright.cli.common import open_catalog
+    from cloudwright.cli.console import emit, out_console
+    from pricing.pipeline import read_usage, report_for
+    from reports import diff as diffs
+    from resource_graph.load import read_stack_config
+
+    catalog = open_catalog(catalog_dir)
+    config = read_stack_config(stack_config) if stack_config is not None else None
+    usage_file = read_usage(usage)
+    source = _profiles(profiles)
+    reports = [
+        report_for(s, catalog=catalog, usage=usage_file, config=config, profiles=source)
+        for s in (old, new)
+    ]
+    result = diffs.diff_reports(*reports)
+    if fmt is DiffFormat.table and out is None:
+        out_console().print(diffs.render(result), highlight=False)
+    elif fmt is DiffFormat.table:
+        emit(diffs.render_text(result), out)
+    elif fmt is DiffFormat.json:
+        emit(json.dumps(result.to_json(), indent=2) + "\n", out)
+    else:
+        emit(diffs.render_markdown(result), out)

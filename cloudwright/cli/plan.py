@@ -1,9 +1,132 @@
-"""`cloudwright plan`."""
+"""`cloudwright plan`: place a fleet's workloads and write the plan lock (plan.json).
+
+Thin: parse options, call `optimizer.planner.plan`, render with `optimizer.render`, write
+atomically. Heavy imports (pandas, scipy, the optimizer) happen inside the command.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from optimizer.models.energy import ProfileSource
+    from optimizer.pareto import ParetoPoint
+    from optimizer.planner import Problem
+
+
+PIPE_WIDTH = 150
+
+
+class ObjectiveChoice(StrEnum):
+    cost = "cost"
+    carbon = "carbon"
+    latency = "latency"
+    balanced = "balanced"
+
+
+class PlanFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the top-level app."""
+    app.command(name="plan")(plan_command)
+
+
+def plan_command(
+    fleet: Path = typer.Argument(..., help="Fleet spec (YAML).", show_default=False),
+    objective: ObjectiveChoice | None = typer.Option(
+        None, "--objective", "-o", help="Override the fleet's objective."
+    ),
+    carbon_price: float | None = typer.Option(
+        None, "--carbon-price", min=0, help="US$ per tonne CO2e for `balanced` (and the chart)."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Write the plan lock (plan.json) here."),
+    lock: Path | None = typer.Option(
+        None, "--lock", help="Current plan.json: keep placements unless moving pays."
+    ),
+    pareto: bool = typer.Option(
+        False, "--pareto", help="Also sweep the carbon price: cost/carbon frontier + chart."
+    ),
+    chart: Path | None = typer.Option(
+        None, "--chart", help="Where --pareto writes its SVG (default: beside --out, or ./)."
+    ),
+    fmt: PlanFormat = typer.Option(PlanFormat.table, "--format", "-f", help="Output format."),
+    catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=1, help="Solver time limit (s)."),
+    use_profiles: bool = typer.Option(
+        True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
+    ),
+) -> None:
+    """Place every workload by cost, carbon, latency or a balance of them; write plan.json."""
+    from cloudwright.cli.common import open_catalog
+    from cloudwright.cli.console import emit, err_console, out_console
+    from optimizer import render
+    from optimizer.fleet import load_fleet
+    from optimizer.plan import load_plan, save_plan
+    from optimizer.planner import build_plan, objective_spec, optimise, prepare
+
+    spec_file = load_fleet(fleet)
+    catalog = open_catalog(catalog_dir)
+    locked = load_plan(lock) if lock is not None else None
+    problem = prepare(spec_file, catalog, lock=locked, profiles=_profiles(use_profiles))
+    spec = objective_spec(problem, objective.value if objective else None, carbon_price)
+    outcome = optimise(problem, spec, time_limit_s=time_limit)
+    result = build_plan(problem, outcome, fleet_name=spec_file.name or fleet.stem)
+    points = _frontier(problem, time_limit) if pareto else None
+    if out is not None:
+        save_plan(result, out)
+        err_console().print(f"wrote {out}", highlight=False)
+    if points is not None:
+        _write_chart(points, chart or _default_chart(out))
+    if fmt is PlanFormat.json:
+        emit(render.render_json(result, points), None)
+    elif fmt is PlanFormat.markdown:
+        emit(render.render_markdown(result, points), None)
+    else:
+        items = render.plan_renderables(result)
+        if points is not None:
+            items.append(render.pareto_table(points))
+        if out_console().is_terminal:
+            for item in items:
+                out_console().print(item)
+        else:  # files, pipes, CI logs: no terminal width to honour, keep the tables whole
+            emit(render.render_text(items, width=PIPE_WIDTH), None)
+
+
+def _profiles(enabled: bool) -> ProfileSource | None:
+    """The project's profile store, when profiling is installed and enabled."""
+    if not enabled:
+        return None
+    try:
+        from profiler.store import ProfileStore
+    except ImportError:
+        return None
+    return ProfileStore.open_default()
+
+
+def _frontier(problem: Problem, time_limit: float) -> list[ParetoPoint]:
+    from optimizer.pareto import frontier
+
+    return frontier(problem, time_limit_s=time_limit)
+
+
+def _default_chart(out: Path | None) -> Path:
+    if out is None:
+        return Path("pareto.svg")
+    return out.with_name(out.stem + ".pareto.svg")
+
+
+def _write_chart(points: list[ParetoPoint], path: Path) -> None:
+    from cloudwright.cli.console import err_console
+    from cloudwright.fsio import write_text
+    from optimizer.chart import frontier_svg
+
+    write_text(path, frontier_svg(points))
+    err_console().print(f"wrote {path}", highlight=False)

@@ -192,6 +192,7 @@ class Fleet(_Spec):
     utilization: float | None = Field(None, ge=0, le=1)
     data_amortization_months: float = Field(12.0, gt=0)
     include_embodied: bool = False
+    doubtful_prices: Literal["avoid", "allow"] = "avoid"
     migration: Migration = Migration()
     workloads: Annotated[list[Workload], Field(min_length=1)]
     # Where each field sits in the file it came from (set by the loader; empty in code).

@@ -14,8 +14,9 @@ for `run_hours`. Given an hourly carbon-intensity series:
 With no series the region's annual average is flat, and no saving is claimed.
 
 Input: a CSV whose first column is a timestamp and whose first numeric column is the
-intensity (any unit: only the shape matters); finer samples are averaged to hours, hours
-with no samples are dropped.
+intensity (any unit: only the shape matters); finer samples are averaged to hours; gaps of
+up to MAX_GAP_HOURS are interpolated, longer gaps are an error (the hours must stay
+contiguous for windows to mean anything).
 
 Invariants: results are deterministic (ties go to the earliest start); runs are whole hours
 (rounded up), windows whole hours (rounded down).
@@ -33,6 +34,7 @@ import pandas as pd
 from cloudwright.errors import InputError
 
 MIN_SERIES_HOURS = 48
+MAX_GAP_HOURS = 6  # short gaps are interpolated; longer ones would invent the grid's shape
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,10 @@ class ShiftResult:
     source: str
 
 
-def load_intensity_csv(path: str | Path, *, location: str | None = None) -> IntensitySeries:
-    """Read an intensity CSV and average it to hours."""
+def load_intensity_csv(
+    path: str | Path, *, location: str | None = None, label: str | None = None
+) -> IntensitySeries:
+    """Read an intensity CSV and average it to hours (`label`: how to name it in output)."""
     source = Path(path)
     try:
         frame = pd.read_csv(source)
@@ -67,7 +71,7 @@ def load_intensity_csv(path: str | Path, *, location: str | None = None) -> Inte
         raise InputError(f"intensity CSV not found: {source}", location=location) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{source}: not a readable CSV ({exc})", location=location) from exc
-    return series_from_frame(frame, source=str(source), location=location)
+    return series_from_frame(frame, source=label or str(source), location=location)
 
 
 def series_from_frame(
@@ -87,7 +91,13 @@ def series_from_frame(
         raise InputError(f"{source}: first column holds no timestamps", location=location)
     if (values.dropna() < 0).any():
         raise InputError(f"{source}: negative carbon intensity", location=location)
-    hourly = values.resample("1h").mean().dropna()
+    hourly = values.resample("1h").mean().interpolate(limit=MAX_GAP_HOURS, limit_area="inside")
+    if hourly.isna().any():
+        gap_at = hourly.index[hourly.isna().argmax()]
+        raise InputError(
+            f"{source}: no data for more than {MAX_GAP_HOURS} hours from {gap_at}",
+            location=location,
+        )
     if len(hourly) < MIN_SERIES_HOURS:
         raise InputError(
             f"{source}: {len(hourly)} hours of data; at least {MIN_SERIES_HOURS} are needed",

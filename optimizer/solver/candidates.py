@@ -11,6 +11,11 @@ the same region (latency, residency, co-location, data gravity) and the same pri
 the survivor is at least as good on cost, carbon and latency and uses the same resources.
 Workloads with a measured profile, and a locked assignment, are never pruned this way.
 
+Doubtful prices: offerings whose catalog price carries a doubt flag (outlier against peer
+regions, spot within a few % of on-demand, a price missing a part) are set aside when the
+fleet says `doubtful_prices: avoid` (the default) and a trusted option exists — a plan must
+not chase a price that is probably a data error. `allow` keeps them.
+
 Invariants: rows are sorted by (workload, offering, on-demand before spot); every workload
 has at least one row (else the filters raised `InfeasibleError`).
 """
@@ -168,6 +173,10 @@ def _expand(
     on_demand = offers[~np.isnan(table.price_on_demand[offers])]
     spot_ok = fleet.workloads[members[0]].spot
     spot = offers[~np.isnan(table.price_spot[offers])] if spot_ok else offers[:0]
+    if fleet.doubtful_prices == "avoid":
+        on_demand = _trusted(on_demand, table.on_demand_doubtful, keep_if_empty=True)
+        # Spot is optional when on-demand exists: drop doubtful spot prices outright.
+        spot = _trusted(spot, table.spot_doubtful, keep_if_empty=len(on_demand) == 0)
     if prune:
         on_demand = undominated(table, on_demand, table.price_on_demand)
         spot = undominated(table, spot, table.price_spot)
@@ -179,6 +188,15 @@ def _expand(
         np.tile(chosen, len(m)),
         np.tile(flags, len(m)),
     )
+
+
+def _trusted(offers: np.ndarray, doubtful: np.ndarray, *, keep_if_empty: bool) -> np.ndarray:
+    """Offers whose price the catalog does not flag as doubtful (all of them if none is
+    trusted and `keep_if_empty`: a doubtful price beats no option; the plan notes it)."""
+    trusted = offers[~doubtful[offers]]
+    if len(trusted) or not keep_if_empty:
+        return trusted
+    return offers
 
 
 def _kept_rows(

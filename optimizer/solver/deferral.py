@@ -104,7 +104,7 @@ def _series(
     if not full.is_absolute():
         full = fleet.source.base_dir / full
     if full not in cache:
-        cache[full] = load_intensity_csv(full, location=location)
+        cache[full] = load_intensity_csv(full, location=location, label=path)
     return cache[full]
 
 

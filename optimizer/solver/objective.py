@@ -31,6 +31,7 @@ class ObjectiveSpec:
     name: Objective
     carbon_price_usd_per_tonne: float
     latency_penalty_pct_per_ms: float
+    carbon_price_source: str = ""  # where the carbon price came from (flag, fleet, default)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ class OfferTable:
     on_demand_zone: np.ndarray  # cheapest on-demand zone (None where the catalog has none)
     spot_zone: np.ndarray
     price_flag: np.ndarray
+    on_demand_doubtful: np.ndarray  # bool: the catalog flags the on-demand price as doubtful
+    spot_doubtful: np.ndarray  # bool: ... the spot price
     idle_w: np.ndarray
     slope_w: np.ndarray
     regions: RegionTable
@@ -80,6 +82,8 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
     )
     power = power_vectors(catalog, rows)
     zones = _on_demand_zones(catalog, rows)
+    flags = _obj(rows["price_flag"])
+    doubtful = [doubtful_price(f) for f in flags]
     return OfferTable(
         cloud=_obj(rows["cloud"]),
         region=_obj(rows["region"]),
@@ -92,12 +96,29 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
         price_spot=rows["price_spot_usd_hr"].to_numpy(dtype=float, na_value=np.nan),
         on_demand_zone=zones,
         spot_zone=_obj(rows["spot_zone"]),
-        price_flag=_obj(rows["price_flag"]),
+        price_flag=flags,
+        on_demand_doubtful=np.array([d[0] for d in doubtful], dtype=bool),
+        spot_doubtful=np.array([d[1] for d in doubtful], dtype=bool),
         idle_w=power.idle_w,
         slope_w=power.slope_w,
         regions=regions,
         skipped=tuple(sorted(set(skipped) | set(skipped_rows))),
     )
+
+
+def doubtful_price(flag: str | None) -> tuple[bool, bool]:
+    """(on-demand doubtful, spot doubtful) from the catalog's `price_flag` text.
+
+    The catalog flags outliers against peer regions, spot prices within a few % of
+    on-demand, and prices missing a part; a flag that starts with "corrected" documents a
+    fix and leaves the price trusted. A flag that mentions spot concerns the spot price.
+    """
+    if flag is None or not flag.strip():
+        return False, False
+    text = flag.lower()
+    if text.startswith("corrected"):
+        return False, False
+    return ("spot" not in text), ("spot" in text)
 
 
 def _obj(series: pd.Series) -> np.ndarray:

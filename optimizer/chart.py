@@ -1,0 +1,91 @@
+"""The cost/carbon frontier as a self-contained SVG (no plotting dependency).
+
+Why SVG written here rather than matplotlib: the chart is a handful of points and lines;
+an SVG opens in any browser, diffs as text, embeds in Markdown/HTML reports, and keeps a
+~40 MB plotting stack out of the install. Output is deterministic for the same points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+
+from optimizer.pareto import ParetoPoint
+
+WIDTH, HEIGHT = 720, 440
+LEFT, RIGHT, TOP, BOTTOM = 90, 30, 50, 60
+TICKS = 5
+
+
+def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon frontier") -> str:
+    if not points:
+        raise ValueError("no points to draw")
+    xs = [p.carbon_kg_month / 1000.0 for p in points]  # tCO2e/month
+    ys = [p.monthly_usd for p in points]
+    x0, x1 = _span(xs)
+    y0, y1 = _span(ys)
+
+    def sx(v: float) -> float:
+        return LEFT + (v - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT)
+
+    def sy(v: float) -> float:
+        return HEIGHT - BOTTOM - (v - y0) / (y1 - y0) * (HEIGHT - TOP - BOTTOM)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<text x="{WIDTH / 2}" y="24" text-anchor="middle" font-size="15">{escape(title)}</text>',
+        _axes(x0, x1, y0, y1, sx, sy),
+    ]
+    path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs, ys, strict=True))
+    parts.append(f'<polyline points="{path}" fill="none" stroke="#2b7a78" stroke-width="2"/>')
+    for p, x, y in zip(points, xs, ys, strict=True):
+        label = (
+            "carbon-optimal"
+            if p.carbon_price_usd_per_tonne is None
+            else f"${p.carbon_price_usd_per_tonne:,.0f}/t"
+        )
+        parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="#17252a"/>')
+        parts.append(
+            f'<text x="{sx(x) + 6:.1f}" y="{sy(y) - 6:.1f}" font-size="10">{escape(label)}</text>'
+        )
+    parts.append(
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="10" '
+        'fill="#555">energy and carbon are estimates</text>'
+    )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _span(values: Sequence[float]) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.05, 1.0)
+    return lo - pad, hi + pad
+
+
+Scale = Callable[[float], float]
+
+
+def _axes(x0: float, x1: float, y0: float, y1: float, fx: Scale, fy: Scale) -> str:
+    bottom, left = HEIGHT - BOTTOM, LEFT
+    out = [
+        f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}" stroke="black"/>',
+        f'<line x1="{left}" y1="{TOP}" x2="{left}" y2="{bottom}" stroke="black"/>',
+    ]
+    for k in range(TICKS + 1):
+        xv = x0 + (x1 - x0) * k / TICKS
+        yv = y0 + (y1 - y0) * k / TICKS
+        out.append(
+            f'<text x="{fx(xv):.1f}" y="{bottom + 16}" text-anchor="middle">{xv:,.1f}</text>'
+        )
+        out.append(f'<text x="{left - 6}" y="{fy(yv) + 4:.1f}" text-anchor="end">${yv:,.0f}</text>')
+    out.append(
+        f'<text x="{(left + WIDTH - RIGHT) / 2}" y="{HEIGHT - 22}" text-anchor="middle">'
+        "tCO2e per month (estimate)</text>"
+    )
+    out.append(
+        f'<text x="18" y="{(TOP + bottom) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 18 {(TOP + bottom) / 2})">US$ per month</text>'
+    )
+    return "\n".join(out)

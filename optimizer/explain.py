@@ -1,0 +1,321 @@
+"""Turn a solved placement into plan assignments that explain themselves.
+
+Each assignment carries `why` (what won, by how much, which constraints narrowed or bound the
+choice) and `alternatives` (the best other placements, one per cloud/region/pricing, with
+Δcost, Δcarbon, Δlatency and, when it applies, the constraint that rules them out).
+
+Invariants: pure (reads the candidate set and the solution, builds pydantic objects); the
+wording is stable for the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from optimizer.fleet.spec import Workload
+from optimizer.lock import MoveCosts, placement
+from optimizer.plan import Alternative, Assignment, CostBreakdown, Storage
+from optimizer.solver.candidates import CandidateSet
+from optimizer.solver.coupling import Coupling
+from optimizer.solver.filters import requirement
+
+MAX_ALTERNATIVES = 3
+USAGE_TOL = 1e-6
+LABELS = {
+    "cost": "cheapest",
+    "carbon": "lowest-carbon",
+    "latency": "lowest-latency",
+    "balanced": "best balanced (cost + carbon price + latency penalty)",
+}
+
+
+@dataclass(frozen=True)
+class Solution:
+    cands: CandidateSet
+    coupling: Coupling
+    choice: np.ndarray  # chosen candidate row per workload
+    raw: np.ndarray  # objective per candidate, without lock penalties
+    best: np.ndarray  # each workload's own best row on `raw`
+    objective: str
+    moves: MoveCosts | None
+    spot_overhead: dict[str, float]  # cloud → fraction of extra billed hours
+
+
+class Explainer:
+    def __init__(self, solution: Solution) -> None:
+        self.cands = solution.cands
+        self.coupling = solution.coupling
+        self.choice = solution.choice
+        self.raw = solution.raw
+        self.best = solution.best
+        self.objective = solution.objective
+        self.moves = solution.moves
+        self.spot_overhead = solution.spot_overhead
+        self._columns = sp.csc_matrix(self.coupling.matrix)
+        self._usage = self.coupling.usage(self.choice)
+
+    def assignments(self) -> list[Assignment]:
+        return [self.assignment(i) for i in range(len(self.cands.fleet.workloads))]
+
+    def assignment(self, i: int) -> Assignment:
+        c, m, t = self.cands, self.cands.metrics, self.cands.table
+        w = c.fleet.workloads[i]
+        row = int(self.choice[i])
+        o = int(c.offer[row])
+        spot = bool(c.spot[row])
+        view = c.views[i]
+        region = int(t.region_idx[o])
+        start_hour = None
+        saving = None
+        if view.deferral is not None:
+            hour = int(view.deferral.start_hour[region])
+            start_hour = hour if hour >= 0 else None
+            saving = float(m.shift_saving_kg[row])
+        alternatives = self.alternatives(i)
+        return Assignment(
+            workload=w.name,
+            kind=w.kind,
+            cloud=str(t.cloud[o]),
+            region=str(t.region[o]),
+            zone=t.spot_zone[o] if spot else t.on_demand_zone[o],
+            instance_type=str(t.instance_type[o]),
+            gpu=str(t.gpu[o]),
+            gpu_count=int(t.gpu_count[o]),
+            nodes=w.node_count,
+            pricing="spot" if spot else "on_demand",
+            interconnect=str(t.interconnect[o]),
+            interconnect_required=w.interconnect == "required",
+            hourly_usd=float(m.hourly_usd[row]),
+            monthly_usd=float(m.total_usd[row]),
+            cost=CostBreakdown(
+                compute_usd=float(m.compute_usd[row]),
+                storage_usd=float(m.storage_usd[row]),
+                egress_usd=float(m.data_move_usd[row]),
+                serving_egress_usd=float(m.serving_usd[row]),
+            ),
+            hours_per_month=float(m.hours[row]),
+            energy_kwh_month=float(m.energy_kwh[row]),
+            carbon_kg_month=float(m.carbon_kg[row]),
+            energy_basis="measured" if m.measured[row] else "modelled",
+            latency_ms=_opt(m.latency_ms[row]),
+            storage=Storage(
+                object_tb=w.storage.object_tb,
+                parallel_fs_tb=w.storage.parallel_fs_tb,
+                parallel_fs_throughput_mb_s_per_tib=w.storage.parallel_fs_throughput_mb_s_per_tib,
+            ),
+            deferral_start_hour=start_hour,
+            carbon_saving_kg_month=saving,
+            alternatives=alternatives,
+            why=self.why(i, alternatives),
+            tags=_tags(w),
+        )
+
+    # ---- alternatives -----------------------------------------------------------------
+    def alternatives(self, i: int) -> list[Alternative]:
+        c, m = self.cands, self.cands.metrics
+        row = int(self.choice[i])
+        rows = np.arange(c.start[i], c.start[i + 1])
+        seen = {self._place(row)}
+        out: list[Alternative] = []
+        for r in rows[np.lexsort((rows, self.raw[rows]))]:
+            place = self._place(int(r))
+            if place in seen:
+                continue
+            seen.add(place)
+            cloud, region, itype, spot = c.key(int(r))
+            lat, lat0 = _opt(m.latency_ms[r]), _opt(m.latency_ms[row])
+            out.append(
+                Alternative(
+                    cloud=cloud,
+                    region=region,
+                    instance_type=itype,
+                    pricing="spot" if spot else "on_demand",
+                    monthly_usd=float(m.total_usd[r]),
+                    carbon_kg_month=float(m.carbon_kg[r]),
+                    latency_ms=lat,
+                    delta_usd=float(m.total_usd[r] - m.total_usd[row]),
+                    delta_carbon_kg=float(m.carbon_kg[r] - m.carbon_kg[row]),
+                    delta_latency_ms=None if lat is None or lat0 is None else lat - lat0,
+                    note="; ".join(self.blockers(i, int(r))),
+                )
+            )
+            if len(out) == MAX_ALTERNATIVES:
+                break
+        return out
+
+    def _place(self, row: int) -> tuple[str, str, bool]:
+        cloud, region, _, spot = self.cands.key(row)
+        return cloud, region, spot
+
+    def blockers(self, i: int, row: int) -> list[str]:
+        """Constraints that swapping workload i onto `row` (alone) would break."""
+        out: list[str] = []
+        chosen = int(self.choice[i])
+        if len(self.coupling):
+            usage = self._usage
+            delta = (self._columns[:, row] - self._columns[:, chosen]).toarray().ravel()
+            after = usage + delta
+            for k in np.flatnonzero(
+                (delta > USAGE_TOL) & (after > self.coupling.upper + USAGE_TOL)
+            ):
+                out.append(self._row_text(int(k), float(usage[k]), float(delta[k])))
+        for group, members in self.coupling.groups.items():
+            t = self.cands.table
+            if (
+                i in members
+                and t.region_idx[self.cands.offer[row]] != t.region_idx[self.cands.offer[chosen]]
+            ):
+                out.append(
+                    f"co-location group {group} sits in {t.region[self.cands.offer[chosen]]}"
+                )
+        return out
+
+    def _row_text(self, k: int, used: float, extra: float) -> str:
+        name, unit, upper = self.coupling.names[k], self.coupling.units[k], self.coupling.upper[k]
+        if self.coupling.kinds[k] == "budget":
+            return (
+                f"it would take the fleet over budget (${used + extra:,.0f} > ${upper:,.0f}/month)"
+            )
+        if self.coupling.kinds[k] == "spot":
+            return f"it would break {name}"
+        return (
+            f"{name} has {max(upper - used, 0):,.0f} of {upper:,.0f} {unit} free, "
+            f"it needs {extra:,.0f}"
+        )
+
+    # ---- why ----------------------------------------------------------------------------
+    def why(self, i: int, alternatives: list[Alternative]) -> str:
+        parts = [
+            self._headline(i),
+            _runner_up(alternatives),
+            self._funnel(i),
+            self._binding(i),
+            self._lock(i),
+            self._extras(i),
+        ]
+        return " ".join(p for p in parts if p)
+
+    def _headline(self, i: int) -> str:
+        c, m = self.cands, self.cands.metrics
+        row = int(self.choice[i])
+        rows = c.rows(i)
+        regions = len(np.unique(c.table.region_idx[c.offer[rows.start : rows.stop]]))
+        cloud, region, itype, spot = c.key(row)
+        lat = _opt(m.latency_ms[row])
+        latency = f", {lat:.0f} ms to its users (modelled)" if lat is not None else ""
+        label = LABELS.get(self.objective, self.objective)
+        return (
+            f"{cloud}:{region} {itype} ({'spot' if spot else 'on-demand'}) is the {label} of "
+            f"{len(rows)} options in {regions} region(s): ${m.total_usd[row]:,.0f}/month, "
+            f"{m.carbon_kg[row]:,.0f} kgCO2e/month (estimate){latency}."
+        )
+
+    def _funnel(self, i: int) -> str:
+        funnel = self.cands.views[i].funnel
+        w = self.cands.fleet.workloads[i]
+        offered = funnel[0][1]
+        final = funnel[-1][1]
+        if final >= offered:
+            return ""
+        narrowing = []
+        before = offered
+        for name, left in funnel[1:]:
+            if left < before:
+                narrowing.append(f"{name} → {left}")
+            before = left
+        steps = ", ".join(narrowing)
+        return f"Constraints left {final} of {offered} regions offering {requirement(w)} ({steps})."
+
+    def _binding(self, i: int) -> str:
+        row, best = int(self.choice[i]), int(self.best[i])
+        if row == best or (
+            self.moves is not None and i in self.moves.stay_rows and self.moves.stay_rows[i] == row
+        ):
+            return ""
+        place = placement(self.cands.key(best), self.cands.fleet.workloads[i].node_count)
+        blockers = self.blockers(i, best)
+        if blockers:
+            return f"Its own best option, {place}, was not used: {'; '.join(blockers)}."
+        return (
+            f"Its own best option, {place}, went unused so the fleet as a whole meets its "
+            "shared constraints (capacity, budget, spot share, co-location) at the lowest total."
+        )
+
+    def _lock(self, i: int) -> str:
+        if self.moves is None or i not in self.moves.stay_rows:
+            return ""
+        if int(self.choice[i]) == self.moves.stay_rows[i]:
+            return "Kept in place from the lock."
+        return "Moved from its locked placement: the saving beats the cost of moving."
+
+    def _extras(self, i: int) -> str:
+        c, m = self.cands, self.cands.metrics
+        w = c.fleet.workloads[i]
+        row = int(self.choice[i])
+        cloud = c.key(row)[0]
+        notes: list[str] = []
+        if c.spot[row]:
+            notes.append(
+                f"Spot: billed hours include a {self.spot_overhead.get(cloud, 0.0):.0%} "
+                "expected-interruption overhead."
+            )
+        view = c.views[i]
+        if view.deferral is not None:
+            notes.append(
+                _deferral_text(
+                    view.deferral.note, float(m.shift_saving_kg[row]), float(m.carbon_kg[row])
+                )
+            )
+        if m.measured[row]:
+            source = m.measured_source.get((i, int(c.offer[row])), "a profile")
+            notes.append(f"Energy is measured ({source}).")
+        if m.storage_unknown[row]:
+            notes.append("A storage price is unknown in this region and left out of the total.")
+        if m.data_move_one_off_usd[row] > 0:
+            notes.append(
+                f"Moving {w.data.size_gb if w.data else 0:,.0f} GB from "
+                f"{w.data.location if w.data else '?'} costs "
+                f"${m.data_move_one_off_usd[row]:,.0f} once "
+                f"(${m.data_move_usd[row]:,.0f}/month amortised)."
+            )
+        return " ".join(notes)
+
+
+def _runner_up(alternatives: list[Alternative]) -> str:
+    if not alternatives:
+        return "No other option passed the constraints."
+    a = alternatives[0]
+    base = a.monthly_usd - a.delta_usd
+    pct = f" ({a.delta_usd / base:+.0%})" if base > 0 else ""
+    lat = f", {a.delta_latency_ms:+.0f} ms" if a.delta_latency_ms is not None else ""
+    blocked = f" — ruled out: {a.note}" if a.note else ""
+    return (
+        f"Runner-up {a.cloud}:{a.region} {a.instance_type} ({a.pricing.replace('_', '-')}): "
+        f"{a.delta_usd:+,.0f} $/month{pct}, {a.delta_carbon_kg:+,.0f} kgCO2e/month{lat}{blocked}."
+    )
+
+
+def _deferral_text(note: str, saving_kg: float, carbon_kg: float) -> str:
+    if saving_kg <= 0:
+        return f"Deferrable: {note}."
+    share = saving_kg / (saving_kg + carbon_kg) if carbon_kg + saving_kg > 0 else 0.0
+    return (
+        f"Deferred starts save {saving_kg:,.0f} kgCO2e/month ({share:.0%} of its compute+storage "
+        f"carbon; {note})."
+    )
+
+
+def _opt(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _tags(w: Workload) -> dict[str, str]:
+    return {
+        "workload": w.name,
+        "owner": w.owner or "unassigned",
+        "cost-center": w.cost_center or "unassigned",
+        "managed-by": "cloudwright",
+    }

@@ -1,0 +1,246 @@
+"""Re-planning against a lock: keep running workloads where they are unless moving pays.
+
+With a lock (yesterday's plan.json), a workload moves only when its saving beats the cost
+of moving it. In the objective, for a locked workload:
+- staying costs its current monthly figure minus the data-move charge it already paid (the
+  data sits there: that one-off is sunk);
+- moving to another placement adds the move's cost spread over `migration.horizon_months`:
+  object storage copied out of the old region (priced across egress tiers) plus
+  `migration.cost_usd` (people, downtime, re-validation), and a hysteresis band of
+  `migration.min_saving_pct` % of staying's objective value.
+For the carbon objective the move costs the network carbon of the copy (CCF networking
+coefficient); for latency, only the band applies.
+
+A locked placement that is no longer feasible (not sold, no price, outside the fleet's rules)
+must move; the diff says so. `changes` writes the plan diff: workload, from → to, Δ$/month,
+ΔkgCO2e/month and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cloudwright.errors import CloudwrightError
+from optimizer.catalog import Catalog
+from optimizer.fleet.spec import Fleet
+from optimizer.models.egress import EgressPricer
+from optimizer.models.energy import network_energy_kwh
+from optimizer.models.storage import GB_PER_TB
+from optimizer.plan import Change, Plan
+from optimizer.solver.candidates import CandidateSet, PlacementKey
+from optimizer.solver.objective import KG_PER_TONNE, ObjectiveSpec
+
+
+@dataclass(frozen=True)
+class LockContext:
+    lock: Plan
+    keys: dict[int, PlacementKey]  # workload index → locked placement
+    nodes: dict[int, int]  # workload index → locked node count
+
+
+@dataclass(frozen=True)
+class MoveCosts:
+    stay_rows: dict[int, int]  # workload index → candidate row of its locked placement
+    penalty: np.ndarray  # objective units, per candidate
+    move_usd_month: np.ndarray  # amortised move cost in $ per candidate (0 for stay rows)
+
+
+def lock_context(lock: Plan, fleet: Fleet) -> LockContext:
+    index = {w.name: i for i, w in enumerate(fleet.workloads)}
+    keys: dict[int, PlacementKey] = {}
+    nodes: dict[int, int] = {}
+    for a in lock.assignments:
+        if a.workload in index:
+            i = index[a.workload]
+            keys[i] = (a.cloud, a.region, a.instance_type, a.pricing == "spot")
+            nodes[i] = a.nodes
+    return LockContext(lock, keys, nodes)
+
+
+def move_costs(
+    catalog: Catalog,
+    cands: CandidateSet,
+    ctx: LockContext,
+    spec: ObjectiveSpec,
+    primary: np.ndarray,
+) -> MoveCosts:
+    fleet = cands.fleet
+    penalty = np.zeros(len(cands))
+    move_usd = np.zeros(len(cands))
+    stay_rows: dict[int, int] = {}
+    pricer = EgressPricer(catalog)
+    for i, key in sorted(ctx.keys.items()):
+        stay = cands.find(i, key)
+        rows = cands.rows(i)
+        w = fleet.workloads[i]
+        sel = np.arange(rows.start, rows.stop)
+        usd, kg = _move_one_off(catalog, cands, pricer, key, sel, w.storage.object_tb)
+        usd = (usd + fleet.migration.cost_usd) / fleet.migration.horizon_months
+        kg = kg / fleet.migration.horizon_months
+        if stay is not None:
+            stay_rows[i] = stay
+            usd[sel == stay] = 0.0
+            kg[sel == stay] = 0.0
+        move_usd[sel] = usd
+        band = 0.0
+        if stay is not None:
+            band = fleet.migration.min_saving_pct / 100.0 * abs(float(primary[stay]))
+        moving = sel != stay if stay is not None else np.ones(len(sel), dtype=bool)
+        penalty[sel] = np.where(moving, _in_units(spec, usd, kg) + band, 0.0)
+        if stay is not None and spec.name in ("cost", "balanced"):
+            penalty[stay] = -float(cands.metrics.data_move_usd[stay])  # already paid
+    return MoveCosts(stay_rows, penalty, move_usd)
+
+
+def _move_one_off(
+    catalog: Catalog,
+    cands: CandidateSet,
+    pricer: EgressPricer,
+    key: PlacementKey,
+    sel: np.ndarray,
+    object_tb: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-off $ and kgCO2e of copying object storage from the locked region to each row."""
+    usd = np.zeros(len(sel))
+    kg = np.zeros(len(sel))
+    gb = object_tb * GB_PER_TB
+    if gb <= 0:
+        return usd, kg
+    src = (key[0], key[1])
+    try:
+        src_info = catalog.region(*src)
+    except CloudwrightError:  # the region left the catalog: the copy cannot be priced
+        return usd, kg
+    table = cands.table
+    per_gb_kwh = network_energy_kwh(catalog, src[0], src[1], 1.0)
+    for k, row in enumerate(sel):
+        o = int(cands.offer[row])
+        dst = (str(table.cloud[o]), str(table.region[o]))
+        if dst != src:
+            usd[k] = pricer.transfer_usd(src, dst, gb)
+            kg[k] = gb * per_gb_kwh * src_info.grid_intensity_g_per_kwh / 1000.0
+    return usd, kg
+
+
+def _in_units(spec: ObjectiveSpec, usd: np.ndarray, kg: np.ndarray) -> np.ndarray:
+    if spec.name == "cost":
+        return usd
+    if spec.name == "balanced":
+        return np.asarray(usd + spec.carbon_price_usd_per_tonne * kg / KG_PER_TONNE)
+    if spec.name == "carbon":
+        return kg
+    return np.zeros(len(usd))
+
+
+def placement(key: PlacementKey, nodes: int) -> str:
+    cloud, region, itype, spot = key
+    return f"{cloud}:{region} {itype} {'spot' if spot else 'on_demand'} ×{nodes}"
+
+
+def changes(
+    cands: CandidateSet,
+    ctx: LockContext,
+    moves: MoveCosts,
+    choice: np.ndarray,
+    raw_best: np.ndarray,
+    unit: str,
+    raw: np.ndarray,
+) -> list[Change]:
+    """The plan diff against the lock, one line per workload (and per removed workload)."""
+    fleet, m = cands.fleet, cands.metrics
+    out: list[Change] = []
+    old_by_name = {a.workload: a for a in ctx.lock.assignments}
+    for i, w in enumerate(fleet.workloads):
+        row = int(choice[i])
+        new_key = cands.key(row)
+        to = placement(new_key, w.node_count)
+        if i not in ctx.keys:
+            out.append(
+                Change(
+                    workload=w.name,
+                    action="new",
+                    to_placement=to,
+                    delta_usd_month=float(m.total_usd[row]),
+                    delta_carbon_kg_month=float(m.carbon_kg[row]),
+                    reason="new workload",
+                )
+            )
+            continue
+        old = old_by_name[w.name]
+        stay = moves.stay_rows.get(i)
+        old_usd = float(m.total_usd[stay]) if stay is not None else old.monthly_usd
+        old_kg = float(m.carbon_kg[stay]) if stay is not None else old.carbon_kg_month
+        frm = placement(ctx.keys[i], ctx.nodes[i])
+        d_usd, d_kg = float(m.total_usd[row]) - old_usd, float(m.carbon_kg[row]) - old_kg
+        action, reason = _reason(cands, moves, i, row, stay, int(raw_best[i]), unit, raw)
+        if action == "kept" and ctx.nodes[i] != w.node_count:
+            action, reason = "resized", f"{ctx.nodes[i]} → {w.node_count} nodes; " + reason
+        out.append(
+            Change(
+                workload=w.name,
+                action=action,
+                from_placement=frm,
+                to_placement=to,
+                delta_usd_month=d_usd,
+                delta_carbon_kg_month=d_kg,
+                reason=reason,
+            )
+        )
+    names = {w.name for w in fleet.workloads}
+    for a in ctx.lock.assignments:
+        if a.workload not in names:
+            key = (a.cloud, a.region, a.instance_type, a.pricing == "spot")
+            out.append(
+                Change(
+                    workload=a.workload,
+                    action="removed",
+                    from_placement=placement(key, a.nodes),
+                    delta_usd_month=-a.monthly_usd,
+                    delta_carbon_kg_month=-a.carbon_kg_month,
+                    reason="no longer in the fleet",
+                )
+            )
+    return out
+
+
+def _reason(
+    cands: CandidateSet,
+    moves: MoveCosts,
+    i: int,
+    row: int,
+    stay: int | None,
+    best: int,
+    unit: str,
+    raw: np.ndarray,
+) -> tuple[str, str]:
+    if stay is None:
+        return (
+            "moved",
+            "the locked placement is no longer feasible (not sold, no price, or "
+            "outside the fleet's constraints now)",
+        )
+    move_cost = float(moves.move_usd_month[best])
+    if row == stay:
+        if best == stay:
+            return "kept", "still the best option"
+        saving = float(raw[stay] - raw[best])
+        return "kept", (
+            f"{placement(cands.key(best), cands.fleet.workloads[i].node_count)} would save "
+            f"{_amount(saving, unit)}/month, not enough to pay for the move "
+            f"(${move_cost:,.0f}/month over the migration horizon, plus any hysteresis band)"
+        )
+    saving = float(raw[stay] - raw[row])
+    return "moved", (
+        f"saves {_amount(saving, unit)}/month, more than moving costs "
+        f"(${float(moves.move_usd_month[row]):,.0f}/month over the migration horizon)"
+    )
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit.startswith("USD"):
+        return f"${value:,.0f}"
+    if unit.startswith("kg"):
+        return f"{value:,.0f} kgCO2e"
+    return f"{value:,.1f} ms"

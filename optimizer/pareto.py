@@ -1,0 +1,86 @@
+"""The cost/carbon frontier: what each tonne of CO2e avoided costs, across the fleet.
+
+Sweeps the carbon price p and solves min ∑ ($/month + p × tonnes/month) under every hard
+constraint (capacity, budget, spot share, co-location, SLOs, residency), then adds the
+carbon-optimal plan itself. Each point is a whole-fleet plan; consecutive points give the
+marginal abatement cost (Δ$ ÷ ΔtCO2e). A weighted sum finds the supported points of the
+frontier (its convex hull); plans between two points may exist but never beat the hull on
+both axes at once.
+
+Latency is not traded here (it stays a constraint through SLOs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.planner import Problem
+from optimizer.solver.milp import solve
+from optimizer.solver.objective import KG_PER_TONNE, TIE_BREAK
+
+# Carbon prices swept, US$ per tonne: zero, then roughly doubling to well past any policy
+# price, so the cheap end and the carbon-optimal end are both reached.
+DEFAULT_PRICES: tuple[float, ...] = (
+    0,
+    25,
+    50,
+    100,
+    200,
+    400,
+    800,
+    1_600,
+    3_200,
+    6_400,
+    12_800,
+    25_600,
+    51_200,
+    102_400,
+)
+
+
+@dataclass(frozen=True)
+class ParetoPoint:
+    carbon_price_usd_per_tonne: float | None  # None: the carbon-optimal plan
+    monthly_usd: float
+    carbon_kg_month: float
+    placements: tuple[str, ...]  # "workload → cloud:region type pricing"
+    abatement_usd_per_tonne: float | None  # vs the previous (cheaper) point
+
+
+def frontier(
+    problem: Problem, prices: Sequence[float] = DEFAULT_PRICES, *, time_limit_s: float = 60.0
+) -> list[ParetoPoint]:
+    cands, coupling = problem.cands, problem.coupling
+    m = cands.metrics
+    raw: list[tuple[float | None, np.ndarray]] = []
+    for price in prices:
+        vector = m.total_usd + price * m.carbon_kg / KG_PER_TONNE + TIE_BREAK * m.carbon_kg
+        raw.append((float(price), solve(cands, coupling, vector, time_limit_s=time_limit_s).choice))
+    greenest = solve(
+        cands, coupling, m.carbon_kg + TIE_BREAK * m.total_usd, time_limit_s=time_limit_s
+    ).choice
+    raw.append((None, greenest))
+    points: list[ParetoPoint] = []
+    seen: set[tuple[int, ...]] = set()
+    for price, choice in raw:
+        key = tuple(int(r) for r in choice)
+        if key in seen:
+            continue
+        seen.add(key)
+        usd, kg = float(m.total_usd[choice].sum()), float(m.carbon_kg[choice].sum())
+        if points and not (kg < points[-1].carbon_kg_month - 1e-9):
+            continue  # not greener than the previous point: dominated or equal
+        abatement = None
+        if points:
+            d_t = (points[-1].carbon_kg_month - kg) / KG_PER_TONNE
+            abatement = (usd - points[-1].monthly_usd) / d_t if d_t > 0 else None
+        places = tuple(
+            f"{w.name} → {':'.join(cands.key(int(r))[:2])} {cands.key(int(r))[2]} "
+            f"{'spot' if cands.key(int(r))[3] else 'on-demand'}"
+            for w, r in zip(cands.fleet.workloads, choice, strict=True)
+        )
+        points.append(ParetoPoint(price, usd, kg, places, abatement))
+    return points

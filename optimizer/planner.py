@@ -1,0 +1,215 @@
+"""`plan(fleet, catalog) -> Plan`: from a fleet spec to a placement a team can trust.
+
+Steps: resolve names and defaults against the catalog → offer table → candidates (filtered,
+exact-pruned, with cost/energy/carbon/latency) → coupling rows (capacity, budget, spot
+share, co-location) → objective (+ lock move costs) → HiGHS MILP with an LP bound →
+assignments that explain themselves → Plan.
+
+Pure: prints nothing, mutates nothing (the fleet and catalog are read-only here). Infeasible
+fleets raise `InfeasibleError` naming the binding constraint; nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from optimizer.catalog import Catalog
+from optimizer.explain import Explainer, Solution
+from optimizer.fleet.resolve import resolve
+from optimizer.fleet.spec import (
+    DEFAULT_CARBON_PRICE_SOURCE,
+    DEFAULT_CARBON_PRICE_USD_PER_TONNE,
+    Fleet,
+)
+from optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
+from optimizer.models.energy import ProfileSource
+from optimizer.notes import plan_notes
+from optimizer.plan import CatalogRef, Objective, Plan, SolverInfo, Totals, content_id
+from optimizer.solver.candidates import CandidateSet, build_candidates
+from optimizer.solver.coupling import Coupling, build_coupling
+from optimizer.solver.diagnose import explain_infeasible
+from optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
+from optimizer.solver.objective import ObjectiveSpec, objective_vectors
+from optimizer.solver.offers import OfferTable, build_offer_table
+
+DEFAULT_TIME_LIMIT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything that does not depend on the objective: built once, solved many times."""
+
+    fleet: Fleet  # resolved
+    catalog: Catalog
+    table: OfferTable
+    cands: CandidateSet
+    coupling: Coupling
+    lock: LockContext | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    spec: ObjectiveSpec
+    result: SolveResult
+    solution: Solution
+
+
+def prepare(
+    fleet: Fleet,
+    catalog: Catalog,
+    *,
+    lock: Plan | None = None,
+    profiles: ProfileSource | None = None,
+) -> Problem:
+    resolved = resolve(fleet, catalog)
+    table = build_offer_table(catalog)
+    ctx = lock_context(lock, resolved) if lock is not None else None
+    cands = build_candidates(
+        resolved, catalog, table, profiles=profiles, keep=ctx.keys if ctx else None
+    )
+    return Problem(resolved, catalog, table, cands, build_coupling(cands), ctx)
+
+
+def objective_spec(
+    problem: Problem, objective: Objective | None = None, carbon_price: float | None = None
+) -> ObjectiveSpec:
+    fleet = problem.fleet
+    if carbon_price is not None:
+        price, source = carbon_price, "given on the command line"
+    elif fleet.carbon_price_usd_per_tonne is not None:
+        price, source = fleet.carbon_price_usd_per_tonne, "the fleet's carbon_price_usd_per_tonne"
+    else:
+        price = DEFAULT_CARBON_PRICE_USD_PER_TONNE
+        source = f"default: {DEFAULT_CARBON_PRICE_SOURCE}"
+    return ObjectiveSpec(
+        objective or fleet.objective, price, fleet.latency_penalty_pct_per_ms, source
+    )
+
+
+def optimise(
+    problem: Problem, spec: ObjectiveSpec, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S
+) -> Outcome:
+    cands, coupling = problem.cands, problem.coupling
+    vectors = objective_vectors(cands, spec)
+    raw = vectors.primary
+    moves: MoveCosts | None = None
+    primary = raw
+    keep_rows = None
+    if problem.lock is not None:
+        moves = move_costs(problem.catalog, cands, problem.lock, spec, raw)
+        primary = raw + moves.penalty
+        keep_rows = np.array(sorted(moves.stay_rows.values()), dtype=np.int64)
+    try:
+        result = solve(
+            cands,
+            coupling,
+            primary,
+            vectors.secondary,
+            keep_rows=keep_rows,
+            time_limit_s=time_limit_s,
+        )
+    except ModelInfeasible:
+        raise explain_infeasible(cands, coupling) from None
+    keys = [raw] if vectors.secondary is None else [raw, vectors.secondary]
+    overhead = {
+        c: problem.catalog.coefficient("spot_interruption_overhead", c).value
+        for c in sorted(set(problem.table.cloud))
+    }
+    solution = Solution(
+        cands,
+        coupling,
+        result.choice,
+        raw,
+        segment_argmin(cands, keys),
+        spec.name,
+        moves,
+        overhead,
+    )
+    return Outcome(spec, result, solution)
+
+
+def plan(
+    fleet: Fleet,
+    catalog: Catalog,
+    *,
+    objective: Objective | None = None,
+    carbon_price_usd_per_tonne: float | None = None,
+    lock: Plan | None = None,
+    profiles: ProfileSource | None = None,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    created_at: datetime | None = None,
+) -> Plan:
+    """Place every workload of `fleet` (see the module docstring)."""
+    problem = prepare(fleet, catalog, lock=lock, profiles=profiles)
+    spec = objective_spec(problem, objective, carbon_price_usd_per_tonne)
+    outcome = optimise(problem, spec, time_limit_s=time_limit_s)
+    return build_plan(problem, outcome, fleet_name=fleet.name, created_at=created_at)
+
+
+def build_plan(
+    problem: Problem,
+    outcome: Outcome,
+    *,
+    fleet_name: str | None = None,
+    created_at: datetime | None = None,
+) -> Plan:
+    solution, result, spec = outcome.solution, outcome.result, outcome.spec
+    assignments = Explainer(solution).assignments()
+    draft = Plan(
+        created_at="",
+        catalog=CatalogRef(snapshot_date=""),
+        objective=spec.name,
+        assignments=assignments,
+        totals=Totals(monthly_usd=0, energy_kwh_month=0, carbon_kg_month=0),
+    )
+    plan_id = content_id(draft)
+    tagged = [a.model_copy(update={"tags": {**a.tags, "plan-id": plan_id}}) for a in assignments]
+    diff = []
+    if problem.lock is not None and solution.moves is not None:
+        diff = changes(
+            problem.cands,
+            problem.lock,
+            solution.moves,
+            solution.choice,
+            solution.best,
+            objective_unit(spec),
+            solution.raw,
+        )
+    when = created_at or datetime.now(UTC)
+    catalog = problem.catalog
+    return Plan(
+        id=plan_id,
+        created_at=when.isoformat(timespec="seconds"),
+        fleet=fleet_name or problem.fleet.name or "",
+        catalog=CatalogRef(
+            snapshot_date=catalog.snapshot_date.isoformat(),
+            age_days=catalog.age_days(when.date()),
+        ),
+        objective=spec.name,
+        carbon_price_usd_per_tonne=spec.carbon_price_usd_per_tonne,
+        assignments=tagged,
+        totals=Totals(
+            monthly_usd=sum(a.monthly_usd for a in tagged),
+            energy_kwh_month=sum(a.energy_kwh_month for a in tagged),
+            carbon_kg_month=sum(a.carbon_kg_month for a in tagged),
+        ),
+        solver=SolverInfo(
+            status=result.status,
+            objective_value=result.objective_value,
+            lp_bound=result.lp_bound,
+            gap=result.gap,
+            seconds=result.seconds,
+            candidates=result.total,
+        ),
+        notes=plan_notes(problem, outcome),
+        changes=diff,
+    )
+
+
+def objective_unit(spec: ObjectiveSpec) -> str:
+    return {"cost": "USD/month", "carbon": "kgCO2e/month", "latency": "ms"}.get(
+        spec.name, "USD/month-equivalent"
+    )

@@ -1,0 +1,23 @@
+"""The Pulumi program (`pulumi up` from the project root runs this, per Pulumi.yaml).
+
+Reads the stack config, the plan lock it names (`cloudwright:plan`, relative to the project
+root) and the catalog, then hands them to `stacks.program.run` and exports its outputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from optimizer.catalog import Catalog
+from optimizer.plan import load_plan
+from stacks.program import run
+from stacks.settings import StackSettings, config_keys
+
+root = Path(pulumi.get_root_directory() or Path(__file__).resolve().parent.parent)
+settings = StackSettings.parse(config_keys(), origin=f"stacks/Pulumi.{pulumi.get_stack()}.yaml")
+catalog = Catalog.load(root / settings.catalog if settings.catalog else None)
+for workload, outputs in run(load_plan(root / settings.plan), catalog, settings).items():
+    pulumi.export(workload, outputs)
+pulumi.export("planFile", settings.plan)

@@ -1,0 +1,251 @@
+"""The Cloudwright stack program: deploy exactly what the plan lock says.
+
+`run(plan, catalog, settings)` is the whole program; `stacks/__main__.py` (what `pulumi up`
+executes) only reads the stack config, the plan and the catalog, and the offline preview
+calls `run` under Pulumi's mocks. For each assignment it:
+1. looks up the instance type's fabric (kind, NIC count) in the catalog;
+2. creates one explicit provider per cloud and region (shared by the workloads there);
+3. builds the cloud's `ClusterNetwork`, `ClusterStorage` and `GpuCluster` components,
+   tagged with workload, owner, cost-center, plan-id and managed-by.
+It never re-optimises: a price change cannot move a cluster, only a new plan can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+
+from cloudwright.errors import InputError
+from components.interface import (
+    CloudKit,
+    ClusterArgs,
+    FabricSpec,
+    FileSystemKind,
+    Market,
+    NetworkArgs,
+    ProviderArgs,
+    StorageArgs,
+    filesystem_feature,
+    load_kit,
+    market_feature,
+    require,
+)
+from components.sizing import allocate_blocks
+from components.tags import base_tags, slug
+from optimizer.plan import Assignment, Plan, content_id
+from stacks.settings import DEFAULT_BOOT_DISK_GB, StackSettings, WorkloadOverrides
+
+if TYPE_CHECKING:
+    from optimizer.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Placement:
+    zone: str | None
+    arch: str
+
+
+def place(assignment: Assignment, overrides: WorkloadOverrides, catalog: Catalog) -> Placement:
+    """Zone and CPU architecture: the plan's zone, else the stack override, else the first zone
+    (sorted) where the catalog sells the type (preferring one with a spot price for spot)."""
+    offers = catalog.find_offerings(
+        cloud=assignment.cloud, region=assignment.region, instance_type=assignment.instance_type
+    )
+    arch_values = offers["arch"].dropna()
+    arch = str(arch_values.iloc[0]) if not arch_values.empty else "x86_64"
+    zone = assignment.zone or overrides.zone
+    if zone is None and not offers.empty:
+        pool = offers
+        if assignment.pricing == "spot":
+            spot = offers[offers["price_spot_usd_hr"].notna()]
+            pool = spot if not spot.empty else offers
+        zones = sorted(str(z) for z in pool["zone"].dropna().unique())
+        zone = zones[0] if zones else None
+    return Placement(zone, arch)
+
+
+def market_of(assignment: Assignment, overrides: WorkloadOverrides) -> Market:
+    if overrides.market is not None:
+        return overrides.market
+    if assignment.pricing == "spot":
+        return Market.SPOT
+    return Market.CAPACITY_RESERVATION if overrides.reservation else Market.ON_DEMAND
+
+
+def check_workloads(plan: Plan) -> None:
+    seen: dict[str, str] = {}
+    for a in plan.assignments:
+        key = slug(a.workload)
+        if key in seen:
+            raise InputError(
+                f"workloads {seen[key]!r} and {a.workload!r} share the resource name {key!r}",
+                location="plan.assignments",
+            )
+        seen[key] = a.workload
+
+
+@dataclass
+class _Context:
+    plan_id: str
+    catalog: Catalog
+    settings: StackSettings
+    blocks: Mapping[str, str]
+    providers: dict[tuple[str, str], pulumi.ProviderResource]
+
+
+def run(plan: Plan, catalog: Catalog, settings: StackSettings) -> dict[str, dict[str, Any]]:
+    """Create every assignment's components; returns the stack outputs per workload."""
+    check_workloads(plan)
+    pinned = {w: o.cidr for w, o in settings.workloads.items() if o.cidr is not None}
+    ctx = _Context(
+        plan_id=plan.id or content_id(plan),
+        catalog=catalog,
+        settings=settings,
+        blocks=allocate_blocks([a.workload for a in plan.assignments], settings.cidr_pool, pinned),
+        providers={},
+    )
+    return {a.workload: deploy_assignment(a, ctx) for a in plan.assignments}
+
+
+def _provider(kit: CloudKit, region: str, ctx: _Context) -> pulumi.ProviderResource:
+    key = (kit.cloud, region)
+    if key not in ctx.providers:
+        ctx.providers[key] = kit.provider(
+            f"{kit.cloud}-{region}",
+            ProviderArgs(
+                region=region,
+                project=ctx.settings.gcp_project,
+                subscription_id=ctx.settings.azure_subscription,
+            ),
+        )
+    return ctx.providers[key]
+
+
+def deploy_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
+    where = f"plan.assignments[{a.workload}]"
+    kit = load_kit(ctx.catalog.check_cloud(a.cloud, location=where))
+    spec = ctx.catalog.instance(a.cloud, a.instance_type)
+    fabric = FabricSpec(spec.interconnect, spec.interconnect_nics, spec.interconnect_gbps)
+    overrides = ctx.settings.overrides(a.workload)
+    market = market_of(a, overrides)
+    feature = market_feature(market)
+    if feature is not None:
+        require(a.cloud, feature, location=where)
+    filesystem = overrides.filesystem or FileSystemKind.AUTO
+    fs_feature = filesystem_feature(filesystem)
+    if fs_feature is not None:
+        require(a.cloud, fs_feature, location=where)
+    placement = place(a, overrides, ctx.catalog)
+    tags = base_tags(
+        workload=a.workload,
+        plan_id=ctx.plan_id,
+        owner=ctx.settings.owner,
+        cost_center=ctx.settings.cost_center,
+        extra=a.tags,
+    )
+    name = slug(a.workload)
+    opts = pulumi.ResourceOptions(providers=[_provider(kit, a.region, ctx)])
+    network = kit.network(name, _network_args(a, name, fabric, placement, tags, ctx), opts)
+    storage = kit.storage(
+        name, _storage_args(a, name, placement, tags, filesystem, ctx), network, opts
+    )
+    cluster = kit.cluster(
+        name, _cluster_args(a, name, fabric, placement, tags, market, ctx), network, storage, opts
+    )
+    return {
+        "cloud": a.cloud,
+        "region": a.region,
+        "zone": placement.zone,
+        "instanceType": a.instance_type,
+        "nodes": a.nodes,
+        "nodeGroup": cluster.node_group,
+        "identity": cluster.identity,
+        "bucket": storage.bucket,
+        "fileSystem": storage.filesystem_kind.value,
+        "mountCommand": storage.mount_command,
+    }
+
+
+def _network_args(
+    a: Assignment,
+    name: str,
+    fabric: FabricSpec,
+    placement: Placement,
+    tags: Mapping[str, str],
+    ctx: _Context,
+) -> NetworkArgs:
+    return NetworkArgs(
+        cluster=name,
+        workload=a.workload,
+        region=a.region,
+        zone=placement.zone,
+        cidr_block=ctx.blocks[a.workload],
+        instance_type=a.instance_type,
+        nodes=a.nodes,
+        fabric=fabric,
+        tags=tags,
+        admin_cidrs=ctx.settings.admin_cidrs,
+        nat=ctx.settings.nat,
+        efa_only=ctx.settings.efa_only,
+        project=ctx.settings.gcp_project,
+    )
+
+
+def _storage_args(
+    a: Assignment,
+    name: str,
+    placement: Placement,
+    tags: Mapping[str, str],
+    filesystem: FileSystemKind,
+    ctx: _Context,
+) -> StorageArgs:
+    return StorageArgs(
+        cluster=name,
+        workload=a.workload,
+        region=a.region,
+        zone=placement.zone,
+        tags=tags,
+        object_tb=a.storage.object_tb,
+        parallel_fs_tb=a.storage.parallel_fs_tb,
+        throughput_mb_s_per_tib=a.storage.parallel_fs_throughput_mb_s_per_tib,
+        filesystem=filesystem,
+        kms_key=ctx.settings.overrides(a.workload).kms_key,
+        force_destroy=ctx.settings.force_destroy,
+    )
+
+
+def _cluster_args(
+    a: Assignment,
+    name: str,
+    fabric: FabricSpec,
+    placement: Placement,
+    tags: Mapping[str, str],
+    market: Market,
+    ctx: _Context,
+) -> ClusterArgs:
+    overrides = ctx.settings.overrides(a.workload)
+    return ClusterArgs(
+        cluster=name,
+        workload=a.workload,
+        region=a.region,
+        zone=placement.zone,
+        instance_type=a.instance_type,
+        nodes=a.nodes,
+        gpu=a.gpu,
+        gpu_count=a.gpu_count,
+        fabric=fabric,
+        tags=tags,
+        arch=placement.arch,
+        market=market,
+        reservation=overrides.reservation,
+        image=overrides.image,
+        boot_disk_gb=overrides.boot_disk_gb or DEFAULT_BOOT_DISK_GB,
+        admin_cidrs=ctx.settings.admin_cidrs,
+        ssh_public_key=ctx.settings.ssh_public_key,
+        efa_only=ctx.settings.efa_only,
+        encryption_at_host=ctx.settings.azure_encryption_at_host,
+        project=ctx.settings.gcp_project,
+    )

@@ -91,8 +91,11 @@ def show(
     elif fmt is ShowFormat.csv:
         typer.echo(render.to_csv(frame), nl=False)
     else:
-        table, note = render.show_table(frame, None if limit == 0 else (limit or 50))
-        out_console().print(table)
+        console = out_console()
+        table, note = render.show_table(
+            frame, None if limit == 0 else (limit or 50), width=console.width
+        )
+        console.print(table)
         if note:
             err_console().print(note, highlight=False)
 

@@ -28,7 +28,7 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("vcpus", "vCPU"),
     ("memory_gb", "mem GB"),
     ("interconnect", "fabric"),
-    ("price_on_demand_usd_hr", "on-demand $/h"),
+    ("price_on_demand_usd_hr", "$/h"),
     ("price_spot_usd_hr", "spot $/h"),
     ("grid_intensity_g_per_kwh", "gCO2/kWh"),
     ("pue", "PUE"),
@@ -78,19 +78,42 @@ def _cell(column: str, value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def show_table(frame: pd.DataFrame, limit: int | None) -> tuple[Table, str | None]:
-    """A Rich table of the first `limit` rows (all when None) and a footer note."""
+# Columns a narrower terminal drops, widest tier first (JSON/CSV always carry them all).
+_DROPPED_BELOW: tuple[tuple[int, frozenset[str]], ...] = (
+    (130, frozenset({"zone", "vcpus", "memory_gb", "pue"})),
+    (100, frozenset({"interconnect", "grid_intensity_g_per_kwh"})),
+)
+
+
+def show_table(
+    frame: pd.DataFrame, limit: int | None, width: int | None = None
+) -> tuple[Table, str | None]:
+    """A Rich table of the first `limit` rows (all when None) and a footer note; a narrow
+    terminal (`width`) drops the less essential columns (see _DROPPED_BELOW)."""
     from rich.table import Table
 
-    table = Table(show_lines=False, header_style="bold", pad_edge=False)
-    for key, title in TABLE_COLUMNS:
+    dropped: set[str] = set()
+    for threshold, keys in _DROPPED_BELOW:
+        if width is not None and width < threshold:
+            dropped |= keys
+    columns = [(key, title) for key, title in TABLE_COLUMNS if key not in dropped]
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, padding=(0, 1))
+    for key, title in columns:
         numeric = key.startswith(
             ("price_on", "price_spot", "gpu_count", "vcpus", "memory", "grid", "pue")
         )
-        table.add_column(title, justify="right" if numeric else "left", no_wrap=key != "price_flag")
+        table.add_column(
+            title,
+            justify="right" if numeric else "left",
+            no_wrap=key != "price_flag",
+            overflow="fold",
+            min_width=9 if key == "price_flag" else None,
+        )
     shown = frame if limit is None else frame.head(limit)
     for row in records(shown):
-        table.add_row(*(_cell(key, row.get(key)) for key, _ in TABLE_COLUMNS))
+        table.add_row(*(_cell(key, row.get(key)) for key, _ in columns))
     note = None
     if len(shown) < len(frame):
         note = (

@@ -18,7 +18,13 @@ _MISSING = object()
 
 
 def lookup(bag: Any, path: str) -> Any:
-    """Value at a dotted path ('rootBlockDevice.volumeSize', 'disks.0.diskSizeGb')."""
+    """Value at a dotted path ('rootBlockDevice.volumeSize', 'disks.0.diskSizeGb'); None when
+    absent. An Unknown on the way is returned as is (the whole branch is not known)."""
+    value = _lookup(bag, path)
+    return None if value is _MISSING else value
+
+
+def _lookup(bag: Any, path: str) -> Any:
     node = bag
     for part in path.split("."):
         if isinstance(node, Unknown):
@@ -38,7 +44,7 @@ def raw(resource: Resource | Mapping[str, Any], *paths: str) -> Any:
     bags = [resource.inputs, resource.outputs] if isinstance(resource, Resource) else [resource]
     for bag in bags:
         for path in paths:
-            value = lookup(bag, path)
+            value = _lookup(bag, path)
             if value is not _MISSING and value is not None:
                 return value
     return None

@@ -21,11 +21,15 @@ region at all as None.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 from policies import props as p
 from resource_graph.model import cloud_of_type
+from resource_graph.regions import (
+    aws_region_of_zone,
+    normalize_azure_location,
+    split_gcp_location,
+)
 
 AWS_GLOBAL_PREFIXES: Final = (
     "aws:iam/",
@@ -66,28 +70,18 @@ AZURE_LOCATED_TYPES: Final = frozenset(
     {"azure-native:resources:ResourceGroup", "azure:core/resourceGroup:ResourceGroup"}
 )
 
-_AWS_REGION_PREFIX = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)")
-_GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
-
 Region = Any  # str | None | UNKNOWN
 
 
 def normalise(cloud: str | None, region: str) -> str:
-    region = region.strip().lower()
-    return region.replace(" ", "") if cloud == "azure" else region
+    region = region.strip()
+    return normalize_azure_location(region) if cloud == "azure" else region.lower()
 
 
-def aws_region_of_zone(zone: str) -> str | None:
-    """'us-east-1a' → 'us-east-1'; local zones ('us-west-2-lax-1a') → their parent region."""
-    match = _AWS_REGION_PREFIX.match(zone.lower())
-    return match.group(1) if match else None
-
-
-def gcp_region_of_zone(zone: str) -> str:
-    """'us-central1-a' → 'us-central1' (a value that is already a region is returned as is)."""
-    zone = p.last_segment(zone).lower()
-    match = _GCP_ZONE.match(zone)
-    return match.group(1) if match else zone
+def gcp_region_of_zone(value: str) -> str:
+    """'us-central1-a' → 'us-central1'; a region or multi-region ('EU' → 'eu') stays itself."""
+    region, _zone = split_gcp_location(p.last_segment(value))
+    return region or value.lower()
 
 
 def _known(value: Any) -> str | None:
@@ -104,7 +98,7 @@ def _aws(resource_type: str, props: Any, provider: Any) -> Region:
         return region
     zone = p.first(props, "availabilityZone", "availabilityZones.0")
     if _known(zone):
-        return aws_region_of_zone(zone)
+        return aws_region_of_zone(zone.lower())
     provider_region = p.get(provider, "region")
     return provider_region if provider_region is p.UNKNOWN else _known(provider_region)
 

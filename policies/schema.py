@@ -3,7 +3,8 @@
 Pulumi validates a pack's configuration against each policy's `PolicyConfigSchema` before
 it runs the pack; the offline runner has to do the same without the Pulumi CLI. The
 schemas in this pack use a small part of JSON Schema (type, enum, minimum/maximum,
-items, minItems, properties, required, additionalProperties, default), and this module
+minLength, pattern, items, minItems, properties, required, additionalProperties,
+default), and this module
 checks exactly that part. Unknown property names are errors (with did-you-mean), so a
 typo like `monthlyUSD` cannot silently disable a budget.
 """
@@ -11,6 +12,7 @@ typo like `monthlyUSD` cannot silently disable a budget.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -84,6 +86,8 @@ def _check_scalar(value: Any, schema: Mapping[str, Any], path: str) -> None:
             raise SchemaError(path, f"{value} is above the maximum {schema['maximum']}")
     if isinstance(value, str) and len(value) < schema.get("minLength", 0):
         raise SchemaError(path, f"must be at least {schema['minLength']} character(s)")
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        raise SchemaError(path, f"{value!r} does not match {schema['pattern']}")
 
 
 def _check_array(value: Any, schema: Mapping[str, Any], path: str) -> None:

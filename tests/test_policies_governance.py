@@ -72,7 +72,7 @@ def test_allowed_regions_pass_and_fail_per_cloud(fixture_catalog: Catalog) -> No
     found = of(run(graph, fixture_catalog, EU), "allowed-regions")
     assert names(found) == ["us-acct", "us-bucket", "us-vol"]
     assert all(v.level == "mandatory" for v in found)
-    assert "'us-east-1' is outside the allowed regions" in found[0].message
+    assert "'us-east-1' is not in the allowed regions (eu-*" in found[0].message
 
 
 def test_cloud_scoped_region_patterns(fixture_catalog: Catalog) -> None:
@@ -85,6 +85,63 @@ def test_provider_region_applies_when_the_resource_names_none(fixture_catalog: C
     graph = stack(res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {"instanceType": "m5.large"}))
     found = of(run(graph, fixture_catalog, EU), "allowed-regions")
     assert len(found) == 1 and "'us-east-1'" in found[0].message  # the provider's region
+
+
+def test_denied_regions_win_over_allowed_ones(fixture_catalog: Catalog) -> None:
+    graph = stack(
+        res("aws:ebs/volume:Volume", "gov", {"availabilityZone": "us-gov-west-1a"}),
+        res("aws:ebs/volume:Volume", "ok", {"availabilityZone": "us-east-1a"}),
+    )
+    config = {"allowed-regions": {"regions": ["us-*"], "deny": ["*gov*"]}}
+    found = of(run(graph, fixture_catalog, config), "allowed-regions")
+    assert names(found) == ["gov"] and "is denied (matches '*gov*')" in found[0].message
+
+
+def test_countries_come_from_the_catalog(fixture_catalog: Catalog) -> None:
+    graph = stack(
+        res("aws:ebs/volume:Volume", "de", {"availabilityZone": "eu-central-1a"}),
+        res("aws:ebs/volume:Volume", "us", {"availabilityZone": "us-east-1a"}),
+        res("gcp:compute/disk:Disk", "nl", {"zone": "europe-west4-a"}),
+        res("gcp:storage/bucket:Bucket", "multi", {"location": "EU"}),
+    )
+    config = {"allowed-regions": {"countries": ["DE", "NLD"]}}  # alpha-2 and alpha-3
+    found = {
+        v.resource_name: v.message
+        for v in of(run(graph, fixture_catalog, config), "allowed-regions")
+    }
+    assert set(found) == {"us", "multi"}
+    assert "is in USA, not one of the allowed countries (DE, NLD)" in found["us"]
+    assert "not in the catalog, so its country cannot be shown" in found["multi"]
+
+
+def test_per_workload_residency(fixture_catalog: Catalog) -> None:
+    def volume(name: str, zone: str, workload: str) -> Any:
+        return res(
+            "aws:ebs/volume:Volume",
+            name,
+            {"availabilityZone": zone, "tags": {"workload": workload}},
+        )
+
+    graph = stack(
+        volume("eu-data-ok", "eu-central-1a", "eu-analytics"),
+        volume("eu-data-us", "us-east-1a", "eu-analytics"),
+        volume("other-us", "us-east-1a", "chat"),
+    )
+    config = {"allowed-regions": {"workloads": {"eu-*": {"countries": ["DE", "NL", "FR"]}}}}
+    found = of(run(graph, fixture_catalog, config), "allowed-regions")
+    assert names(found) == ["eu-data-us"]
+    assert "for workload 'eu-analytics'" in found[0].message
+
+
+def test_bad_country_codes_are_config_errors() -> None:
+    from cloudwright.errors import InputError
+    from policies.config import parse_policy_config
+    from policies.rules import build_policies
+
+    with pytest.raises(
+        InputError, match=r"allowed-regions.countries\[0\]: 'Germany' does not match"
+    ):
+        parse_policy_config({"allowed-regions": {"countries": ["Germany"]}}, build_policies())
 
 
 def test_allowed_regions_not_applicable_until_configured(fixture_catalog: Catalog) -> None:

@@ -1,38 +1,125 @@
-"""allowed-regions: every regional resource sits in an allowed region (data residency).
+"""allowed-regions: every regional resource sits where it is allowed to (data residency).
 
-`regions` holds shell-style globs ('eu-*', 'europe-*', 'westeurope'); a pattern may be
-scoped to one cloud with a prefix ('aws:eu-central-1', 'gcp:europe-*'). Regions are
-compared lower-case; Azure locations without spaces ('westeurope'); GCS multi-regions by
-their code ('eu', 'us', 'nam4'). The region is read from the resource's inputs or its
-provider (see `policies.regions`); global resources (IAM, GCP firewalls, instance
-templates, Azure sub-resources) are not applicable. With no `regions` configured the rule
-is not applicable.
+Settings, all optional (with none of them the rule is not applicable):
+- `regions`: allowed regions as shell-style globs ('eu-*', 'europe-*', 'westeurope'); a
+  pattern may be scoped to one cloud ('aws:eu-central-1', 'gcp:europe-*');
+- `deny`: regions never allowed, even when `regions` matches (sovereign or restricted
+  regions such as 'cn-*', '*gov*');
+- `countries`: allowed countries (ISO 3166-1 alpha-2 or alpha-3), looked up in the
+  catalog's region table — a region the catalog does not know fails this check, since its
+  country cannot be shown;
+- `workloads`: per `workload` tag (glob) a stricter scope `{regions, countries}`, e.g.
+  EU-only data for one workload while the rest of the fleet may go anywhere.
+
+A region is allowed when it satisfies every constraint of every scope that applies.
+Regions are compared lower-case; Azure locations without spaces ('westeurope'); GCS
+multi-regions by their code ('eu', 'us', 'nam4'). The region comes from the resource's
+inputs or its provider (`policies.regions`); global resources and sub-resources are
+skipped, and a region computed at apply time is reported as unchecked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
+from cloudwright.errors import CloudwrightError
 from policies import props as p
 from policies.context import RuleContext
 from policies.regions import resource_region
 from policies.rules.common import schema, scoped_match, settings, string_list
+from policies.rules.tags import declared_tags
 from resource_graph.model import cloud_of_type
 
 NAME = "allowed-regions"
 
+_GLOBS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_COUNTRIES = {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z]{2,3}$"}}
+
 CONFIG = schema(
     {
         "regions": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1},
+            **_GLOBS,
             "default": [],
             "description": "Allowed regions as globs, optionally 'cloud:'-scoped.",
-        }
+        },
+        "deny": {**_GLOBS, "default": [], "description": "Regions never allowed (globs)."},
+        "countries": {
+            **_COUNTRIES,
+            "default": [],
+            "description": "Allowed countries (ISO 3166-1 alpha-2/alpha-3), via the catalog.",
+        },
+        "workloads": {
+            "type": "object",
+            "default": {},
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"regions": _GLOBS, "countries": _COUNTRIES},
+                "additionalProperties": False,
+            },
+            "description": "Per workload-tag glob: {regions, countries} that also apply.",
+        },
     }
 )
+
+
+@cache
+def alpha3(code: str) -> str | None:
+    """ISO 3166-1 alpha-3 for an alpha-2 or alpha-3 code (None when there is no such code)."""
+    import pycountry
+
+    text = code.strip().upper()
+    hit = pycountry.countries.get(alpha_2=text) if len(text) == 2 else None
+    hit = hit or pycountry.countries.get(alpha_3=text)
+    return str(hit.alpha_3) if hit else None
+
+
+def _country(context: RuleContext, cloud: str, region: str) -> str | None:
+    try:
+        return context.catalog().region(cloud, region).country
+    except CloudwrightError:
+        return None
+
+
+def _scope_problem(
+    context: RuleContext, cloud: str, region: str, scope: Mapping[str, Any]
+) -> str | None:
+    """Why `region` breaks `scope` (None when it does not)."""
+    patterns = string_list(scope.get("regions"))
+    if patterns and scoped_match(cloud, region, patterns) is None:
+        return f"not in the allowed regions ({', '.join(patterns)})"
+    codes = string_list(scope.get("countries"))
+    if codes:
+        allowed = {alpha3(c) or c.upper() for c in codes}
+        country = _country(context, cloud, region)
+        if country is None:
+            return f"not in the catalog, so its country cannot be shown to be one of {', '.join(codes)}"
+        if country.upper() not in allowed:
+            return f"in {country}, not one of the allowed countries ({', '.join(codes)})"
+    return None
+
+
+def _scopes(cfg: Mapping[str, Any], workload: str | None) -> list[tuple[str, Mapping[str, Any]]]:
+    scopes: list[tuple[str, Mapping[str, Any]]] = [("", cfg)]
+    for pattern, scope in (cfg.get("workloads") or {}).items():
+        if workload and p.glob_match(workload, [str(pattern)]):
+            scopes.append((f" for workload {workload!r}", scope))
+    return scopes
+
+
+def _configured(cfg: Mapping[str, Any]) -> bool:
+    return any(cfg.get(key) for key in ("regions", "deny", "countries", "workloads"))
+
+
+def _workload(props: Any) -> str | None:
+    for key in ("tags", "labels"):
+        value = declared_tags(p.get(props, key)).get("workload")
+        if isinstance(value, str):
+            return value
+    return None
 
 
 def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
@@ -40,21 +127,27 @@ def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
         cloud = cloud_of_type(args.resource_type)
         if cloud is None or args.resource_type.startswith("pulumi:"):
             return
-        patterns = string_list(settings(args, CONFIG)["regions"])
-        if not patterns:
-            args.not_applicable("no allowed regions configured")
+        cfg = settings(args, CONFIG)
+        if not _configured(cfg):
+            args.not_applicable("no allowed regions, countries or workloads configured")
         provider_props = args.provider.props if args.provider is not None else None
         region = resource_region(args.resource_type, args.props, provider_props)
         if region is p.UNKNOWN:
             p.raise_unknown(["region"])
         if region is None:
             return  # global resources and sub-resources have no region of their own
-        if scoped_match(cloud, region, patterns) is None:
-            report(
-                f"{cloud} region {region!r} is outside the allowed regions "
-                f"({', '.join(patterns)}): move the resource to an allowed region (re-plan "
-                "with the workload's allow.regions) or set the provider/resource region"
-            )
+        denied = scoped_match(cloud, region, string_list(cfg.get("deny")))
+        if denied is not None:
+            report(f"{cloud} region {region!r} is denied (matches {denied!r}): move the resource")
+            return
+        for label, scope in _scopes(cfg, _workload(args.props)):
+            problem = _scope_problem(context, cloud, region, scope)
+            if problem:
+                report(
+                    f"{cloud} region {region!r} is {problem}{label}: move the resource to an "
+                    "allowed region (re-plan with the workload's allow rules) or change the "
+                    "provider/resource region"
+                )
 
     return [
         ResourceValidationPolicy(

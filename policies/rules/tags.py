@@ -146,7 +146,7 @@ def _provider_defaults(resource_type: str, provider: Any) -> dict[str, Any]:
     return dict(p.items(tags))
 
 
-def _declared(value: Any) -> dict[str, Any] | None:
+def declared_tags(value: Any) -> dict[str, Any]:
     """Tags as key → value, from a map or from AWS auto-scaling key/value items."""
     if isinstance(value, Mapping):
         return dict(p.items(value))
@@ -156,7 +156,7 @@ def _declared(value: Any) -> dict[str, Any] | None:
             for item in p.as_list(value)
             if isinstance(p.get(item, "key"), str)
         }
-    return None
+    return {}
 
 
 def _missing(tags: dict[str, Any], required: list[str], allow_empty: bool) -> list[str]:
@@ -180,7 +180,7 @@ def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
         raw = p.get(args.props, key)
         if raw is p.UNKNOWN:
             p.raise_unknown([key])
-        tags = {**_provider_defaults(args.resource_type, args.provider), **(_declared(raw) or {})}
+        tags = {**_provider_defaults(args.resource_type, args.provider), **declared_tags(raw)}
         missing = _missing(tags, string_list(cfg["tags"]), bool(cfg["allowEmptyValues"]))
         if missing:
             noun = "label" if key != "tags" else "tag"

@@ -29,7 +29,7 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("memory_gb", "mem GB"),
     ("interconnect", "fabric"),
     ("price_on_demand_usd_hr", "$/h"),
-    ("price_spot_usd_hr", "spot $/h"),
+    ("price_spot_usd_hr", "spot"),
     ("grid_intensity_g_per_kwh", "gCO2/kWh"),
     ("pue", "PUE"),
     ("price_flag", "flag"),
@@ -82,7 +82,18 @@ def _cell(column: str, value: Any) -> str:
 _DROPPED_BELOW: tuple[tuple[int, frozenset[str]], ...] = (
     (130, frozenset({"zone", "vcpus", "memory_gb", "pue"})),
     (100, frozenset({"interconnect", "grid_intensity_g_per_kwh"})),
+    # Below 100 columns: cloud joins region ("gcp:us-central1"), the count joins the GPU
+    # ("8×H100").
+    (100, frozenset({"compact", "cloud", "gpu_count"})),
 )
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["region"] = out["cloud"] + ":" + out["region"]
+    count = out["gpu_count"].astype("string")
+    out["gpu"] = (count + "×" + out["gpu"]).where(out["gpu"].notna())
+    return out
 
 
 def show_table(
@@ -107,12 +118,13 @@ def show_table(
         table.add_column(
             title,
             justify="right" if numeric else "left",
-            no_wrap=key != "price_flag",
+            # Narrow terminals wrap the long names rather than cut them.
+            no_wrap=numeric or key == "gpu" or ("compact" not in dropped and key != "price_flag"),
             overflow="fold",
             min_width=9 if key == "price_flag" else None,
         )
     shown = frame if limit is None else frame.head(limit)
-    for row in records(shown):
+    for row in records(_compact(shown) if "compact" in dropped else shown):
         table.add_row(*(_cell(key, row.get(key)) for key, _ in columns))
     note = None
     if len(shown) < len(frame):

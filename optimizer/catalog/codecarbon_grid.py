@@ -52,9 +52,13 @@ def _json(name: str) -> dict[str, Any]:
     return data
 
 
+# codecarbon's sub-national files live under a directory named for their data year.
+_REGIONAL_FILES = {"USA": "2023/usa_emissions.json", "CAN": "2023/canada_energy_mix.json"}
+
+
 def _us_states() -> dict[str, str]:
     """US state code (VA) → codecarbon's key (virginia)."""
-    data = _json("2023/usa_emissions.json")
+    data = _json(_REGIONAL_FILES["USA"])
     return {
         str(v["regionCode"]).upper(): k
         for k, v in data.items()
@@ -143,9 +147,9 @@ def _regional_dataset(iso3: str) -> str:
 
 def _regional_year(iso3: str) -> str | None:
     if iso3 == "USA":
-        return str(_json("2023/usa_emissions.json")["_source"]["year"])
+        return str(_json(_REGIONAL_FILES["USA"])["_source"]["year"])
     if iso3 == "CAN":
-        return "2023"  # codecarbon keeps it under data/private_infra/2023/
+        return _REGIONAL_FILES["CAN"].split("/")[0]
     years = {str(v.get("year")) for v in _json("nordic_emissions.json")["data"].values()}
     return years.pop() if len(years) == 1 else None
 

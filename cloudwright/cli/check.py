@@ -74,8 +74,9 @@ def check(
     elif fmt is CheckFormat.json:
         emit(json.dumps(result.to_json(), indent=2), out)
     else:
-        artifact = artifact_uri(graph.origin)
-        text = Path(graph.origin).read_text("utf-8") if artifact else None
+        artifact_file = _artifact_file(source)
+        artifact = artifact_uri(str(artifact_file)) if artifact_file else None
+        text = artifact_file.read_text("utf-8") if artifact and artifact_file else None
         sarif = to_sarif(
             result, graph=graph, artifact=artifact, artifact_text=text, version=__version__
         )
@@ -88,3 +89,18 @@ def check(
             hint="fix the resources above, or change a policy's enforcementLevel in the "
             "policy configuration",
         )
+
+
+def _artifact_file(source: str | None) -> Path | None:
+    """The file the graph came from (the plan when no source was given; none for stdin)."""
+    from cloudwright.errors import InputError
+    from resource_graph.load import default_plan_path
+
+    if source == "-":
+        return None
+    if source is not None:
+        return Path(source)
+    try:
+        return default_plan_path(Path.cwd())
+    except InputError:
+        return None

@@ -175,3 +175,18 @@ def test_real_subprocess_streams_output_and_passes_exit_code(tmp_path: Path) -> 
     profiles = ProfileStore(tmp_path).history("sub")
     assert [p.exit_code for p in profiles] == [7, 0]
     assert all(isinstance(p, Profile) and p.energy.total_kwh > 0 for p in profiles)
+
+
+def test_show_prints_commands_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_profiler_scaling import make_profile
+
+    monkeypatch.setenv("CLOUDWRIGHT_HOME", str(tmp_path))
+    profile = make_profile(workload="lit").model_copy(
+        update={"command": ["python", "-c", "print('[bold]x[/bold]')"]}
+    )
+    ProfileStore(tmp_path).add(profile)
+    shown = CliRunner().invoke(app, ["profile", "show", "lit"])
+    assert shown.exit_code == 0, shown.output
+    assert "[bold]x[/bold]" in shown.output  # not swallowed as Rich markup
+    stray = CliRunner().invoke(app, ["profile", "list", "--", "true"])
+    assert isinstance(stray.exception, InputError) and "runs nothing" in str(stray.exception)

@@ -88,6 +88,7 @@ def _print_markdown(rows: list[dict[str, str]]) -> None:
 def _print_table(rows: list[dict[str, str]]) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from cloudwright.cli.console import out_console
 
@@ -105,5 +106,5 @@ def _print_table(rows: list[dict[str, str]]) -> None:
             right = column == "gCO2e/kWh"
             table.add_column(column, justify="right" if right else "left", no_wrap=True)
     for row in rows:
-        table.add_row(*(row[c] for c in columns))
+        table.add_row(*(Text(row[c]) for c in columns))
     out_console().print(table)

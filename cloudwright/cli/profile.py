@@ -98,9 +98,16 @@ def profile(
     ),
 ) -> None:
     """Run CMD under codecarbon and store its profile; the exit code is CMD's."""
-    if ctx.invoked_subcommand is not None:
-        return
     command: list[str] = ctx.meta.get(COMMAND_KEY) or []
+    if ctx.invoked_subcommand is not None:
+        if command:
+            from cloudwright.errors import InputError
+
+            raise InputError(
+                f"`profile {ctx.invoked_subcommand}` runs nothing; drop the `-- …` part",
+                hint=_USAGE,
+            )
+        return
     if not command and not workload:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
@@ -158,6 +165,8 @@ def _run(
 
 
 def _print_summary(profile: Profile, store: ProfileStore) -> None:
+    from rich.markup import escape
+
     from cloudwright.cli.console import err_console
     from profiler.report import energy_unit, fmt_energy, fmt_power, part_basis
 
@@ -166,13 +175,13 @@ def _print_summary(profile: Profile, store: ProfileStore) -> None:
     status = "" if profile.succeeded else f" (exit {profile.exit_code}: not used by plans)"
     console = err_console()
     console.print(
-        f"[bold]profiled[/] {profile.workload!r}: {profile.duration_s:.3g} s, "
+        f"[bold]profiled[/] {escape(repr(profile.workload))}: {profile.duration_s:.3g} s, "
         f"{fmt_energy(e.total_kwh, unit)} = CPU {fmt_energy(e.cpu_kwh, unit)} ({basis['cpu']}) + "
         f"GPU {fmt_energy(e.gpu_kwh, unit)} ({basis['gpu']}) + RAM {fmt_energy(e.ram_kwh, unit)} "
         f"({basis['ram']}); average {fmt_power(profile.average_power_w()['total'])}{status}",
         highlight=False,
     )
-    console.print(f"stored {profile.id} in {store.path}", highlight=False)
+    console.print(f"stored {profile.id} in {store.path}", highlight=False, markup=False)
 
 
 @app.command("list")
@@ -280,14 +289,15 @@ def _render_show(
 
 def _print_details(title: str, fields: list[tuple[str, str]], notes: list[str]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from cloudwright.cli.console import out_console
 
-    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    table = Table(title=Text(title), show_header=False, title_justify="left", box=None)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in fields:
-        table.add_row(key, value)
+        table.add_row(key, Text(value))  # Text: commands may hold "[...]", never markup
     console = out_console()
     console.print(table)
     console.print("[bold]notes[/]")
@@ -307,14 +317,15 @@ def _print_rows(rows: list[dict[str, Any]], fmt: TableFormat, *, title: str) -> 
         return
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from cloudwright.cli.console import out_console
 
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
         table.add_column(column, no_wrap=True)
     for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
+        table.add_row(*(Text(str(row[c])) for c in columns))
     out_console().print(table)
 
 

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -145,6 +146,7 @@ class ProfileRequest:
     location: Location
     interval_s: float
     tracking_mode: TrackingMode = "process"
+    codecarbon_csv_dir: Path | None = None  # also keep codecarbon's own emissions.csv here
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def _observe(request: ProfileRequest) -> _Observed:
             tracking_mode=request.tracking_mode,
             collector=collector,
             grid_intensity_g_per_kwh=request.location.grid_intensity_g_per_kwh,
+            csv_dir=request.codecarbon_csv_dir,
         )
         detected = tracker.get_detected_hardware()
         setup = cc.detect_setup(tracker, collector.messages)

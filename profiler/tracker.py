@@ -2,7 +2,8 @@
 
 Everything that touches codecarbon's objects lives here, so a codecarbon upgrade has one
 place to check. The tracker is an `OfflineEmissionsTracker` (no network) with:
-- no outputs at all (`output_methods=[]`: no emissions.csv in the user's directory, no API);
+- no outputs (`output_methods=[]`: no emissions.csv in the user's directory, no API), unless
+  a directory for codecarbon's own emissions.csv is asked for;
 - PUE pinned to 1.0, so stored energies are IT energy and the target region's PUE applies later;
 - its log records captured instead of printed; its warnings become the profile's notes,
   because they are where codecarbon says it fell back to an estimate.
@@ -18,6 +19,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from profiler.record import CpuMethod, GpuMethod, RamMethod, TrackingMode
@@ -78,11 +80,16 @@ def make_tracker(
     tracking_mode: TrackingMode,
     collector: _Collector,
     grid_intensity_g_per_kwh: float | None = None,
+    csv_dir: Path | None = None,
 ) -> Any:
     """An OfflineEmissionsTracker configured for one profiling run (see module doc)."""
     from codecarbon import OfflineEmissionsTracker
+    from codecarbon.output_methods.base_output import OutputMethod
 
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"output_methods": []}
+    if csv_dir is not None:
+        csv_dir.mkdir(parents=True, exist_ok=True)
+        kwargs.update(output_methods=[OutputMethod.CSV], output_dir=str(csv_dir))
     if grid_intensity_g_per_kwh is not None:
         kwargs["force_carbon_intensity_g_co2e_kwh"] = grid_intensity_g_per_kwh
     tracker = OfflineEmissionsTracker(
@@ -90,7 +97,6 @@ def make_tracker(
         country_iso_code=country_iso3,
         measure_power_secs=interval_s,
         tracking_mode=tracking_mode,
-        output_methods=[],
         emissions_endpoint=None,
         pue=1.0,
         allow_multiple_runs=True,

@@ -190,3 +190,20 @@ def test_show_prints_commands_literally(tmp_path: Path, monkeypatch: pytest.Monk
     assert "[bold]x[/bold]" in shown.output  # not swallowed as Rich markup
     stray = CliRunner().invoke(app, ["profile", "list", "--", "true"])
     assert isinstance(stray.exception, InputError) and "runs nothing" in str(stray.exception)
+
+
+def test_codecarbon_csv_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDWRIGHT_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    base = ["profile", "-w", "csv", "--country", "USA", "--interval", "1"]
+    plain = runner.invoke(app, [*base, "--", sys.executable, "-c", "pass"])
+    assert plain.exit_code == 0, plain.output
+    assert not list(tmp_path.rglob("emissions.csv"))  # nothing in the working directory
+    asked = runner.invoke(
+        app, [*base, "--codecarbon-csv", str(tmp_path / "cc"), "--", sys.executable, "-c", "pass"]
+    )
+    assert asked.exit_code == 0, asked.output
+    rows = (tmp_path / "cc" / "emissions.csv").read_text().splitlines()
+    assert rows[0].startswith("timestamp,project_name") and len(rows) >= 2
+    assert ",csv," in rows[-1]  # codecarbon's project_name is the workload

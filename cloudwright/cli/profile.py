@@ -96,6 +96,11 @@ def profile(
     catalog_dir: Path | None = typer.Option(
         None, "--catalog", help="Catalog snapshot directory (for --cloud/--region)."
     ),
+    codecarbon_csv: Path | None = typer.Option(
+        None,
+        "--codecarbon-csv",
+        help="Also write codecarbon's own emissions.csv into this directory.",
+    ),
 ) -> None:
     """Run CMD under codecarbon and store its profile; the exit code is CMD's."""
     command: list[str] = ctx.meta.get(COMMAND_KEY) or []
@@ -118,17 +123,18 @@ def profile(
     if not workload:
         raise InputError("--workload NAME is required to store the profile", hint=_USAGE)
     where = {"country": country, "subdivision": subdivision, "cloud": cloud, "region": region}
-    code = _run(command, workload, where, interval, mode.value, catalog_dir)
+    code = _run(command, workload, interval, where, mode.value, catalog_dir, codecarbon_csv)
     raise typer.Exit(code)
 
 
 def _run(
     command: list[str],
     workload: str,
-    where: dict[str, str | None],
     interval_s: float,
+    where: dict[str, str | None],
     mode: str,
     catalog_dir: Path | None,
+    codecarbon_csv: Path | None,
 ) -> int:
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import print_error, warn
@@ -144,9 +150,10 @@ def _run(
         ProfileRequest(
             command=command,
             workload=workload,
-            location=location,
             interval_s=interval_s,
+            location=location,
             tracking_mode="machine" if mode == "machine" else "process",
+            codecarbon_csv_dir=codecarbon_csv,
         )
     )
     if outcome.profile is None:

@@ -11,7 +11,7 @@ Everything is loaded lazily, so building the policies costs nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -70,6 +70,7 @@ class RuleContext:
     stack_name: Callable[[], str | None] = pulumi_stack_name
     project_name: Callable[[], str | None] = pulumi_project_name
     _catalog: Catalog | None = field(default=None, init=False, repr=False)
+    _estimated: tuple[Sequence[Any], Any] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def offline(
@@ -96,3 +97,16 @@ class RuleContext:
 
     def estimate(self, graph: Graph) -> Any:
         return self.estimator(graph, self.catalog())
+
+    def estimate_stack(self, resources: Sequence[Any]) -> Any:
+        """The cost report of a stack's `PolicyResource`s. The budget and carbon rules price
+        the same list in one offline run, so the last report is kept for that list object
+        (the engine hands each stack policy a fresh list, which is simply priced again)."""
+        from policies.adapters import graph_from_stack
+
+        if self._estimated is not None and self._estimated[0] is resources:
+            return self._estimated[1]
+        graph = graph_from_stack(resources, stack=self.stack_name(), project=self.project_name())
+        report = self.estimate(graph)
+        self._estimated = (resources, report)
+        return report

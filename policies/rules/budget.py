@@ -16,7 +16,6 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from policies.adapters import graph_from_stack
 from policies.context import RuleContext
 from policies.rules.common import number, schema, settings
 
@@ -77,10 +76,7 @@ def _kg(value: float) -> str:
 
 
 def _estimate(context: RuleContext, args: Any) -> Any:
-    graph = graph_from_stack(
-        args.resources, stack=context.stack_name(), project=context.project_name()
-    )
-    return context.estimate(graph)
+    return context.estimate_stack(args.resources)
 
 
 def _monthly(context: RuleContext) -> StackValidationPolicy:

@@ -130,12 +130,13 @@ def _tdp_source(tracker: Any, cpu: Any, messages: list[str]) -> str:
 
 
 def _gpu_setup(hw: Any) -> tuple[GpuMethod, list[str]]:
-    from codecarbon.core import gpu as cc_gpu
-
-    method: GpuMethod = "nvml" if cc_gpu.is_nvidia_system() else "amdsmi"
+    devices = getattr(hw, "devices", None)
+    kinds = {type(d).__name__ for d in getattr(devices, "devices", None) or []}
+    method: GpuMethod = "amdsmi" if kinds and all("AMD" in k for k in kinds) else "nvml"
     wanted = set(getattr(hw, "gpu_ids", None) or [])
     names = []
-    for info in hw.devices.get_gpu_static_info():
+    static = devices.get_gpu_static_info() if devices is not None else []
+    for info in static:
         if not wanted or info.get("gpu_index") in wanted:
             names.append(str(info.get("name", "unknown GPU")))
     return method, names

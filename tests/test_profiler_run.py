@@ -207,3 +207,20 @@ def test_codecarbon_csv_only_when_asked(tmp_path: Path, monkeypatch: pytest.Monk
     rows = (tmp_path / "cc" / "emissions.csv").read_text().splitlines()
     assert rows[0].startswith("timestamp,project_name") and len(rows) >= 2
     assert ",csv," in rows[-1]  # codecarbon's project_name is the workload
+
+
+def test_machine_mode_charges_the_whole_machine() -> None:
+    request = ProfileRequest(
+        command=[sys.executable, "-c", "pass"],
+        workload="machine",
+        location=Location(country_iso3="USA"),
+        interval_s=1.0,
+        tracking_mode="machine",
+    )
+    outcome = run_profiled(request)
+    assert outcome.exit_code == 0 and outcome.profile is not None
+    profile = outcome.profile
+    assert profile.measurement.tracking_mode == "machine"
+    assert profile.energy.total_kwh > 0
+    if profile.measurement.cpu_method == "cpu-load":
+        assert any("whole-machine CPU load" in n for n in profile.measurement.notes)

@@ -17,12 +17,13 @@ import scipy.sparse as sp
 
 from optimizer.fleet.spec import Workload
 from optimizer.lock import MoveCosts, placement
-from optimizer.plan import Alternative, Assignment, CostBreakdown, Storage
+from optimizer.plan import Alternative, Assignment, CostBreakdown, Storage, placement_id
 from optimizer.solver.candidates import CandidateSet
 from optimizer.solver.coupling import Coupling
 from optimizer.solver.filters import requirement
 
 MAX_ALTERNATIVES = 3
+SCAN_ROWS = 24  # rows per workload scanned for distinct alternatives (a few per region)
 USAGE_TOL = 1e-6
 LABELS = {
     "cost": "cheapest",
@@ -45,7 +46,8 @@ class Solution:
 
 
 class Explainer:
-    def __init__(self, solution: Solution) -> None:
+    def __init__(self, solution: Solution, plan_id: str = "") -> None:
+        self.plan_id = plan_id
         self.cands = solution.cands
         self.coupling = solution.coupling
         self.choice = solution.choice
@@ -56,6 +58,18 @@ class Explainer:
         self.spot_overhead = solution.spot_overhead
         self._columns = sp.csc_matrix(self.coupling.matrix)
         self._usage = self.coupling.usage(self.choice)
+        self._alt_rows = self._select_alternatives()
+        pairs = [(i, int(r)) for i, rows in enumerate(self._alt_rows) for r in rows]
+        pairs += [(i, int(b)) for i, b in enumerate(self.best) if b != self.choice[i]]
+        self._blocked = self._blockers_for(pairs)
+        c = self.cands
+        region_of_row = c.table.region_idx[c.offer]
+        pair_key = np.unique(
+            c.wl.astype(np.int64) * (len(c.table.regions.keys) + 1) + region_of_row
+        )
+        self._regions = np.bincount(
+            pair_key // (len(c.table.regions.keys) + 1), minlength=len(c.start) - 1
+        )
 
     def assignments(self) -> list[Assignment]:
         return [self.assignment(i) for i in range(len(self.cands.fleet.workloads))]
@@ -110,23 +124,40 @@ class Explainer:
             carbon_saving_kg_month=saving,
             alternatives=alternatives,
             why=self.why(i, alternatives),
-            tags=_tags(w),
+            tags=_tags(w, self.plan_id),
         )
 
     # ---- alternatives -----------------------------------------------------------------
+    def _select_alternatives(self) -> list[np.ndarray]:
+        """Per workload, its best rows on the objective, one per (region, pricing) other than
+        the chosen one's, at most MAX_ALTERNATIVES (vectorised over the whole fleet)."""
+        c = self.cands
+        n_w = len(c.start) - 1
+        place = c.table.region_idx[c.offer].astype(np.int64) * 2 + c.spot
+        rows = np.arange(len(c))
+        order = np.lexsort((rows, self.raw, c.wl))
+        w_s, p_s = c.wl[order], place[order]
+        # Only the best few rows of each workload can hold its best distinct places.
+        rank = np.arange(len(order)) - np.searchsorted(w_s, w_s)
+        other = (p_s != place[self.choice][w_s]) & (rank < SCAN_ROWS)
+        order, w_s, p_s = order[other], w_s[other], p_s[other]
+        n_places = int(place.max()) + 1 if len(place) else 1
+        _, first = np.unique(w_s.astype(np.int64) * n_places + p_s, return_index=True)
+        first = np.sort(first)
+        order, w_s = order[first], w_s[first]
+        rank = np.arange(len(order)) - np.searchsorted(w_s, w_s)
+        order, w_s = order[rank < MAX_ALTERNATIVES], w_s[rank < MAX_ALTERNATIVES]
+        bounds = np.searchsorted(w_s, np.arange(n_w + 1))
+        return [order[bounds[i] : bounds[i + 1]] for i in range(n_w)]
+
     def alternatives(self, i: int) -> list[Alternative]:
         c, m = self.cands, self.cands.metrics
         row = int(self.choice[i])
-        rows = np.arange(c.start[i], c.start[i + 1])
-        seen = {self._place(row)}
+        lat0 = _opt(m.latency_ms[row])
         out: list[Alternative] = []
-        for r in rows[np.lexsort((rows, self.raw[rows]))]:
-            place = self._place(int(r))
-            if place in seen:
-                continue
-            seen.add(place)
-            cloud, region, itype, spot = c.key(int(r))
-            lat, lat0 = _opt(m.latency_ms[r]), _opt(m.latency_ms[row])
+        for r in (int(x) for x in self._alt_rows[i]):
+            cloud, region, itype, spot = c.key(r)
+            lat = _opt(m.latency_ms[r])
             out.append(
                 Alternative(
                     cloud=cloud,
@@ -139,39 +170,39 @@ class Explainer:
                     delta_usd=float(m.total_usd[r] - m.total_usd[row]),
                     delta_carbon_kg=float(m.carbon_kg[r] - m.carbon_kg[row]),
                     delta_latency_ms=None if lat is None or lat0 is None else lat - lat0,
-                    note="; ".join(self.blockers(i, int(r))),
+                    note="; ".join(self.blockers(i, r)),
                 )
             )
-            if len(out) == MAX_ALTERNATIVES:
-                break
         return out
-
-    def _place(self, row: int) -> tuple[str, str, bool]:
-        cloud, region, _, spot = self.cands.key(row)
-        return cloud, region, spot
 
     def blockers(self, i: int, row: int) -> list[str]:
         """Constraints that swapping workload i onto `row` (alone) would break."""
-        out: list[str] = []
-        chosen = int(self.choice[i])
-        if len(self.coupling):
-            usage = self._usage
-            delta = (self._columns[:, row] - self._columns[:, chosen]).toarray().ravel()
-            after = usage + delta
-            for k in np.flatnonzero(
-                (delta > USAGE_TOL) & (after > self.coupling.upper + USAGE_TOL)
-            ):
-                out.append(self._row_text(int(k), float(usage[k]), float(delta[k])))
-        for group, members in self.coupling.groups.items():
+        if (i, row) not in self._blocked:
+            self._blocked.update(self._blockers_for([(i, row)]))
+        return self._blocked[(i, row)]
+
+    def _blockers_for(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+        notes: list[list[str]] = [[] for _ in pairs]
+        if pairs:
+            workloads = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+            rows = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+            chosen = self.choice[workloads]
+            if len(self.coupling):
+                delta = (self._columns[:, rows] - self._columns[:, chosen]).toarray()
+                after = self._usage[:, None] + delta
+                upper = self.coupling.upper[:, None]
+                broken = (delta > USAGE_TOL) & (after > upper + USAGE_TOL)
+                for k, j in zip(*np.nonzero(broken), strict=True):
+                    text = self._row_text(int(k), float(self._usage[k]), float(delta[k, j]))
+                    notes[int(j)].append(text)
             t = self.cands.table
-            if (
-                i in members
-                and t.region_idx[self.cands.offer[row]] != t.region_idx[self.cands.offer[chosen]]
-            ):
-                out.append(
-                    f"co-location group {group} sits in {t.region[self.cands.offer[chosen]]}"
-                )
-        return out
+            region = t.region_idx[self.cands.offer]
+            for group, members in self.coupling.groups.items():
+                for j in np.flatnonzero(np.isin(workloads, members)):
+                    if region[rows[j]] != region[chosen[j]]:
+                        where = t.region[self.cands.offer[chosen[j]]]
+                        notes[int(j)].append(f"co-location group {group} sits in {where}")
+        return dict(zip(pairs, notes, strict=True))
 
     def _row_text(self, k: int, used: float, extra: float) -> str:
         name, unit, upper = self.coupling.names[k], self.coupling.units[k], self.coupling.upper[k]
@@ -202,7 +233,7 @@ class Explainer:
         c, m = self.cands, self.cands.metrics
         row = int(self.choice[i])
         rows = c.rows(i)
-        regions = len(np.unique(c.table.region_idx[c.offer[rows.start : rows.stop]]))
+        regions = int(self._regions[i])
         cloud, region, itype, spot = c.key(row)
         lat = _opt(m.latency_ms[row])
         latency = f", {lat:.0f} ms to its users (modelled)" if lat is not None else ""
@@ -312,10 +343,23 @@ def _opt(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
-def _tags(w: Workload) -> dict[str, str]:
+def _tags(w: Workload, plan_id: str) -> dict[str, str]:
     return {
         "workload": w.name,
         "owner": w.owner or "unassigned",
         "cost-center": w.cost_center or "unassigned",
+        "plan-id": plan_id,
         "managed-by": "cloudwright",
     }
+
+
+def solution_id(solution: Solution) -> str:
+    """The plan id (`plan.content_id`) of a solution, before its Plan exists."""
+    c = solution.cands
+    placements = []
+    for w, row in zip(c.fleet.workloads, solution.choice, strict=True):
+        cloud, region, itype, spot = c.key(int(row))
+        placements.append(
+            (w.name, cloud, region, itype, w.node_count, "spot" if spot else "on_demand")
+        )
+    return placement_id(placements)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -144,10 +145,16 @@ class Plan(_Model):
 
 def content_id(plan: Plan) -> str:
     """A short stable id for the plan's placement (tags resources with it)."""
-    payload = [
+    return placement_id(
         (a.workload, a.cloud, a.region, a.instance_type, a.nodes, a.pricing)
         for a in plan.assignments
-    ]
+    )
+
+
+def placement_id(placements: Iterable[tuple[str, str, str, str, int, str]]) -> str:
+    """`content_id` from (workload, cloud, region, instance_type, nodes, pricing) tuples, for
+    callers that know the placement before they build the Plan."""
+    payload = [list(p) for p in placements]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]
 
 

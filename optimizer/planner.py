@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from optimizer.catalog import Catalog
-from optimizer.explain import Explainer, Solution
+from optimizer.explain import Explainer, Solution, solution_id
 from optimizer.fleet.resolve import resolve
 from optimizer.fleet.spec import (
     DEFAULT_CARBON_PRICE_SOURCE,
@@ -27,7 +27,7 @@ from optimizer.fleet.spec import (
 from optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
 from optimizer.models.energy import ProfileSource
 from optimizer.notes import plan_notes
-from optimizer.plan import CatalogRef, Objective, Plan, SolverInfo, Totals, content_id
+from optimizer.plan import CatalogRef, Objective, Plan, SolverInfo, Totals
 from optimizer.solver.candidates import CandidateSet, build_candidates
 from optimizer.solver.coupling import Coupling, build_coupling
 from optimizer.solver.diagnose import explain_infeasible
@@ -157,16 +157,8 @@ def build_plan(
     created_at: datetime | None = None,
 ) -> Plan:
     solution, result, spec = outcome.solution, outcome.result, outcome.spec
-    assignments = Explainer(solution).assignments()
-    draft = Plan(
-        created_at="",
-        catalog=CatalogRef(snapshot_date=""),
-        objective=spec.name,
-        assignments=assignments,
-        totals=Totals(monthly_usd=0, energy_kwh_month=0, carbon_kg_month=0),
-    )
-    plan_id = content_id(draft)
-    tagged = [a.model_copy(update={"tags": {**a.tags, "plan-id": plan_id}}) for a in assignments]
+    plan_id = solution_id(solution)
+    tagged = Explainer(solution, plan_id).assignments()
     diff = []
     if problem.lock is not None and solution.moves is not None:
         diff = changes(

@@ -30,8 +30,9 @@ def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
     src = fleet.source
     fleet_clouds = _clouds(catalog, fleet.clouds, ("clouds",), src)
     hours_default = fleet.hours_per_month or catalog.coefficient("hours_per_month").value
+    names = _Names(catalog)
     workloads = [
-        _workload(catalog, fleet, w, ("workloads", i), fleet_clouds, hours_default)
+        _workload(names, fleet, src, w, ("workloads", i), fleet_clouds, hours_default)
         for i, w in enumerate(fleet.workloads)
     ]
     capacity = [_capacity(catalog, c, ("capacity", i), src) for i, c in enumerate(fleet.capacity)]
@@ -43,6 +44,44 @@ def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
         "deny": _residency(catalog, fleet.deny, ("deny",), src),
     }
     return fleet.model_copy(update=update)
+
+
+class _Names:
+    """Catalog name lookups, computed once per resolve (a fleet may name thousands of GPUs)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._gpus = {g.lower(): g for g in catalog.gpu_names()}
+        self._types: dict[tuple[str, ...], set[str]] = {}
+        self._residency: dict[tuple[object, ...], Residency] = {}
+
+    def gpu(self, name: str, at: Path_, src: SourceMap) -> str:
+        hit = self._gpus.get(name.lower())
+        return hit if hit is not None else self.catalog.check_gpu(name, location=_loc(src, at))
+
+    def location(self, key: str, at: Path_, src: SourceMap) -> None:
+        """Check a `cloud:region` data location."""
+        cloud, region = key.split(":", 1)
+        if region in self.catalog.region_names(cloud):
+            return
+        location = _loc(src, at)
+        self.catalog.check_region(
+            self.catalog.check_cloud(cloud, location=location), region, location=location
+        )
+
+    def instance_types(self, clouds: Sequence[str]) -> set[str]:
+        key = tuple(clouds)
+        if key not in self._types:
+            self._types[key] = {t for c in clouds for t in self.catalog.instance_type_names(c)}
+        return self._types[key]
+
+    def residency(self, rule: Residency | None, at: Path_, src: SourceMap) -> Residency | None:
+        if rule is None:
+            return None
+        key = (tuple(rule.regions), tuple(rule.countries), tuple(rule.continents))
+        if key not in self._residency:
+            self._residency[key] = _residency(self.catalog, rule, at, src)  # type: ignore[assignment]
+        return self._residency[key]
 
 
 def _clouds(catalog: Catalog, clouds: Sequence[str] | None, at: Path_, src: SourceMap) -> list[str]:
@@ -57,18 +96,16 @@ def _clouds(catalog: Catalog, clouds: Sequence[str] | None, at: Path_, src: Sour
 
 
 def _workload(
-    catalog: Catalog,
+    names: _Names,
     fleet: Fleet,
+    src: SourceMap,
     w: Workload,
     at: Path_,
     fleet_clouds: list[str],
     hours_default: float,
 ) -> Workload:
-    src = fleet.source
-    gpus = [
-        catalog.check_gpu(g, location=_loc(src, (*at, "gpu", "type", i)))
-        for i, g in enumerate(w.gpu.type)
-    ]
+    catalog = names.catalog
+    gpus = [names.gpu(g, (*at, "gpu", "type", i), src) for i, g in enumerate(w.gpu.type)]
     clouds = _clouds(catalog, w.clouds, (*at, "clouds"), src) if w.clouds else fleet_clouds
     outside = [c for c in clouds if c not in fleet_clouds]
     if outside:
@@ -79,17 +116,17 @@ def _workload(
             hint="a workload can narrow the fleet's clouds, not widen them",
         )
     if w.instance_types:
-        _check_pins(catalog, w.instance_types, clouds, (*at, "instance_types"), src)
-    if w.data is not None:
-        cloud, region = w.data.location.split(":", 1)
-        location = _loc(src, (*at, "data", "location"))
-        catalog.check_region(
-            catalog.check_cloud(cloud, location=location), region, location=location
+        _check_pins(
+            names.instance_types(clouds), w.instance_types, clouds, (*at, "instance_types"), src
         )
+    if w.data is not None:
+        names.location(w.data.location, (*at, "data", "location"), src)
     utilization = w.utilization if w.utilization is not None else fleet.utilization
+    canonical = list(dict.fromkeys(gpus))
+    gpu = w.gpu if canonical == w.gpu.type else w.gpu.model_copy(update={"type": canonical})
     return w.model_copy(
         update={
-            "gpu": w.gpu.model_copy(update={"type": list(dict.fromkeys(gpus))}),
+            "gpu": gpu,
             "clouds": clouds,
             "nodes": w.node_count,
             "hours_per_month": w.hours_per_month or hours_default,
@@ -97,16 +134,15 @@ def _workload(
             "utilization": 1.0 if utilization is None else utilization,
             "owner": w.owner or fleet.owner,
             "cost_center": w.cost_center or fleet.cost_center,
-            "allow": _residency(catalog, w.allow, (*at, "allow"), src),
-            "deny": _residency(catalog, w.deny, (*at, "deny"), src),
+            "allow": names.residency(w.allow, (*at, "allow"), src),
+            "deny": names.residency(w.deny, (*at, "deny"), src),
         }
     )
 
 
 def _check_pins(
-    catalog: Catalog, pins: Sequence[str], clouds: Sequence[str], at: Path_, src: SourceMap
+    sold: set[str], pins: Sequence[str], clouds: Sequence[str], at: Path_, src: SourceMap
 ) -> None:
-    sold = {t for c in clouds for t in catalog.instance_type_names(c)}
     for i, pin in enumerate(pins):
         if pin not in sold:
             raise UnknownNameError(

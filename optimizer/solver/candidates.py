@@ -87,6 +87,7 @@ def build_candidates(
     cache = FilterCache()
     groups: dict[tuple[object, ...], list[int]] = {}
     feasible: dict[tuple[object, ...], Feasible] = {}
+    group_of: list[tuple[object, ...]] = []
     profiled = _profiled(fleet, catalog, table, model, cache, profiles)
     for i, w in enumerate(fleet.workloads):
         key = _group_key(w, i in profiled, i)
@@ -94,6 +95,7 @@ def build_candidates(
             groups[key] = []
             feasible[key] = feasible_offers(table, fleet, w, model, cache)
         groups[key].append(i)
+        group_of.append(key)
     parts = [
         _expand(table, fleet, feasible[k], members, prune=not (set(members) & profiled))
         for k, members in groups.items()
@@ -112,10 +114,9 @@ def build_candidates(
     metrics = compute_metrics(
         catalog, table, fleet, (wl, offer, spot), deferrals, profiles if profiled else None
     )
-    key_of = {i: k for k, members in groups.items() for i in members}
+    by_group = {k: feasible[k].funnel for k in groups}
     views = [
-        WorkloadView(feasible[key_of[i]].funnel, deferrals.get(i), i in profiled)
-        for i in range(len(fleet.workloads))
+        WorkloadView(by_group[k], deferrals.get(i), i in profiled) for i, k in enumerate(group_of)
     ]
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
     return CandidateSet(fleet, table, wl, offer, spot, start, metrics, views)

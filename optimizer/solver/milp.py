@@ -16,7 +16,12 @@ Scaling (documented in docs/optimizer.md):
    of the full problem; otherwise the Lagrangian bound LP + ∑_w min(0, min reduced cost)
    is used. Either way `lp_bound` is a valid lower bound for the full problem, and `gap` is
    measured against it.
-4. The MILP runs on the final working set.
+4. Incumbent: a small MILP over the LP's support plus the candidates with the smallest
+   reduced costs (about two per workload); if it is within MIP_REL_GAP of the bound, done.
+5. Reduced-cost fixing (exact once pricing converged): every plan costs at least
+   LP + ∑ rc_j x_j, so candidates with rc_j > incumbent − LP are dropped — from the whole
+   candidate set, not just the working set. When only the incumbent's columns survive it is
+   optimal; otherwise the MILP runs on the survivors.
 
 Invariants: deterministic (stable candidate order, deterministic HiGHS); `choice` holds one
 candidate row per workload; nothing is printed.
@@ -34,11 +39,13 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from optimizer.solver.candidates import CandidateSet
 from optimizer.solver.coupling import Coupling
 
-TOP_K = 6
+TOP_K = 3
 MAX_ROUNDS = 8
 ADD_PER_ROUND = 3  # most negative reduced costs added per workload and round
 REDUCED_COST_TOL = 1e-7
 MIP_REL_GAP = 1e-5
+REPAIR_TIME_LIMIT_S = 10.0
+NEIGHBOURHOOD_EXTRA = 1000  # candidates beyond two per workload in the incumbent's MILP
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,17 @@ class SolveResult:
     considered: int  # candidate columns in the final MILP
     total: int  # candidates after exact pruning
     rounds: int
+
+
+@dataclass(frozen=True)
+class LpState:
+    columns: np.ndarray  # the priced working set
+    value: float  # LP optimum on the working set
+    correction: float  # Lagrangian correction (≤ 0); 0 when pricing converged
+    rounds: int
+    reduced: np.ndarray  # reduced cost of every candidate at the final duals
+    x: np.ndarray  # LP solution on `columns`
+    converged: bool
 
 
 class ModelInfeasible(Exception):
@@ -101,19 +119,10 @@ def solve(
     fixed_value = float(primary[best[~coupled]].sum())
     in_model = coupled[cands.wl]
     columns = _working_set(cands, coupling, keys, coupled, keep_rows)
-    columns, lp_value, correction, rounds = _price(
-        cands, coupling, primary, columns, in_model, fixed_usage
+    lp = _price(cands, coupling, primary, columns, in_model, fixed_usage)
+    model, x, status = _integer_solve(
+        cands, coupling, primary, lp, coupled, fixed_usage, time_limit_s, started
     )
-    model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
-    x, status, value = run_milp(model, time_limit_s - (time.perf_counter() - started))
-    if x is None:
-        # Integrality can fail where the LP did not (e.g. GPUs come in whole nodes): retry
-        # with every candidate before calling the fleet infeasible.
-        columns = np.flatnonzero(in_model)
-        model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
-        x, status, value = run_milp(model, time_limit_s - (time.perf_counter() - started))
-        if x is None:
-            raise ModelInfeasible(status)
     choice = best.copy()
     picked = model.columns[x[: len(model.columns)] > 0.5]
     choice[cands.wl[picked]] = picked
@@ -122,7 +131,7 @@ def solve(
             cands, coupling, primary, secondary, choice, coupled, fixed_usage, time_limit_s, started
         )
     total_value = float(primary[choice].sum())
-    bound = min(lp_value + correction + fixed_value, total_value)
+    bound = min(lp.value + lp.correction + fixed_value, total_value)
     gap = 0.0 if total_value == bound else (total_value - bound) / max(abs(total_value), 1e-9)
     return SolveResult(
         choice,
@@ -133,8 +142,101 @@ def solve(
         time.perf_counter() - started,
         len(model.columns),
         len(cands),
-        rounds,
+        lp.rounds,
     )
+
+
+def _integer_solve(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    lp: LpState,
+    coupled: np.ndarray,
+    fixed_usage: np.ndarray,
+    time_limit_s: float,
+    started: float,
+) -> tuple[Model, np.ndarray, str]:
+    """Integer solution: an incumbent from the LP; if it is within MIP_REL_GAP of the bound,
+    done; else reduced-cost fixing and the MILP (see the module docstring)."""
+    columns = lp.columns
+    incumbent = _incumbent(cands, coupling, primary, lp, coupled, fixed_usage)
+    if incumbent is not None:
+        value = float(primary[incumbent].sum())
+        bound = lp.value + lp.correction
+        if value - bound <= MIP_REL_GAP * max(1.0, abs(value)):
+            model, ones = _fixed(cands, coupling, primary, incumbent, coupled, fixed_usage)
+            return model, ones, "optimal"
+        if lp.converged:
+            # Exact: cost(x) ≥ LP + ∑ rc_j x_j, so rc_j > value − LP rules candidate j out.
+            tol = 1e-9 * max(1.0, abs(lp.value))
+            keep = coupled[cands.wl] & (lp.reduced <= value - lp.value + tol)
+            keep[incumbent] = True
+            survivors = np.flatnonzero(keep)
+            columns = (
+                survivors
+                if len(survivors) <= len(lp.columns)
+                else np.union1d(np.intersect1d(lp.columns, survivors), incumbent)
+            )
+    model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+    x, status, _ = run_milp(model, time_limit_s - (time.perf_counter() - started))
+    if x is None and incumbent is None:
+        # Integrality can fail where the LP did not (e.g. GPUs come in whole nodes): retry
+        # with every candidate before calling the fleet infeasible.
+        columns = np.flatnonzero(coupled[cands.wl])
+        model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+        x, status, _ = run_milp(model, time_limit_s - (time.perf_counter() - started))
+        if x is None:
+            raise ModelInfeasible(status)
+    if incumbent is not None and (
+        x is None
+        or float(model.c[: len(model.columns)] @ x[: len(model.columns)])
+        > float(primary[incumbent].sum())
+    ):
+        model, ones = _fixed(cands, coupling, primary, incumbent, coupled, fixed_usage)
+        return model, ones, status
+    assert x is not None
+    return model, x, status
+
+
+def _fixed(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    rows: np.ndarray,
+    coupled: np.ndarray,
+    fixed_usage: np.ndarray,
+) -> tuple[Model, np.ndarray]:
+    """A model whose only columns are `rows`, with x = 1 on each."""
+    model = build_model(cands, coupling, primary, rows, coupled, fixed_usage)
+    return model, np.ones(len(rows) + model.n_y)
+
+
+def _incumbent(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    lp: LpState,
+    coupled: np.ndarray,
+    fixed_usage: np.ndarray,
+) -> np.ndarray | None:
+    """A good feasible plan for the coupled workloads, from the LP, or None.
+
+    A small MILP over the LP's support plus the candidates with the smallest reduced costs
+    (the neighbourhood the LP says is worth looking at; widened until it is feasible)."""
+    x = lp.x[: len(lp.columns)]
+    support = lp.columns[x > 1e-9]
+    rows = np.flatnonzero(coupled[cands.wl])
+    by_cost = rows[np.argsort(lp.reduced[rows], kind="stable")]
+    size = 2 * int(coupled.sum()) + NEIGHBOURHOOD_EXTRA
+    while True:
+        columns = np.union1d(support, by_cost[:size])
+        model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+        sol, _, _ = run_milp(model, REPAIR_TIME_LIMIT_S)
+        if sol is not None:
+            return np.asarray(columns[sol[: len(columns)] > 0.5], dtype=np.int64)
+        if size >= len(rows):
+            return None
+        size *= 4
 
 
 def _coupled_workloads(cands: CandidateSet, coupling: Coupling) -> np.ndarray:
@@ -164,9 +266,12 @@ def _working_set(
     chosen = rank < TOP_K
     capacity = [k for k, kind in enumerate(coupling.kinds) if kind == "capacity"]
     if capacity:
-        pools = coupling.matrix[capacity].T.tocsr() != 0
-        _, signature = np.unique(pools.toarray(), axis=0, return_inverse=True)
-        group = signature.ravel() * 2 + cands.spot.astype(np.int64)
+        # Which capacity pools a candidate draws on, hashed to one integer (a collision
+        # only thins the heuristic working set; pricing still restores any needed column).
+        weights = np.random.default_rng(0).integers(1, 2**52, size=len(capacity))
+        pools = (coupling.matrix[capacity] != 0).astype(np.float64).T.tocsr()
+        signature = np.asarray(pools @ weights.astype(np.float64)).ravel().astype(np.int64)
+        group = signature * 2 + cands.spot.astype(np.int64)
         chosen |= _first_per(order, wl, group)
     if "budget" in coupling.kinds or "spot" in coupling.kinds:
         cheapest = np.lexsort((np.arange(len(cands)), cands.metrics.total_usd, wl))
@@ -200,9 +305,8 @@ def _price(
     columns: np.ndarray,
     in_model: np.ndarray,
     fixed_usage: np.ndarray,
-) -> tuple[np.ndarray, float, float, int]:
-    """Column generation on the LP relaxation. Returns the working set, the LP value on it,
-    the Lagrangian correction (≤ 0; 0 when converged) and the rounds used."""
+) -> LpState:
+    """Column generation on the LP relaxation (see the module docstring)."""
     grouped = np.zeros(len(cands), dtype=bool)
     for members in coupling.groups.values():
         grouped |= np.isin(cands.wl, members)
@@ -229,11 +333,12 @@ def _price(
         outside = priceable.copy()
         outside[columns] = False
         negative = outside & (reduced < -REDUCED_COST_TOL * max(1.0, abs(lp.fun)))
+        x = np.asarray(lp.x, dtype=float)
         if not negative.any():
-            return columns, float(lp.fun), 0.0, rounds
+            return LpState(columns, float(lp.fun), 0.0, rounds, reduced, x, True)
         if rounds == MAX_ROUNDS:
             correction = _lagrangian_correction(cands, reduced, outside)
-            return columns, float(lp.fun), correction, rounds
+            return LpState(columns, float(lp.fun), correction, rounds, reduced, x, False)
         columns = np.union1d(columns, _most_negative(cands.wl, reduced, negative))
     raise AssertionError("unreachable")
 

@@ -9,7 +9,8 @@
   configuration is the stack config for that package plus the region the reader resolved,
   exactly what a default provider would carry.
 - Policy resources → graph (the budget rules): `StackValidationArgs.resources` become a
-  `Graph` the cost engine can price, with regions resolved as `policies.regions` does.
+  `Graph` the cost engine can price, with regions resolved by the readers' own
+  `resource_graph.regions.resolve_regions`.
 
 Resources that the step deletes are not analysed (the engine checks only new state).
 """
@@ -31,8 +32,8 @@ from pulumi_policy.deserialize import serialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policies import props as p
-from policies.regions import gcp_region_of_zone, resource_region
 from resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
+from resource_graph.regions import resolve_regions
 
 DELETED_OPS = frozenset({"delete", "delete-replaced", "discard", "remove-pending-replace"})
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -217,15 +218,11 @@ def _workload(inputs: Mapping[str, Any]) -> str | None:
 
 
 def to_graph_resource(resource: PolicyResource) -> Resource:
+    """One resource of the stack; its region is filled in by `graph_from_stack`."""
     inputs = from_wire(resource.props) or {}
     provider = resource.provider
-    provider_inputs = from_wire(provider.props) if provider is not None else None
     cloud = cloud_of_type(resource.resource_type)
     custom = provider is not None or resource.resource_type.startswith(PROVIDER_PREFIX)
-    region = resource_region(resource.resource_type, inputs, provider_inputs) if custom else None
-    zone = _zone(cloud, inputs)
-    if region is None and cloud == "gcp" and zone:
-        region = gcp_region_of_zone(zone)
     return Resource(
         urn=resource.urn,
         type=resource.resource_type,
@@ -234,8 +231,7 @@ def to_graph_resource(resource: PolicyResource) -> Resource:
         parent=resource.parent.urn if resource.parent is not None else None,
         provider=provider.urn if provider is not None else None,
         cloud=cloud,
-        region=region if isinstance(region, str) else None,
-        zone=zone,
+        zone=_zone(cloud, inputs),
         inputs=dict(inputs),
         workload=_workload(inputs),
     )
@@ -259,6 +255,9 @@ def graph_from_stack(
                 )
             )
     # The proposed state, like an offline preview: no "before" to diff against.
+    # The readers' own resolution (inputs, resource group / cluster, provider), so the cost
+    # engine sees the same regions it would reading the stack's graph directly.
+    resolve_regions(converted, {})
     return Graph(
         source="offline-preview",
         resources=converted,

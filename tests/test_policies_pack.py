@@ -159,8 +159,7 @@ def test_analyze_reports_resource_violations_with_the_configured_levels(analyzer
     # resource it asked about (the offline runner fills in that URN the same way).
     assert diagnostics["allowed-regions"].urn in ("", urn)
     assert (
-        "'us-east-1' is not in the allowed regions (eu-*)"
-        in diagnostics["allowed-regions"].message
+        "'us-east-1' is not in the allowed regions (eu-*)" in diagnostics["allowed-regions"].message
     )
     assert "blockPublicPolicy" in diagnostics["no-public-storage"].message
     assert diagnostics["no-public-storage"].enforcementLevel == analyzer_pb2.MANDATORY

@@ -19,8 +19,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from components.tags import label_value
-from resource_graph.mocks import OfflineMocks, RecordingMonitor, Registration
+from components.tags import label_value, slug
+from resource_graph.mocks import STACK_TYPE, OfflineMocks, RecordingMonitor, Registration
 from resource_graph.model import Graph, Resource, cloud_of_type
 
 if TYPE_CHECKING:
@@ -107,7 +107,9 @@ def preview_plan(
     registrations = run_mocked(
         lambda: run(plan, chosen, settings), project=project, stack=stack, config=merged
     )
+    # Workload names as GCP labels and as component names (slugs) map back to the real name.
     workloads = {label_value(a.workload): a.workload for a in plan.assignments}
+    workloads.update({slug(a.workload): a.workload for a in plan.assignments})
     workloads.update({a.workload: a.workload for a in plan.assignments})
     plan_id = plan.id or content_id(plan)
     return Graph(
@@ -252,7 +254,8 @@ def build_resources(
                 inputs=inputs,
                 outputs=outputs,
                 op="create",
-                workload=_workload(inputs, known),
+                workload=_workload(inputs, known)
+                or (known.get(reg.name) if not reg.custom and reg.type != STACK_TYPE else None),
                 property_dependencies={k: v for k, v in reg.property_dependencies.items() if v},
             )
         )
@@ -261,7 +264,8 @@ def build_resources(
 
 
 def _lift_to_components(resources: list[Resource]) -> None:
-    """Give each component the region, zone and workload its descendants share."""
+    """Give each component the region, zone and workload its descendants share, and untagged
+    children their component's workload."""
     by_urn = {r.urn: r for r in resources}
     seen: dict[str, dict[str, set[str]]] = {}
     for resource in resources:
@@ -282,6 +286,11 @@ def _lift_to_components(resources: list[Resource]) -> None:
         component.region = component.region or _only(bag["region"])
         component.zone = component.zone or _only(bag["zone"])
         component.workload = component.workload or _only(bag["workload"])
+    # Untaggable children (routes, policies, bucket settings) belong to their component's workload.
+    for resource in resources:
+        parent = by_urn.get(resource.parent or "")
+        if resource.workload is None and parent is not None and parent.is_component:
+            resource.workload = parent.workload
 
 
 def _only(values: set[str]) -> str | None:

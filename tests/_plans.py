@@ -61,34 +61,29 @@ def plan(*assignments: Assignment, **kwargs: Any) -> Plan:
 
 
 def p5_cluster(nodes: int = 4, **kwargs: Any) -> Assignment:
+    kwargs.setdefault("zone", "use1-az2")
+    kwargs.setdefault("storage", Storage(object_tb=50, parallel_fs_tb=10))
     return assignment(
-        "llm-pretrain",
-        "aws",
-        "us-east-1",
-        "p5.48xlarge",
-        nodes=nodes,
-        zone="use1-az2",
-        interconnect="EFA",
-        storage=Storage(object_tb=50, parallel_fs_tb=10, parallel_fs_throughput_mb_s_per_tib=250),
-        **kwargs,
+        "llm-pretrain", "aws", "us-east-1", "p5.48xlarge", nodes=nodes, interconnect="EFA", **kwargs
     )
 
 
 def a3_mega_cluster(nodes: int = 2, **kwargs: Any) -> Assignment:
+    kwargs.setdefault("zone", "us-central1-a")
+    kwargs.setdefault("storage", Storage(object_tb=20, parallel_fs_tb=30))
     return assignment(
         "finetune",
         "gcp",
         "us-central1",
         "a3-megagpu-8g",
         nodes=nodes,
-        zone="us-central1-a",
         interconnect="GPUDirect-TCPXO",
-        storage=Storage(object_tb=20, parallel_fs_tb=30, parallel_fs_throughput_mb_s_per_tib=250),
         **kwargs,
     )
 
 
 def nd_h100_cluster(nodes: int = 2, **kwargs: Any) -> Assignment:
+    kwargs.setdefault("storage", Storage(object_tb=10, parallel_fs_tb=20))
     return assignment(
         "research",
         "azure",
@@ -96,6 +91,5 @@ def nd_h100_cluster(nodes: int = 2, **kwargs: Any) -> Assignment:
         "Standard_ND96isr_H100_v5",
         nodes=nodes,
         interconnect="InfiniBand",
-        storage=Storage(object_tb=10, parallel_fs_tb=20, parallel_fs_throughput_mb_s_per_tib=250),
         **kwargs,
     )

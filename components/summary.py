@@ -1,0 +1,139 @@
+"""One line of key settings per resource type the components create, for preview tables.
+
+Reads a resource's inputs as the engine receives them (camelCase), so it works on any graph
+(offline preview, `pulumi preview --json`, stack export). Types without an entry get "".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def _get(inputs: Mapping[str, Any], path: str) -> Any:
+    node: Any = inputs
+    for part in path.split("."):
+        if isinstance(node, Mapping):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _fields(*pairs: tuple[str, str]) -> Callable[[Mapping[str, Any]], str]:
+    def render(inputs: Mapping[str, Any]) -> str:
+        parts = []
+        for label, path in pairs:
+            value = _get(inputs, path)
+            if value is not None and value != "" and value != []:
+                parts.append(f"{label}={_text(value)}")
+        return " ".join(parts)
+
+    return render
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return ",".join(_text(v) for v in value)
+    return str(value)
+
+
+def _launch_template(inputs: Mapping[str, Any]) -> str:
+    nics = inputs.get("networkInterfaces") or []
+    kinds: dict[str, int] = {}
+    for nic in nics:
+        kind = str(nic.get("interfaceType") or "ena")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    fabric = " + ".join(f"{n} {k}" for k, n in kinds.items())
+    market = _get(inputs, "instanceMarketOptions.marketType") or "on-demand"
+    imds = _get(inputs, "metadataOptions.httpTokens")
+    return f"{inputs.get('instanceType')} nics: {fabric} market={market} imdsv2={imds}"
+
+
+def _gcp_instance(inputs: Mapping[str, Any]) -> str:
+    nics = inputs.get("networkInterfaces") or []
+    types: dict[str, int] = {}
+    for nic in nics:
+        kind = str(nic.get("nicType") or "VIRTIO_NET")
+        types[kind] = types.get(kind, 0) + 1
+    nic_text = "+".join(f"{n} {k}" for k, n in types.items())
+    model = _get(inputs, "scheduling.provisioningModel")
+    maintenance = _get(inputs, "scheduling.onHostMaintenance")
+    return f"{inputs.get('machineType')} nics={nic_text} {model} onHostMaintenance={maintenance}"
+
+
+def _vmss(inputs: Mapping[str, Any]) -> str:
+    sku = _get(inputs, "sku.name")
+    capacity = _get(inputs, "sku.capacity")
+    priority = _get(inputs, "virtualMachineProfile.priority")
+    return (
+        f"{sku} x{capacity} singlePlacementGroup={_text(inputs.get('singlePlacementGroup'))} "
+        f"overprovision={_text(inputs.get('overprovision'))} priority={priority}"
+    )
+
+
+def _public_access_block(inputs: Mapping[str, Any]) -> str:
+    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    on = sum(1 for f in flags if inputs.get(f) is True)
+    return f"{on}/4 public-access blocks on"
+
+
+KEY_SETTINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # AWS
+    "aws:ec2/vpc:Vpc": _fields(("cidr", "cidrBlock")),
+    "aws:ec2/subnet:Subnet": _fields(("cidr", "cidrBlock"), ("az", "availabilityZoneId")),
+    "aws:ec2/placementGroup:PlacementGroup": _fields(("strategy", "strategy")),
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:autoscaling/group:Group": _fields(("nodes", "desiredCapacity")),
+    "aws:fsx/lustreFileSystem:LustreFileSystem": _fields(
+        ("GiB", "storageCapacity"),
+        ("type", "deploymentType"),
+        ("MB/s/TiB", "perUnitStorageThroughput"),
+    ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _public_access_block,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _fields(
+        ("sse", "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm")
+    ),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _fields(
+        ("proto", "ipProtocol"), ("from", "cidrIpv4"), ("port", "fromPort")
+    ),
+    "aws:kms/key:Key": _fields(("rotation", "enableKeyRotation")),
+    # GCP
+    "gcp:compute/network:Network": _fields(("mtu", "mtu"), ("profile", "networkProfile")),
+    "gcp:compute/subnetwork:Subnetwork": _fields(("cidr", "ipCidrRange")),
+    "gcp:compute/firewall:Firewall": _fields(("from", "sourceRanges")),
+    "gcp:compute/resourcePolicy:ResourcePolicy": _fields(
+        ("collocation", "groupPlacementPolicy.collocation"),
+        ("vms", "groupPlacementPolicy.vmCount"),
+    ),
+    "gcp:compute/instance:Instance": _gcp_instance,
+    "gcp:storage/bucket:Bucket": _fields(
+        ("uniform", "uniformBucketLevelAccess"), ("publicAccess", "publicAccessPrevention")
+    ),
+    "gcp:lustre/instance:Instance": _fields(
+        ("GiB", "capacityGib"), ("MB/s/TiB", "perUnitStorageThroughput")
+    ),
+    "gcp:filestore/instance:Instance": _fields(("tier", "tier"), ("GiB", "fileShares.capacityGb")),
+    "gcp:parallelstore/instance:Instance": _fields(("GiB", "capacityGib")),
+    # Azure
+    "azure-native:compute:VirtualMachineScaleSet": _vmss,
+    "azure-native:storage:StorageAccount": _fields(
+        ("tls", "minimumTlsVersion"),
+        ("httpsOnly", "enableHttpsTrafficOnly"),
+        ("publicBlob", "allowBlobPublicAccess"),
+    ),
+    "azure-native:storagecache:AmlFilesystem": _fields(
+        ("sku", "sku.name"), ("TiB", "storageCapacityTiB")
+    ),
+    "azure-native:network:Subnet": _fields(("cidr", "addressPrefix")),
+    "azure-native:network:VirtualNetwork": _fields(("cidr", "addressSpace.addressPrefixes")),
+}
+
+
+def key_settings(type_token: str, inputs: Mapping[str, Any]) -> str:
+    render = KEY_SETTINGS.get(type_token)
+    return render(inputs) if render else ""

@@ -99,6 +99,7 @@ DISPLAY_UNIT: dict[str, str] = {
     "MBps-month": "MBps",
     "GB": "GB",
     "1k-requests": "1k requests",
+    "VM-hour": "VM-hours",
 }
 
 

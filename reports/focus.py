@@ -96,6 +96,7 @@ COLUMNS = (
 # FOCUS unit format (Hours, GB-Months, 1000 Requests, ...).
 _UNITS = {
     "hours": "Hours",
+    "VM-hours": "Hours",
     "GB": "GB-Months",
     "GiB": "GiB-Months",
     "TiB": "TiB-Months",

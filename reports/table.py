@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reports import format as fmt
@@ -70,65 +71,104 @@ def _component_money(c: ComponentCost) -> str:
     return fmt.usd(c.monthly_usd)
 
 
-def _table(report: CostReport) -> Table:
-    from rich.table import Table
+# Below this width the table drops unit prices and energy (JSON and HTML keep them) and
+# truncates names instead of wrapping them.
+WIDE = 120
 
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
-    table.add_column("Resource / component", overflow="fold", ratio=3)
-    table.add_column("Quantity", justify="right", no_wrap=True)
-    table.add_column("Unit price", justify="right", no_wrap=True)
-    table.add_column("Monthly", justify="right", no_wrap=True)
-    if report.has_changes:
-        table.add_column("Δ monthly", justify="right", no_wrap=True)
-    table.add_column("kWh/mo", justify="right", no_wrap=True)
-    table.add_column("kgCO2e/mo", justify="right", no_wrap=True)
+
+@dataclass(frozen=True)
+class _Layout:
+    compact: bool
+    has_changes: bool
+
+    def row(
+        self, name: str, qty: str, price: str, money: str, delta: str, kwh: str, kg: str
+    ) -> list[str]:
+        cells = [name, qty] + ([] if self.compact else [price]) + [money]
+        cells += [delta] if self.has_changes else []
+        return cells + ([] if self.compact else [kwh]) + [kg]
+
+
+Row = tuple[list[str], str | None]  # cells (Rich markup), row style
+
+
+def _table(report: CostReport, width: int) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    layout = _Layout(compact=width < WIDE, has_changes=report.has_changes)
+    header = layout.row(
+        "Resource / component",
+        "Quantity",
+        "Unit price",
+        "Monthly",
+        "Δ monthly",
+        "kWh/mo",
+        "kgCO2e/mo",
+    )
+    rows: list[Row] = []
     for (cloud, region, workload), resources in grouped(report):
         counted = [r for r in resources if r.counted]
-        label = _esc(f"{cloud} · {region}" + (f" · workload {workload}" if workload else ""))
-        row = [
+        label = _esc(f"{cloud} · {region}" + (f" · {workload}" if workload else ""))
+        delta = fmt.usd(sum(r.delta_monthly_usd or 0.0 for r in resources), signed=True)
+        cells = layout.row(
             f"[bold cyan]{label}[/]",
             "",
             "",
             f"[bold]{fmt.usd(sum(r.monthly_usd or 0.0 for r in counted))}[/]",
-        ]
-        if report.has_changes:
-            row.append(
-                f"[bold]{fmt.usd(sum(r.delta_monthly_usd or 0.0 for r in resources), signed=True)}[/]"
-            )
-        row += [
+            f"[bold]{delta}[/]",
             fmt.kwh(sum(r.energy_kwh_month or 0.0 for r in counted)),
             fmt.kg(sum(r.carbon_kg_month or 0.0 for r in counted)),
-        ]
-        table.add_row(*row)
+        )
+        rows.append((cells, None))
         for r in resources:
-            _resource_rows(table, r, report.has_changes)
+            rows += _resource_rows(r, layout)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+    # Numbers never truncate: the name column gives way (ellipsis) instead.
+    needed = [
+        max([len(title)] + [Text.from_markup(cells[column]).cell_len for cells, _ in rows])
+        for column, title in enumerate(header[1:], start=1)
+    ]
+    name_width = max(24, width - sum(needed) - 2 * len(needed) - 1)
+    table.add_column(header[0], overflow="ellipsis", no_wrap=True, max_width=name_width)
+    for title, column_width in zip(header[1:], needed, strict=True):
+        table.add_column(title, justify="right", no_wrap=True, min_width=column_width)
+    for cells, style in rows:
+        table.add_row(*cells, style=style)
     return table
 
 
-def _resource_rows(table: Table, r: ResourceCost, has_changes: bool) -> None:
+def _resource_rows(r: ResourceCost, layout: _Layout) -> list[Row]:
     op = ""
-    if has_changes and r.op != "same":
+    if layout.has_changes and r.op != "same":
         op = f" [{_OP_STYLE.get(r.op, 'blue')}]{r.op}[/]"
     name = f"  [bold]{_esc(r.name)}[/] [dim]{_esc(fmt.short_type(r.type))}[/]{op}"
     if r.energy_basis == "measured":
         name += " [green]measured[/]"
-    row = [name, "", "", _money(r) if r.counted else f"[dim]{fmt.usd(r.monthly_usd)}[/]"]
-    if has_changes:
-        row.append(fmt.usd(r.delta_monthly_usd, signed=True, unknown="?"))
-    row += [fmt.kwh(r.energy_kwh_month), fmt.kg(r.carbon_kg_month)]
-    table.add_row(*row)
+    money = _money(r) if r.counted else f"[dim]{fmt.usd(r.monthly_usd)}[/]"
+    delta = fmt.usd(r.delta_monthly_usd, signed=True, unknown="?")
+    rows: list[Row] = [
+        (
+            layout.row(
+                name, "", "", money, delta, fmt.kwh(r.energy_kwh_month), fmt.kg(r.carbon_kg_month)
+            ),
+            None,
+        )
+    ]
     for number, c in enumerate(r.components):
         branch = "└" if number == len(r.components) - 1 else "├"
-        row = [
+        price = fmt.unit_price(c.unit_price_usd, c.unit) if c.unit_price_usd is not None else ""
+        cells = layout.row(
             f"    [dim]{branch}[/] {_esc(c.name)}",
             fmt.quantity(c.quantity, c.unit),
-            fmt.unit_price(c.unit_price_usd, c.unit) if c.unit_price_usd is not None else "",
+            price,
             _component_money(c),
-        ]
-        if has_changes:
-            row.append("")
-        row += [fmt.kwh(c.energy_kwh_month), fmt.kg(c.carbon_kg_month)]
-        table.add_row(*row, style="dim" if c.status == "priced" else None)
+            "",
+            fmt.kwh(c.energy_kwh_month),
+            fmt.kg(c.carbon_kg_month),
+        )
+        rows.append((cells, "dim" if c.status == "priced" else None))
+    return rows
 
 
 def _summary(report: CostReport) -> list[str]:
@@ -161,15 +201,21 @@ def _summary(report: CostReport) -> list[str]:
 
 
 def _unknowns(report: CostReport) -> list[str]:
-    out = []
+    """One line per (component, reason), naming the resources it affects."""
+    grouped_reasons: dict[tuple[str, str], list[str]] = {}
     for r in report.counted():
         for c in r.components:
             if c.status == "unknown":
-                out.append(f"  [red]•[/] {_esc(r.name)}: {_esc(c.name)} — {_esc(c.reason or '')}")
+                grouped_reasons.setdefault((c.name, c.reason or ""), []).append(r.name)
+    out = []
+    for (component, reason), names in grouped_reasons.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        out.append(f"  [red]•[/] {_esc(component)} ({_esc(shown)}) — {_esc(reason)}")
     return out
 
 
-def render(report: CostReport) -> RenderableType:
+def render(report: CostReport, width: int = WIDE) -> RenderableType:
+    """The report for a terminal `width` columns wide (compact below WIDE)."""
     from rich.console import Group
     from rich.text import Text
 
@@ -182,7 +228,7 @@ def render(report: CostReport) -> RenderableType:
             f"{report.catalog_snapshot_date} ({report.catalog_age_days} days old)[/]"
         )
     )
-    parts.append(_table(report))
+    parts.append(_table(report, width))
     parts.append(Text(""))
     parts += [Text.from_markup(line) for line in _summary(report)]
     unknowns = _unknowns(report)
@@ -217,5 +263,5 @@ def render_text(report: CostReport, *, width: int = 120, color: bool = False) ->
         force_terminal=color,
         record=True,
     )
-    console.print(render(report))
+    console.print(render(report, width))
     return console.export_text(styles=color)

@@ -155,7 +155,7 @@ def test_markdown_escapes_pipes(fixture_catalog: Catalog) -> None:
 
 def test_terminal_table(fleet_report: CostReport) -> None:
     text = render_text(fleet_report, width=160)
-    assert "aws · us-east-1 · workload llm-pretrain" in text
+    assert "aws · us-east-1 · llm-pretrain" in text
     assert "Instance usage (Linux/UNIX, on-demand, p5.48xlarge)" in text
     assert "Monthly total" in text and "Unsupported types" in text
     assert "finetune-lustre: Capacity (AMLFS-Durable-Premium-125)" in text

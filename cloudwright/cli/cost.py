@@ -125,7 +125,8 @@ def cost(
     if fmt is CostFormat.table and out is None:
         from reports.table import render
 
-        out_console().print(render(report), highlight=False, soft_wrap=False)
+        console = out_console()
+        console.print(render(report, console.width), highlight=False)
     else:
         emit(_render(report, fmt), out)
         t = report.totals

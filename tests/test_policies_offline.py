@@ -193,3 +193,17 @@ def test_example_fleet_passes_under_the_example_policy_config() -> None:
     assert result.violations == []
     budget = next(p for p in result.policies if p.name == "monthly-budget")
     assert budget.config["monthlyUsd"] == 750000
+
+
+def test_strict_example_config_shows_every_kind_of_violation(fixture_catalog: Catalog) -> None:
+    config = load_policy_config(ROOT / "examples" / "policy-config-us-eu.yaml", build_policies())
+    result = run_policies(load("aws_insecure"), fixture_catalog, config)
+    assert {v.policy for v in result.mandatory} == {
+        "allowed-regions",
+        "gpu-fabric",
+        "monthly-budget",
+        "no-open-admin-ports",
+        "no-public-storage",
+        "storage-encryption",
+    }
+    assert {v.policy for v in result.advisory} == {"required-tags", "spot-only-in-dev"}

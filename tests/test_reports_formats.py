@@ -158,7 +158,7 @@ def test_terminal_table(fleet_report: CostReport) -> None:
     assert "aws · us-east-1 · llm-pretrain" in text
     assert "Instance usage (Linux/UNIX, on-demand, p5.48xlarge)" in text
     assert "Monthly total" in text and "Unsupported types" in text
-    assert "finetune-lustre: Capacity (AMLFS-Durable-Premium-125)" in text
+    assert "Capacity (AMLFS-Durable-Premium-125) (finetune-lustre)" in text
     assert "catalog snapshot 2026-05-20" in text
 
 

@@ -100,6 +100,7 @@ DISPLAY_UNIT: dict[str, str] = {
     "GB": "GB",
     "1k-requests": "1k requests",
     "VM-hour": "VM-hours",
+    "month": "months",
 }
 
 

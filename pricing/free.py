@@ -82,6 +82,7 @@ FREE_TYPES: dict[str, str] = {
     "gcp:projects/iAMBinding:IAMBinding": _IAM,
     "gcp:projects/service:Service": _CONFIG,
     "gcp:storage/bucketIAMMember:BucketIAMMember": _IAM,
+    "gcp:servicenetworking/connection:Connection": "private service access peering: no charge",
     "gcp:storage/bucketIAMBinding:BucketIAMBinding": _IAM,
     # ---- Azure (azure-native) ---------------------------------------------------------
     "azure-native:resources:ResourceGroup": _GROUPING,
@@ -97,6 +98,7 @@ FREE_TYPES: dict[str, str] = {
     "azure-native:compute:ProximityPlacementGroup": _PLACEMENT,
     "azure-native:compute:AvailabilitySet": _PLACEMENT,
     "azure-native:storage:BlobContainer": "a container in a storage account: billed on the account",
+    "azure-native:storage:BlobServiceProperties": _CONFIG,
     # ---- Azure (classic azure provider) -----------------------------------------------
     "azure:core/resourceGroup:ResourceGroup": _GROUPING,
     "azure:network/virtualNetwork:VirtualNetwork": _NETWORK,

@@ -40,6 +40,9 @@ MODULES: tuple[str, ...] = (
     "pricing.aws.fsx_lustre",
     "pricing.aws.s3_bucket",
     "pricing.aws.nat_gateway",
+    "pricing.aws.eip",
+    "pricing.aws.vpc_endpoint",
+    "pricing.aws.kms_key",
     "pricing.gcp.compute_instance",
     "pricing.gcp.instance_group_manager",
     "pricing.gcp.gke_cluster",
@@ -50,6 +53,7 @@ MODULES: tuple[str, ...] = (
     "pricing.gcp.managed_lustre",
     "pricing.gcp.gcs_bucket",
     "pricing.gcp.cloud_nat",
+    "pricing.gcp.address",
     "pricing.azure.virtual_machine",
     "pricing.azure.vm_scale_set",
     "pricing.azure.aks_cluster",
@@ -58,6 +62,7 @@ MODULES: tuple[str, ...] = (
     "pricing.azure.managed_lustre",
     "pricing.azure.storage_account",
     "pricing.azure.nat_gateway",
+    "pricing.azure.public_ip",
 )
 
 

@@ -60,7 +60,12 @@ def load_source(
 ) -> LoadedSource:
     """Like `load_graph`, but also returns the plan when the source is one."""
     if source is None:
-        path = default_plan_path(root or Path.cwd())
+        base = root or Path.cwd()
+        path = default_plan_path(base)
+        stack_file = base / STACK_CONFIG
+        if stack_file.is_file():
+            # The plan the stack deploys, previewed with the stack's own config.
+            config = {**read_stack_config(stack_file), **(config or {})}
         return _from_document(_read_json_file(path), str(path), catalog, config)
     if str(source) == "-":
         text = sys.stdin.read()
@@ -143,7 +148,7 @@ def _from_document(
     if isinstance(data, Mapping) and data.get("schema") == SCHEMA:
         return LoadedSource(Graph.from_json(data, origin=origin), kind="graph")
     if _is_plan(data):
-        return _from_plan(data, origin, catalog)
+        return _from_plan(data, origin, catalog, config)
     if is_preview(data):
         return LoadedSource(read_preview(data, origin=origin, config=config), kind="preview")
     if is_export(data) or is_checkpoint(data):
@@ -158,7 +163,9 @@ def _from_document(
     )
 
 
-def _from_plan(data: Any, origin: str, catalog: Catalog | None) -> LoadedSource:
+def _from_plan(
+    data: Any, origin: str, catalog: Catalog | None, config: Mapping[str, Any] | None
+) -> LoadedSource:
     from optimizer.plan import parse_plan
 
     plan = parse_plan(data, origin)
@@ -169,7 +176,7 @@ def _from_plan(data: Any, origin: str, catalog: Catalog | None) -> LoadedSource:
             "the offline preview (resource_graph.offline) is not available in this install",
             hint="price a `pulumi preview --json` output or a stack export instead",
         ) from exc
-    graph = preview_plan(plan, catalog=catalog)
+    graph = preview_plan(plan, catalog=catalog, config=config)
     if not graph.origin:
         graph.origin = origin
     return LoadedSource(graph, plan=plan, kind="plan")

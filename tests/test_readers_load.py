@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from cloudwright.errors import InputError
+from optimizer.catalog import Catalog
 from resource_graph.load import default_plan_path, load_graph, load_source, read_stack_config
+from resource_graph.state import tags_of
 
 FLEET = Path(__file__).parent / "golden" / "graphs" / "fleet.graph.json"
 PREVIEW = {
@@ -61,7 +63,7 @@ def test_sniffs_by_shape_not_name(tmp_path: Path, doc: dict, kind: str, source: 
 
 def test_graph_json_loads_as_is() -> None:
     graph = load_graph(FLEET)
-    assert graph.source == "offline-preview" and len(graph) == 25
+    assert graph.source == "offline-preview" and len(graph) == 26
 
 
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -120,3 +122,36 @@ def test_stack_config_yaml_errors_have_a_line(tmp_path: Path) -> None:
     path.write_text("config:\n  aws:region: [unclosed\n")
     with pytest.raises(InputError, match=r"Pulumi.dev.yaml:\d+"):
         read_stack_config(path)
+
+
+PLAN = Path(__file__).parent / "golden" / "plans" / "llm.plan.json"
+
+
+def test_plan_goes_through_the_offline_preview(fixture_catalog: Catalog) -> None:
+    from pricing.pipeline import report_for
+
+    loaded = load_source(PLAN, catalog=fixture_catalog)
+    assert loaded.kind == "plan" and loaded.plan is not None
+    assert loaded.graph.source == "offline-preview"
+    types = {r.type for r in loaded.graph}
+    assert {"aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate"} <= types
+    report = report_for(PLAN, catalog=fixture_catalog)
+    asg = next(r for r in report.resources if r.type == "aws:autoscaling/group:Group")
+    # 4 nodes × the plan's 720 h, the launch template's type resolved through the graph.
+    assert asg.components[0].name == "Instance usage (Linux/UNIX, on-demand, p5.48xlarge)"
+    assert asg.components[0].quantity == 4 * 720
+    assert asg.workload == "llm"
+    bucket = next(r for r in report.resources if r.type == "aws:s3/bucket:Bucket")
+    assert bucket.components[0].quantity == 50_000  # the plan's object_tb, as usage
+
+
+def test_no_source_previews_the_stack_plan(tmp_path: Path, fixture_catalog: Catalog) -> None:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "plan.lock.json").write_text(PLAN.read_text())
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(
+        "config:\n  cloudwright:plan: plan.lock.json\n  cloudwright:owner: team-a\n"
+    )
+    loaded = load_source(None, catalog=fixture_catalog, root=tmp_path)
+    assert loaded.kind == "plan"
+    tagged = [r for r in loaded.graph if tags_of(r.inputs).get("owner") == "team-a"]
+    assert tagged, "the stack's config reaches the offline preview"

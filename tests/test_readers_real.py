@@ -36,7 +36,6 @@ def test_aws_preview(shared_data: Path, fixture_catalog: Catalog) -> None:
     assert statuses["aws:ec2/instance:Instance"] == "unknown"
     assert statuses["aws:ec2/vpc:Vpc"] == "free"
     assert report.unsupported_types == {
-        "aws:ec2/eip:Eip": 3,
         "aws:rds/cluster:Cluster": 1,
         "aws:rds/clusterInstance:ClusterInstance": 2,
         "aws:rds/instance:Instance": 1,

@@ -66,7 +66,7 @@ def test_json_follows_the_contract(fleet_report: CostReport) -> None:
         assert resource["status"] in ("priced", "partial", "unknown", "free", "unsupported")
         for c in resource["components"]:
             assert {"name", "unit", "quantity", "unit_price_usd", "monthly_usd"} <= set(c)
-    assert data["unsupported_types"] == {"aws:ec2/eip:Eip": 1}
+    assert data["unsupported_types"] == {"aws:cloudwatch/logGroup:LogGroup": 1}
     assert set(data["breakdown"]) == {"cloud", "region", "workload"}
     assert data["breakdown"]["workload"]["llm-pretrain"]["monthly_usd"] > 160_000
     again = CostReport.from_json(data)
@@ -140,7 +140,7 @@ def test_markdown_for_pull_requests(fleet_report: CostReport) -> None:
     assert text.startswith("### Cloudwright cost estimate: `cloudwright/dev`")
     assert "| aws · us-east-1 · llm-pretrain | 3 |" in text
     assert "<details><summary>" in text and "**Unsupported types**" in text
-    assert "`aws:ec2/eip:Eip` × 1" in text
+    assert "`aws:cloudwatch/logGroup:LogGroup` × 1" in text
     assert "Estimate, not a bill" in text
 
 

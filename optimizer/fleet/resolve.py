@@ -155,20 +155,36 @@ def _check_pins(
 
 
 def _capacity(catalog: Catalog, entry: CapacityEntry, at: Path_, src: SourceMap) -> CapacityEntry:
-    cloud = catalog.check_cloud(entry.cloud, location=_loc(src, (*at, "cloud")))
-    region_at = _loc(src, (*at, "region"))
-    if GLOB_CHARS & set(entry.region):
-        regions = catalog.region_names(cloud)
-        if not any(fnmatch.fnmatchcase(r, entry.region) for r in regions):
-            raise UnknownNameError(
-                "region pattern", entry.region, regions, location=region_at, scope=cloud
-            )
-    else:
-        catalog.check_region(cloud, entry.region, location=region_at)
+    cloud = entry.cloud
+    clouds = catalog.clouds()
+    if cloud is not None:
+        cloud = catalog.check_cloud(cloud, location=_loc(src, (*at, "cloud")))
+        clouds = [cloud]
+    keys = [f"{c}:{r}" for c in clouds for r in catalog.region_names(c)]
+    if not any(region_matches(entry.region, k) for k in keys):
+        kind = "region pattern" if GLOB_CHARS & set(entry.region) else "region"
+        raise UnknownNameError(
+            kind,
+            entry.region,
+            [k.split(":", 1)[1] for k in keys],
+            location=_loc(src, (*at, "region")),
+            scope=", ".join(clouds),
+        )
+    continent = entry.continent
+    if continent is not None:
+        continent = _continent(catalog, continent, _loc(src, (*at, "continent")))
     gpu = entry.gpu
     if gpu is not None:
         gpu = catalog.check_gpu(gpu, location=_loc(src, (*at, "gpu")))
-    return entry.model_copy(update={"cloud": cloud, "gpu": gpu})
+    return entry.model_copy(update={"cloud": cloud, "gpu": gpu, "continent": continent})
+
+
+def _continent(catalog: Catalog, value: str, location: str) -> str:
+    known = sorted(set(catalog.regions["continent"].dropna().unique()))
+    lookup = {k.lower(): k for k in known}
+    if value.lower() not in lookup:
+        raise UnknownNameError("continent", value, known, location=location)
+    return lookup[value.lower()]
 
 
 def _residency(
@@ -189,15 +205,10 @@ def _residency(
     countries = [
         _country(c, _loc(src, (*at, "countries", i))) for i, c in enumerate(rule.countries)
     ]
-    known = sorted(set(catalog.regions["continent"].dropna().unique()))
-    continents = []
-    for i, continent in enumerate(rule.continents):
-        lookup = {k.lower(): k for k in known}
-        if continent.lower() not in lookup:
-            raise UnknownNameError(
-                "continent", continent, known, location=_loc(src, (*at, "continents", i))
-            )
-        continents.append(lookup[continent.lower()])
+    continents = [
+        _continent(catalog, c, _loc(src, (*at, "continents", i)))
+        for i, c in enumerate(rule.continents)
+    ]
     return rule.model_copy(update={"countries": countries, "continents": continents})
 
 

@@ -146,17 +146,24 @@ class Workload(_Spec):
 class CapacityEntry(_Spec):
     """GPUs you can actually get: a quota, a reservation or a capacity block.
 
-    `region` may be a glob (`eu-*`); `gpu` omitted means every GPU type in those regions."""
+    The pool is every region matching all of `cloud` (omitted: every cloud), `region` (a
+    code or glob, default every region; `cloud:region` patterns work too) and `continent`;
+    `gpu` omitted means every GPU type there."""
 
-    cloud: str
-    region: str
+    cloud: str | None = None
+    region: str = "*"
+    continent: str | None = None
     gpu: str | None = None
     max_gpus: int = Field(ge=0)
     name: str | None = None
 
     def label(self) -> str:
-        scope = f"{self.cloud}:{self.region}" + (f" {self.gpu}" if self.gpu else " (all GPUs)")
-        return self.name or scope
+        if self.name:
+            return self.name
+        where = f"{self.cloud or '*'}:{self.region}"
+        if self.continent:
+            where += f" in {self.continent}"
+        return where + (f" {self.gpu}" if self.gpu else " (all GPUs)")
 
 
 class Budget(_Spec):

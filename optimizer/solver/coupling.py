@@ -55,10 +55,12 @@ def build_coupling(cands: CandidateSet) -> Coupling:
     gpus = cands.metrics.gpus
     region_keys = np.array(table.regions.keys, dtype=object)
     for entry in fleet.capacity:
-        region_ok = np.array(
-            [region_matches(f"{entry.cloud}:{entry.region}", k) for k in region_keys], dtype=bool
-        )
-        offer_ok = region_ok[table.region_idx] & (table.cloud == entry.cloud)
+        region_ok = np.array([region_matches(entry.region, k) for k in region_keys], dtype=bool)
+        if entry.cloud is not None:
+            region_ok &= table.regions.cloud == entry.cloud
+        if entry.continent is not None:
+            region_ok &= table.regions.continent == entry.continent
+        offer_ok = region_ok[table.region_idx]
         if entry.gpu is not None:
             offer_ok &= table.gpu == entry.gpu
         hit = np.flatnonzero(offer_ok[cands.offer])

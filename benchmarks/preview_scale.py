@@ -20,12 +20,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from _plans import assignment, plan  # noqa: E402
 
 from optimizer.catalog import Catalog  # noqa: E402
-from optimizer.plan import Plan, Storage  # noqa: E402
+from optimizer.plan import (  # noqa: E402
+    Assignment,
+    CatalogRef,
+    CostBreakdown,
+    Plan,
+    Storage,
+    Totals,
+    content_id,
+)
 
 SHAPES = (
     ("aws", "us-east-1", "p5.48xlarge", "EFA", "use1-az2"),
@@ -35,22 +40,42 @@ SHAPES = (
 
 
 def fleet(workloads: int) -> Plan:
+    """A synthetic plan (placement only: the preview reads no prices)."""
     assignments = []
     for i in range(workloads):
         cloud, region, instance_type, fabric, zone = SHAPES[i % len(SHAPES)]
         assignments.append(
-            assignment(
-                f"train-{i:03d}",
-                cloud,
-                region,
-                instance_type,
-                nodes=4,
+            Assignment(
+                workload=f"train-{i:03d}",
+                kind="training",
+                cloud=cloud,
+                region=region,
                 zone=zone,
+                instance_type=instance_type,
+                gpu="H100",
+                gpu_count=8,
+                nodes=4,
+                pricing="on_demand",
                 interconnect=fabric,
+                interconnect_required=True,
+                hourly_usd=0.0,
+                monthly_usd=0.0,
+                cost=CostBreakdown(compute_usd=0.0),
+                hours_per_month=730.0,
+                energy_kwh_month=0.0,
+                carbon_kg_month=0.0,
                 storage=Storage(object_tb=20, parallel_fs_tb=30),
+                why="benchmark",
             )
         )
-    return plan(*assignments)
+    draft = Plan(
+        created_at="2026-05-20T00:00:00Z",
+        catalog=CatalogRef(snapshot_date="2026-05-20"),
+        objective="balanced",
+        assignments=assignments,
+        totals=Totals(monthly_usd=0.0, energy_kwh_month=0.0, carbon_kg_month=0.0),
+    )
+    return draft.model_copy(update={"id": content_id(draft)})
 
 
 def main() -> int:

@@ -19,6 +19,7 @@ must move; the diff says so. `changes` writes the plan diff: workload, from → 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -205,6 +206,9 @@ def changes(
     return out
 
 
+Action = Literal["kept", "moved", "resized", "new", "removed"]
+
+
 def _reason(
     cands: CandidateSet,
     moves: MoveCosts,
@@ -214,7 +218,7 @@ def _reason(
     best: int,
     unit: str,
     raw: np.ndarray,
-) -> tuple[str, str]:
+) -> tuple[Action, str]:
     if stay is None:
         return (
             "moved",

@@ -56,9 +56,9 @@ def frontier(
     cands, coupling = problem.cands, problem.coupling
     m = cands.metrics
     raw: list[tuple[float | None, np.ndarray]] = []
-    for price in prices:
-        vector = m.total_usd + price * m.carbon_kg / KG_PER_TONNE + TIE_BREAK * m.carbon_kg
-        raw.append((float(price), solve(cands, coupling, vector, time_limit_s=time_limit_s).choice))
+    for p in prices:
+        vector = m.total_usd + p * m.carbon_kg / KG_PER_TONNE + TIE_BREAK * m.carbon_kg
+        raw.append((float(p), solve(cands, coupling, vector, time_limit_s=time_limit_s).choice))
     greenest = solve(
         cands, coupling, m.carbon_kg + TIE_BREAK * m.total_usd, time_limit_s=time_limit_s
     ).choice

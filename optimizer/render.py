@@ -169,7 +169,7 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> str:
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             a.workload,
             _placement(a),
@@ -271,7 +271,7 @@ def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> 
 
 def _pareto_rows(points: Sequence[ParetoPoint]) -> list[tuple[str, ...]]:
     base = points[0] if points else None
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for p in points:
         assert base is not None
         price = (

@@ -64,9 +64,8 @@ def test_tiered_cost_integrates_over_tiers() -> None:
 def test_egress_tiers_agree_with_catalog_marginal_prices(fixture_catalog: Catalog) -> None:
     pricer = EgressPricer(fixture_catalog)
     for dest in ("gcp:us-central1", "aws:us-east-1", "aws:eu-central-1", "internet"):
-        kind = (
-            dest if ":" not in dest else pricer.kind(("aws", "us-east-1"), tuple(dest.split(":")))
-        )
+        cloud, _, region = dest.partition(":")
+        kind = pricer.kind(("aws", "us-east-1"), (cloud, region)) if region else dest
         tiers = pricer.tiers("aws", "us-east-1", kind)
         for volume in (0.0, 5_000.0, 20_000.0):
             marginal = [p for start, p in tiers if start <= volume][-1]

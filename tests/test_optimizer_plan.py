@@ -128,9 +128,8 @@ def test_residency_and_its_error(fixture_catalog: Catalog) -> None:
 
 
 def test_latency_slo_is_hard_and_named_when_impossible(fixture_catalog: Catalog) -> None:
-    p = plan(fleet(CHAT), fixture_catalog)
-    assert p.assignment("chat").latency_ms is not None
-    assert p.assignment("chat").latency_ms <= 80
+    latency = plan(fleet(CHAT), fixture_catalog).assignment("chat").latency_ms
+    assert latency is not None and latency <= 80
     with pytest.raises(InfeasibleError) as err:
         plan(fleet({**CHAT, "latency_slo_ms": 5}), fixture_catalog)
     assert "5 ms latency SLO" in err.value.message and "closest" in (err.value.hint or "")
@@ -219,9 +218,8 @@ def test_latency_objective_is_lexicographic(fixture_catalog: Catalog) -> None:
     relaxed = {**CHAT, "latency_slo_ms": 200}
     fast = plan(fleet(relaxed, PRETRAIN), fixture_catalog, objective="latency")
     cheap = plan(fleet(relaxed, PRETRAIN), fixture_catalog, objective="cost")
-    assert fast.assignment("chat").latency_ms is not None
-    assert cheap.assignment("chat").latency_ms is not None
-    assert fast.assignment("chat").latency_ms <= cheap.assignment("chat").latency_ms
+    fast_ms, cheap_ms = fast.assignment("chat").latency_ms, cheap.assignment("chat").latency_ms
+    assert fast_ms is not None and cheap_ms is not None and fast_ms <= cheap_ms
     # A workload without users is placed by cost under the latency objective.
     assert place(fast, "pretrain") == place(cheap, "pretrain")
 

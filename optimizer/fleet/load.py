@@ -162,12 +162,12 @@ def _describe(error: ErrorDetails) -> tuple[tuple[str | int, ...], str, str | No
     if kind == "missing":
         return path, "this field is required", None
     if kind == "literal_error":
-        expected = str(error.get("ctx", {}).get("expected", ""))
+        expected = str((error.get("ctx") or {}).get("expected", ""))
         options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
         got = error.get("input")
         near = closest(str(got), [o for o in options if o]) if isinstance(got, str) else []
-        hint = f"did you mean: {', '.join(near)}?" if near else None
-        return path, f"{got!r} is not one of {expected}", hint
+        suggestion = f"did you mean: {', '.join(near)}?" if near else None
+        return path, f"{got!r} is not one of {expected}", suggestion
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -40,8 +40,8 @@ def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
         "clouds": fleet_clouds,
         "workloads": workloads,
         "capacity": capacity,
-        "allow": _residency(catalog, fleet.allow, ("allow",), src),
-        "deny": _residency(catalog, fleet.deny, ("deny",), src),
+        "allow": names.residency(fleet.allow, ("allow",), src),
+        "deny": names.residency(fleet.deny, ("deny",), src),
     }
     return fleet.model_copy(update=update)
 
@@ -80,7 +80,7 @@ class _Names:
             return None
         key = (tuple(rule.regions), tuple(rule.countries), tuple(rule.continents))
         if key not in self._residency:
-            self._residency[key] = _residency(self.catalog, rule, at, src)  # type: ignore[assignment]
+            self._residency[key] = _residency(self.catalog, rule, at, src)
         return self._residency[key]
 
 
@@ -187,11 +187,7 @@ def _continent(catalog: Catalog, value: str, location: str) -> str:
     return lookup[value.lower()]
 
 
-def _residency(
-    catalog: Catalog, rule: Residency | None, at: Path_, src: SourceMap
-) -> Residency | None:
-    if rule is None:
-        return None
+def _residency(catalog: Catalog, rule: Residency, at: Path_, src: SourceMap) -> Residency:
     all_regions = [f"{c}:{r}" for c in catalog.clouds() for r in catalog.region_names(c)]
     for i, pattern in enumerate(rule.regions):
         if not any(region_matches(pattern, key) for key in all_regions):

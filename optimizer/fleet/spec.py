@@ -44,7 +44,7 @@ class GpuRequest(_Spec):
     """GPUs per node: one or more acceptable types, and how many each node needs."""
 
     type: list[str] = Field(min_length=1)
-    count: int = Field(1, ge=1, le=64)
+    count: int = Field(default=1, ge=1, le=64)
 
     _listify = field_validator("type", mode="before")(_as_list)
 
@@ -59,8 +59,8 @@ class DataSpec(_Spec):
 class StorageSpec(_Spec):
     """Storage next to the nodes (TB = 10^12 bytes)."""
 
-    object_tb: float = Field(0.0, ge=0)
-    parallel_fs_tb: float = Field(0.0, ge=0)
+    object_tb: float = Field(default=0.0, ge=0)
+    parallel_fs_tb: float = Field(default=0.0, ge=0)
     parallel_fs_throughput_mb_s_per_tib: Literal[40, 125, 250, 500, 1000] = 250
 
 
@@ -86,7 +86,7 @@ class UserPopulation(_Spec):
     name: str = Field(min_length=1)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    weight: float = Field(1.0, gt=0)
+    weight: float = Field(default=1.0, gt=0)
 
 
 class Deferral(_Spec):
@@ -99,7 +99,7 @@ class Deferral(_Spec):
     """
 
     window_hours: float = Field(gt=0, le=24 * 31)
-    run_hours: float | None = Field(None, gt=0)
+    run_hours: float | None = Field(default=None, gt=0)
     intensity_csv: str | dict[str, str] | None = None
 
     @model_validator(mode="after")
@@ -116,23 +116,23 @@ class Workload(_Spec):
     name: str = Field(pattern=NAME_PATTERN)
     kind: Kind
     gpu: GpuRequest
-    nodes: int | None = Field(None, ge=1, le=4096)
-    replicas: int | None = Field(None, ge=1, le=4096)
+    nodes: int | None = Field(default=None, ge=1, le=4096)
+    replicas: int | None = Field(default=None, ge=1, le=4096)
     interconnect: Literal["required", "optional"] = "optional"
-    hours_per_month: float | None = Field(None, gt=0, le=744)
-    utilization: float | None = Field(None, ge=0, le=1)
+    hours_per_month: float | None = Field(default=None, gt=0, le=744)
+    utilization: float | None = Field(default=None, ge=0, le=1)
     deferrable: Deferral | None = None
     data: DataSpec | None = None
-    storage: StorageSpec = StorageSpec()
+    storage: StorageSpec = Field(default_factory=StorageSpec)
     allow: Residency | None = None
     deny: Residency | None = None
     spot: bool = False
-    clouds: list[str] | None = Field(None, min_length=1)
-    instance_types: list[str] | None = Field(None, min_length=1)
+    clouds: list[str] | None = Field(default=None, min_length=1)
+    instance_types: list[str] | None = Field(default=None, min_length=1)
     users: list[UserPopulation] = []
-    latency_slo_ms: float | None = Field(None, gt=0)
-    egress_gb_month: float = Field(0.0, ge=0)
-    colocate: str | None = Field(None, pattern=NAME_PATTERN)
+    latency_slo_ms: float | None = Field(default=None, gt=0)
+    egress_gb_month: float = Field(default=0.0, ge=0)
+    colocate: str | None = Field(default=None, pattern=NAME_PATTERN)
     owner: str | None = None
     cost_center: str | None = None
 
@@ -176,31 +176,31 @@ class Migration(_Spec):
     A workload moves only when its monthly saving exceeds the move's cost (data egress +
     `cost_usd`) spread over `horizon_months`, plus `min_saving_pct` of its current cost."""
 
-    cost_usd: float = Field(0.0, ge=0)
-    horizon_months: float = Field(12.0, gt=0)
-    min_saving_pct: float = Field(0.0, ge=0, le=100)
+    cost_usd: float = Field(default=0.0, ge=0)
+    horizon_months: float = Field(default=12.0, gt=0)
+    min_saving_pct: float = Field(default=0.0, ge=0, le=100)
 
 
 class Fleet(_Spec):
     version: Literal[1]
-    name: str | None = Field(None, pattern=NAME_PATTERN)
+    name: str | None = Field(default=None, pattern=NAME_PATTERN)
     owner: str | None = None
     cost_center: str | None = None
     objective: Objective = "balanced"
-    carbon_price_usd_per_tonne: float | None = Field(None, ge=0)
-    latency_penalty_pct_per_ms: float = Field(0.1, ge=0)
-    clouds: list[str] | None = Field(None, min_length=1)
+    carbon_price_usd_per_tonne: float | None = Field(default=None, ge=0)
+    latency_penalty_pct_per_ms: float = Field(default=0.1, ge=0)
+    clouds: list[str] | None = Field(default=None, min_length=1)
     budget: Budget | None = None
     capacity: list[CapacityEntry] = []
-    max_spot_fraction: float | None = Field(None, ge=0, le=1)
+    max_spot_fraction: float | None = Field(default=None, ge=0, le=1)
     allow: Residency | None = None
     deny: Residency | None = None
-    hours_per_month: float | None = Field(None, gt=0, le=744)
-    utilization: float | None = Field(None, ge=0, le=1)
-    data_amortization_months: float = Field(12.0, gt=0)
+    hours_per_month: float | None = Field(default=None, gt=0, le=744)
+    utilization: float | None = Field(default=None, ge=0, le=1)
+    data_amortization_months: float = Field(default=12.0, gt=0)
     include_embodied: bool = False
     doubtful_prices: Literal["avoid", "allow"] = "avoid"
-    migration: Migration = Migration()
+    migration: Migration = Field(default_factory=Migration)
     workloads: Annotated[list[Workload], Field(min_length=1)]
     # Where each field sits in the file it came from (set by the loader; empty in code).
     _source: SourceMap = PrivateAttr(default_factory=lambda: SourceMap("fleet"))

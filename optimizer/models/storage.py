@@ -29,13 +29,13 @@ from optimizer.models.energy import storage_energy_kwh_month
 GB_PER_TB = 1000.0
 TB_PER_TIB = 2**40 / 1e12
 
-OBJECT_PRODUCT = {
+OBJECT_PRODUCT: dict[str, tuple[str, str]] = {
     "aws": ("s3", "STANDARD"),
     "gcp": ("gcs", "STANDARD"),
     "azure": ("blob", "Hot-LRS"),
 }
 # (service, product pattern, unit, tiers offered in MB/s per TiB)
-PARALLEL_FS = {
+PARALLEL_FS: dict[str, list[tuple[str, str, str, tuple[int, ...]]]] = {
     "aws": [("fsx_lustre", "PERSISTENT_2-{tier}", "GB-month", (125, 250, 500, 1000))],
     "gcp": [
         ("managed_lustre", "{tier}", "GB-month", (125, 250, 500, 1000)),

@@ -93,7 +93,7 @@ def series_from_frame(
         raise InputError(f"{source}: negative carbon intensity", location=location)
     hourly = values.resample("1h").mean().interpolate(limit=MAX_GAP_HOURS, limit_area="inside")
     if hourly.isna().any():
-        gap_at = hourly.index[hourly.isna().argmax()]
+        gap_at = hourly.index[int(hourly.isna().to_numpy().argmax())]
         raise InputError(
             f"{source}: no data for more than {MAX_GAP_HOURS} hours from {gap_at}",
             location=location,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -271,8 +272,8 @@ def _working_set(
         weights = np.random.default_rng(0).integers(1, 2**52, size=len(capacity))
         pools = (coupling.matrix[capacity] != 0).astype(np.float64).T.tocsr()
         signature = np.asarray(pools @ weights.astype(np.float64)).ravel().astype(np.int64)
-        group = signature * 2 + cands.spot.astype(np.int64)
-        chosen |= _first_per(order, wl, group)
+        pool_key = signature * 2 + cands.spot.astype(np.int64)
+        chosen |= _first_per(order, wl, pool_key)
     if "budget" in coupling.kinds or "spot" in coupling.kinds:
         cheapest = np.lexsort((np.arange(len(cands)), cands.metrics.total_usd, wl))
         chosen |= _first_per(cheapest, wl, np.zeros(len(wl), dtype=np.int64))
@@ -344,15 +345,15 @@ def _price(
 
 
 def _reduced_costs(
-    cands: CandidateSet, coupling: Coupling, primary: np.ndarray, model: Model, lp: object
+    cands: CandidateSet, coupling: Coupling, primary: np.ndarray, model: Model, lp: Any
 ) -> np.ndarray:
-    eq_duals = np.asarray(lp.eqlin.marginals, dtype=float)  # type: ignore[attr-defined]
+    eq_duals = np.array(lp.eqlin.marginals, dtype=np.float64)
     pi = np.zeros(len(cands.start) - 1)
     has_row = model.eq_workload >= 0
     pi[has_row] = eq_duals[model.eq_workload[has_row]]
     reduced = primary - pi[cands.wl]
     if model.a_ub.shape[0]:
-        lam = np.asarray(lp.ineqlin.marginals, dtype=float)  # type: ignore[attr-defined]
+        lam = np.array(lp.ineqlin.marginals, dtype=np.float64)
         reduced = reduced - np.asarray(coupling.matrix.T @ lam).ravel()
     return np.asarray(reduced, dtype=float)
 
@@ -395,10 +396,10 @@ def build_model(
     eq_cols.append(np.arange(n_x))
     eq_vals.append(np.ones(n_x))
     b_eq.extend([1.0] * len(workloads))
-    for i in workloads:
-        if int(i) not in grouped_w:
-            eq_workload[i] = row_of[i]
-    next_row = len(workloads)
+    for w in workloads.tolist():
+        if w not in grouped_w:
+            eq_workload[w] = row_of[w]
+    next_row: int = len(workloads)
     n_y = 0
     regions = cands.table.region_idx[cands.offer[columns]]
     for group, members in coupling.groups.items():

@@ -99,7 +99,10 @@ KEY_SETTINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ("sse", "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm")
     ),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _fields(
-        ("proto", "ipProtocol"), ("from", "cidrIpv4"), ("port", "fromPort")
+        ("proto", "ipProtocol"),
+        ("from", "cidrIpv4"),
+        ("fromGroup", "referencedSecurityGroupId"),
+        ("port", "fromPort"),
     ),
     "aws:kms/key:Key": _fields(("rotation", "enableKeyRotation")),
     # GCP

@@ -15,7 +15,16 @@ from optimizer.plan import load_plan
 from stacks.program import run
 from stacks.settings import StackSettings, config_keys
 
-root = Path(pulumi.get_root_directory() or Path(__file__).resolve().parent.parent)
+
+def project_root() -> Path:
+    """Where Pulumi.yaml is: the engine's root directory, else this file's parent's parent."""
+    given = pulumi.get_root_directory()
+    if given and (Path(given) / "Pulumi.yaml").is_file():
+        return Path(given)
+    return Path(__file__).resolve().parent.parent
+
+
+root = project_root()
 settings = StackSettings.parse(config_keys(), origin=f"stacks/Pulumi.{pulumi.get_stack()}.yaml")
 catalog = Catalog.load(root / settings.catalog if settings.catalog else None)
 for workload, outputs in run(load_plan(root / settings.plan), catalog, settings).items():

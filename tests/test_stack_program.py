@@ -197,3 +197,28 @@ def test_deploy_cli_reports_the_missing_tool(tmp_path: Path) -> None:
     )
     assert result.returncode == 5, result.stderr
     assert "curl -fsSL https://get.pulumi.com | sh" in result.stderr
+
+
+def test_the_pulumi_entry_point_runs_under_mocks(tmp_path: Path) -> None:
+    """`stacks/__main__.py` itself (what `pulumi up` executes): reads the stack config, the plan
+    and the catalog it names, builds the components and exports outputs per workload."""
+    import runpy
+
+    from optimizer.plan import save_plan
+    from resource_graph.offline import run_mocked
+
+    save_plan(plan(p5_cluster()), tmp_path / "plan.json")
+    config = {
+        "cloudwright:plan": str(tmp_path / "plan.json"),
+        "cloudwright:catalog": str(ROOT / "tests" / "fixtures" / "catalog"),
+        "cloudwright:owner": "entry-point",
+    }
+    registrations = run_mocked(
+        lambda: runpy.run_path(str(ROOT / "stacks" / "__main__.py"), run_name="__main__"),
+        project="cloudwright",
+        stack="dev",
+        config=config,
+    )
+    vpc = next(r for r in registrations if r.type == "aws:ec2/vpc:Vpc")
+    assert vpc.inputs["tags"]["owner"] == "entry-point"
+    assert any(r.type == "aws:autoscaling/group:Group" for r in registrations)

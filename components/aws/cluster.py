@@ -2,7 +2,8 @@
 
 - IAM: a role for EC2 with SSM Session Manager (AmazonSSMManagedInstanceCore) and read/write
   on its own bucket and key only; an instance profile.
-- A `cluster` placement group when the instance type has a fabric (EFA).
+- A `cluster` placement group when the instance type has a fabric (EFA) and there is more
+  than one node.
 - A launch template: the instance type's EFA interfaces (`components.fabric.efa_interfaces`:
   card 0 EFA with ENA, the rest EFA-only), IMDSv2 required, an encrypted gp3 root volume,
   the DLAMI (Base OSS NVIDIA driver, Ubuntu 22.04, resolved at deploy time) unless an image
@@ -133,7 +134,7 @@ class AwsGpuCluster(pulumi.ComponentResource, GpuCluster):
         self.role, profile = self._identity(name, args, store, tags)
         placement = (
             ec2.PlacementGroup(f"{name}-pg", strategy="cluster", tags=dict(tags), opts=child(self))
-            if args.fabric.present
+            if args.fabric.present and args.nodes > 1
             else None
         )
         template = self._launch_template(name, args, net, store, profile, tags)

@@ -61,7 +61,8 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
 def _span(values: Sequence[float]) -> tuple[float, float]:
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.05, 1.0)
-    return lo - pad, hi + pad
+    floor = 0.0 if lo >= 0 else lo - pad  # costs and emissions are never negative
+    return max(lo - pad, floor), hi + pad
 
 
 Scale = Callable[[float], float]

@@ -41,6 +41,9 @@ DEFAULT_PRICES: tuple[float, ...] = (
 )
 
 
+MIN_STEP = 1e-3  # a point must cut at least this share of the cheapest plan's carbon
+
+
 @dataclass(frozen=True)
 class ParetoPoint:
     carbon_price_usd_per_tonne: float | None  # None: the carbon-optimal plan
@@ -71,8 +74,8 @@ def frontier(
             continue
         seen.add(key)
         usd, kg = float(m.total_usd[choice].sum()), float(m.carbon_kg[choice].sum())
-        if points and not (kg < points[-1].carbon_kg_month - 1e-9):
-            continue  # not greener than the previous point: dominated or equal
+        if points and not (kg < points[-1].carbon_kg_month - MIN_STEP * points[0].carbon_kg_month):
+            continue  # not materially greener than the previous point: dominated or equal
         abatement = None
         if points:
             d_t = (points[-1].carbon_kg_month - kg) / KG_PER_TONNE

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from components.tags import label_value, slug
 from resource_graph.mocks import STACK_TYPE, OfflineMocks, RecordingMonitor, Registration
-from resource_graph.model import Graph, Resource, cloud_of_type
+from resource_graph.model import Graph, Resource, cloud_of_type, is_unknown
 
 if TYPE_CHECKING:
     from optimizer.catalog import Catalog
@@ -122,7 +122,9 @@ def preview_plan(
     from stacks.settings import StackSettings
 
     chosen = catalog or Catalog.load()
-    merged = {**OFFLINE_DEFAULTS, **{k: v for k, v in (config or {}).items() if v is not None}}
+    # Secrets the caller could not decrypt (Unknown) count as unset, like missing keys.
+    given = {k: v for k, v in (config or {}).items() if v is not None and not is_unknown(v)}
+    merged = {**OFFLINE_DEFAULTS, **given}
     settings = StackSettings.parse(merged, origin=f"stacks/Pulumi.{stack}.yaml")
     registrations = run_mocked(
         lambda: run(plan, chosen, settings), project=project, stack=stack, config=merged
@@ -137,11 +139,9 @@ def preview_plan(
         resources=build_resources(registrations, workloads),
         project=project,
         stack=stack,
-        config={
-            k: v for k, v in merged.items() if k not in OFFLINE_DEFAULTS or k in (config or {})
-        },
+        config=given,
         plan_id=plan_id,
-        origin=f"plan {plan_id}",
+        origin="",  # the caller knows which file the plan came from
         notes=[NOTE],
     )
 

@@ -157,3 +157,20 @@ def test_cli_without_a_plan_says_what_is_missing(
     result = CliRunner().invoke(app, ["preview"])
     assert result.exit_code != 0
     assert "plan file not found" in str(result.exception)
+
+
+def test_undecryptable_secrets_in_the_config_count_as_unset(
+    fleet_plan: Plan, fixture_catalog: Catalog
+) -> None:
+    from resource_graph.model import SECRET
+
+    graph = preview_plan(
+        fleet_plan,
+        catalog=fixture_catalog,
+        config={"cloudwright:sshPublicKey": SECRET, "cloudwright:owner": "o"},
+    )
+    assert graph.config == {"cloudwright:owner": "o"}
+    assert graph.origin == ""
+    vmss = one(graph, "azure-native:compute:VirtualMachineScaleSet").inputs
+    key = vmss["virtualMachineProfile"]["osProfile"]["linuxConfiguration"]["ssh"]["publicKeys"][0]
+    assert "offline-preview" in key["keyData"]  # the preview's stand-in

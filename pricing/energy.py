@@ -12,7 +12,7 @@ carbon by its grid intensity. GPU utilisation comes from the usage file, else th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from cloudwright.errors import DataError, UnknownNameError
 from optimizer.models.energy import (
@@ -51,8 +51,23 @@ class EnergyMiss:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Rate:
+    """Energy per unit of quantity (node-hour, TB-month or GB) and carbon per kWh."""
+
+    kwh_per_unit: float
+    kg_per_kwh: float
+    basis: str
+
+
 class EnergyModel:
-    """Energy of components for one estimate (one catalog, usage and profile source)."""
+    """Energy of components for one estimate (one catalog, usage and profile source).
+
+    Every model in optimizer.models.energy is linear in its quantity, so the model is asked
+    once per (cloud, region, instance type, utilisation, workload) or (cloud, region, medium,
+    replication) for the energy of one unit, and each component scales it: a 10,000-resource
+    stack asks the catalog a few dozen times, not tens of thousands.
+    """
 
     def __init__(
         self,
@@ -66,6 +81,7 @@ class EnergyModel:
         self.usage = usage
         self.profiles = profiles
         self._default_utilization: dict[str, float] = {}
+        self._rates: dict[tuple[object, ...], _Rate | EnergyMiss] = {}
 
     def of(
         self, component: CostComponent, resource: Resource, region: str | None, quantity: float
@@ -76,25 +92,43 @@ class EnergyModel:
         cloud = resource.cloud
         if cloud is None or region is None:
             return EnergyMiss("region unknown: no grid intensity or PUE")
+        if isinstance(use, ComputeEnergy):
+            rate = self._compute_rate(component, resource, cloud, region)
+        elif isinstance(use, StorageEnergy):
+            rate = self._rate(("storage", cloud, region, use.medium, use.replication))
+            quantity *= TB_PER_UNIT.get(component.unit, TB_PER_UNIT["GB"])
+        else:
+            assert isinstance(use, NetworkEnergy)
+            rate = self._rate(("network", cloud, region))
+        if isinstance(rate, EnergyMiss):
+            return rate
+        kwh = rate.kwh_per_unit * quantity
+        return Energy(kwh, kwh * rate.kg_per_kwh, rate.basis)
+
+    def _rate(self, key: tuple[object, ...]) -> _Rate | EnergyMiss:
+        """Storage (per TB-month) and network (per GB) rates, memoised."""
+        hit = self._rates.get(key)
+        if hit is not None:
+            return hit
+        cloud, region = str(key[1]), str(key[2])
         try:
-            if isinstance(use, ComputeEnergy):
-                return self._compute(component, use, resource, cloud, region, quantity)
-            if isinstance(use, StorageEnergy):
-                tb = quantity * TB_PER_UNIT.get(component.unit, TB_PER_UNIT["GB"])
+            if key[0] == "storage":
+                medium: Literal["ssd", "hdd"] = "hdd" if key[3] == "hdd" else "ssd"
+                replication: Literal["object", "block", "file"] = (
+                    "object" if key[4] == "object" else "file" if key[4] == "file" else "block"
+                )
                 kwh = storage_energy_kwh_month(
-                    self.catalog,
-                    cloud,
-                    region,
-                    tb=tb,
-                    medium=use.medium,
-                    replication=use.replication,
+                    self.catalog, cloud, region, tb=1.0, medium=medium, replication=replication
                 )
             else:
-                assert isinstance(use, NetworkEnergy)
-                kwh = network_energy_kwh(self.catalog, cloud, region, quantity)
-            return Energy(kwh, carbon_kg(self.catalog, cloud, region, kwh), "modelled")
+                kwh = network_energy_kwh(self.catalog, cloud, region, 1.0)
+            rate: _Rate | EnergyMiss = _Rate(
+                kwh, carbon_kg(self.catalog, cloud, region, 1.0), "modelled"
+            )
         except (DataError, UnknownNameError) as exc:
-            return EnergyMiss(exc.message)
+            rate = EnergyMiss(exc.message)
+        self._rates[key] = rate
+        return rate
 
     def gpu_utilization(self, resource: Resource) -> float:
         value = self.usage.value(resource, "gpu_utilization")
@@ -109,35 +143,41 @@ class EnergyModel:
             self._default_utilization[cloud] = coefficient.value
         return self._default_utilization[cloud]
 
-    def _compute(
-        self,
-        component: CostComponent,
-        use: ComputeEnergy,
-        resource: Resource,
-        cloud: str,
-        region: str,
-        node_hours: float,
-    ) -> Energy | EnergyMiss:
+    def _compute_rate(
+        self, component: CostComponent, resource: Resource, cloud: str, region: str
+    ) -> _Rate | EnergyMiss:
+        """Energy of one node-hour (a measured profile, else the model), memoised."""
         price = component.price
         if not isinstance(price, InstanceHours) or isinstance(price.instance_type, Unpriced):
             return EnergyMiss("instance type unknown")
         instance_type = self.book.canonical_instance_type(cloud, price.instance_type)
         utilization = self.gpu_utilization(resource)
-        measured = None
-        if self.profiles is not None and resource.workload:
-            spec = self.catalog.instance(cloud, instance_type)
-            measured = self.profiles.measured_power(
-                self.catalog, resource.workload, spec, utilization
+        workload = resource.workload if self.profiles is not None else None
+        key = ("compute", cloud, region, instance_type, utilization, workload)
+        hit = self._rates.get(key)
+        if hit is not None:
+            return hit
+        try:
+            measured = None
+            if self.profiles is not None and workload:
+                spec = self.catalog.instance(cloud, instance_type)
+                measured = self.profiles.measured_power(self.catalog, workload, spec, utilization)
+            one = instance_energy(
+                self.catalog,
+                cloud,
+                region,
+                instance_type,
+                nodes=1,
+                hours_per_month=1.0,
+                gpu_utilization=utilization,
+                measured=measured,
             )
-        # node-hours priced as one node running that many hours: the same energy.
-        estimate = instance_energy(
-            self.catalog,
-            cloud,
-            region,
-            instance_type,
-            nodes=1,
-            hours_per_month=node_hours,
-            gpu_utilization=utilization,
-            measured=measured,
-        )
-        return Energy(estimate.kwh_month, estimate.carbon_kg_month, estimate.basis)
+            rate: _Rate | EnergyMiss = _Rate(
+                one.kwh_month,
+                one.carbon_kg_month / one.kwh_month if one.kwh_month else 0.0,
+                one.basis,
+            )
+        except (DataError, UnknownNameError) as exc:
+            rate = EnergyMiss(exc.message)
+        self._rates[key] = rate
+        return rate

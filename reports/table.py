@@ -16,7 +16,7 @@ from reports import format as fmt
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.table import Table
+    from rich.text import Text
 
     from pricing.report import ComponentCost, CostReport, ResourceCost
 
@@ -92,8 +92,9 @@ class _Layout:
 Row = tuple[list[str], str | None]  # cells (Rich markup), row style
 
 
-def _table(report: CostReport, width: int) -> Table:
-    from rich.table import Table
+def _table(report: CostReport, width: int) -> list[Text]:
+    """The table as lines of styled text. Laid out here rather than with rich.Table, which
+    takes seconds for the thousands of rows a big stack has."""
     from rich.text import Text
 
     layout = _Layout(compact=width < WIDE, has_changes=report.has_changes)
@@ -106,7 +107,7 @@ def _table(report: CostReport, width: int) -> Table:
         "kWh/mo",
         "kgCO2e/mo",
     )
-    rows: list[Row] = []
+    rows: list[Row] = [([f"[bold]{h}[/]" for h in header], None)]
     for (cloud, region, workload), resources in grouped(report):
         counted = [r for r in resources if r.counted]
         label = _esc(f"{cloud} · {region}" + (f" · {workload}" if workload else ""))
@@ -123,19 +124,21 @@ def _table(report: CostReport, width: int) -> Table:
         rows.append((cells, None))
         for r in resources:
             rows += _resource_rows(r, layout)
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+    texts = [([Text.from_markup(c) for c in cells], style) for cells, style in rows]
     # Numbers never truncate: the name column gives way (ellipsis) instead.
-    needed = [
-        max([len(title)] + [Text.from_markup(cells[column]).cell_len for cells, _ in rows])
-        for column, title in enumerate(header[1:], start=1)
-    ]
-    name_width = max(24, width - sum(needed) - 2 * len(needed) - 1)
-    table.add_column(header[0], overflow="ellipsis", no_wrap=True, max_width=name_width)
-    for title, column_width in zip(header[1:], needed, strict=True):
-        table.add_column(title, justify="right", no_wrap=True, min_width=column_width)
-    for cells, style in rows:
-        table.add_row(*cells, style=style)
-    return table
+    needed = [max(t[column].cell_len for t, _ in texts) for column in range(1, len(header))]
+    name_width = max(24, width - sum(needed) - 2 * len(needed))
+    lines = []
+    for cells_text, style in texts:
+        name = cells_text[0]
+        name.truncate(name_width, overflow="ellipsis", pad=True)
+        parts = [name]
+        for cell, column_width in zip(cells_text[1:], needed, strict=True):
+            cell.pad_left(column_width - cell.cell_len)
+            parts += [Text("  "), cell]
+        line = Text.assemble(*parts, style=style or "", no_wrap=True, overflow="ellipsis")
+        lines.append(line)
+    return lines
 
 
 def _resource_rows(r: ResourceCost, layout: _Layout) -> list[Row]:
@@ -228,7 +231,7 @@ def render(report: CostReport, width: int = WIDE) -> RenderableType:
             f"{report.catalog_snapshot_date} ({report.catalog_age_days} days old)[/]"
         )
     )
-    parts.append(_table(report, width))
+    parts += _table(report, width)
     parts.append(Text(""))
     parts += [Text.from_markup(line) for line in _summary(report)]
     unknowns = _unknowns(report)

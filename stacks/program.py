@@ -12,6 +12,7 @@ It never re-optimises: a price change cannot move a cluster, only a new plan can
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,9 +49,19 @@ class Placement:
     arch: str
 
 
+# AWS Local Zone / Wavelength zone IDs carry a location segment (use1-atl2-az1); they lack
+# services a cluster needs (FSx, most NAT gateways), so regular zones come first.
+_EDGE_ZONE = re.compile(r"^[a-z]+\d+-[a-z]+\d+-az\d+$")
+
+
+def zone_rank(zone: str) -> tuple[bool, str]:
+    return (bool(_EDGE_ZONE.match(zone)), zone)
+
+
 def place(assignment: Assignment, overrides: WorkloadOverrides, catalog: Catalog) -> Placement:
     """Zone and CPU architecture: the plan's zone, else the stack override, else the first zone
-    (sorted) where the catalog sells the type (preferring one with a spot price for spot)."""
+    (sorted, regular zones before AWS Local/Wavelength zones) where the catalog sells the type
+    (preferring one with a spot price for spot)."""
     offers = catalog.find_offerings(
         cloud=assignment.cloud, region=assignment.region, instance_type=assignment.instance_type
     )
@@ -62,7 +73,7 @@ def place(assignment: Assignment, overrides: WorkloadOverrides, catalog: Catalog
         if assignment.pricing == "spot":
             spot = offers[offers["price_spot_usd_hr"].notna()]
             pool = spot if not spot.empty else offers
-        zones = sorted(str(z) for z in pool["zone"].dropna().unique())
+        zones = sorted((str(z) for z in pool["zone"].dropna().unique()), key=zone_rank)
         zone = zones[0] if zones else None
     return Placement(zone, arch)
 

@@ -222,3 +222,16 @@ def test_the_pulumi_entry_point_runs_under_mocks(tmp_path: Path) -> None:
     vpc = next(r for r in registrations if r.type == "aws:ec2/vpc:Vpc")
     assert vpc.inputs["tags"]["owner"] == "entry-point"
     assert any(r.type == "aws:autoscaling/group:Group" for r in registrations)
+
+
+def test_regular_zones_come_before_edge_zones() -> None:
+    from stacks.program import zone_rank
+
+    zones = ["use1-atl2-az1", "use1-az6", "usw2-lax1-az1", "use1-az2"]
+    assert sorted(zones, key=zone_rank) == [
+        "use1-az2",
+        "use1-az6",
+        "use1-atl2-az1",
+        "usw2-lax1-az1",
+    ]
+    assert sorted(["us-central1-b", "us-central1-a"], key=zone_rank)[0] == "us-central1-a"

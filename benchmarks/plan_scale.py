@@ -47,6 +47,7 @@ DATA_HOMES = [
     "aws:eu-central-1",
     "azure:eastus",
 ]
+REPEATS = 3
 CAPACITY_POOLS = [
     ("aws", "us-*"),
     ("aws", "eu-*"),
@@ -167,15 +168,18 @@ def run(n: int, seed: int, catalog: Catalog, with_budget: bool) -> None:
         ].sum()
         budget = float(cheapest) * 1.02
         spec = fleet(n, seed, budget)
-    cpu0 = time.process_time()
-    t0 = time.perf_counter()
-    problem = prepare(spec, catalog)
-    t1 = time.perf_counter()
-    outcome = optimise(problem, objective_spec(problem))
-    t2 = time.perf_counter()
-    plan = build_plan(problem, outcome)
-    t3 = time.perf_counter()
-    cpu = time.process_time() - cpu0
+    runs = []
+    for _ in range(REPEATS):  # a shared 2-core machine: report the best of a few runs
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        problem = prepare(spec, catalog)
+        t1 = time.perf_counter()
+        outcome = optimise(problem, objective_spec(problem))
+        t2 = time.perf_counter()
+        plan = build_plan(problem, outcome)
+        t3 = time.perf_counter()
+        runs.append((t3 - t0, t0, t1, t2, t3, time.process_time() - cpu0))
+    _, t0, t1, t2, t3, cpu = min(runs)
     r = outcome.result
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     greedy, unplaced = greedy_in_order(problem, problem.cands.metrics.total_usd)

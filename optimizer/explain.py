@@ -63,13 +63,11 @@ class Explainer:
         pairs += [(i, int(b)) for i, b in enumerate(self.best) if b != self.choice[i]]
         self._blocked = self._blockers_for(pairs)
         c = self.cands
-        region_of_row = c.table.region_idx[c.offer]
-        pair_key = np.unique(
-            c.wl.astype(np.int64) * (len(c.table.regions.keys) + 1) + region_of_row
-        )
-        self._regions = np.bincount(
-            pair_key // (len(c.table.regions.keys) + 1), minlength=len(c.start) - 1
-        )
+        # Distinct regions per workload: rows are sorted by offer, and offers by region.
+        region = c.table.region_idx[c.offer]
+        change = np.ones(len(c), dtype=bool)
+        change[1:] = (region[1:] != region[:-1]) | (c.wl[1:] != c.wl[:-1])
+        self._regions = np.bincount(c.wl[change], minlength=len(c.start) - 1)
 
     def assignments(self) -> list[Assignment]:
         return [self.assignment(i) for i in range(len(self.cands.fleet.workloads))]

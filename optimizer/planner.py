@@ -11,8 +11,12 @@ fleets raise `InfeasibleError` naming the binding constraint; nothing is written
 
 from __future__ import annotations
 
+import functools
+import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
@@ -37,6 +41,31 @@ from optimizer.solver.offers import OfferTable, build_offer_table
 
 DEFAULT_TIME_LIMIT_S = 60.0
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _without_gc_pauses(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Pause the cyclic garbage collector for the call.
+
+    Planning a large fleet builds 10^5 short-lived objects (pydantic models, tuples); the
+    collector would scan them again and again and find no cycles to free (a 10,000-workload
+    plan spent up to a third of its time there). Reference counting still frees everything;
+    the collector's previous state is restored afterwards.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -57,6 +86,7 @@ class Outcome:
     solution: Solution
 
 
+@_without_gc_pauses
 def prepare(
     fleet: Fleet,
     catalog: Catalog,
@@ -89,6 +119,7 @@ def objective_spec(
     )
 
 
+@_without_gc_pauses
 def optimise(
     problem: Problem, spec: ObjectiveSpec, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S
 ) -> Outcome:
@@ -131,6 +162,7 @@ def optimise(
     return Outcome(spec, result, solution)
 
 
+@_without_gc_pauses
 def plan(
     fleet: Fleet,
     catalog: Catalog,
@@ -149,6 +181,7 @@ def plan(
     return build_plan(problem, outcome, fleet_name=fleet.name, created_at=created_at)
 
 
+@_without_gc_pauses
 def build_plan(
     problem: Problem,
     outcome: Outcome,

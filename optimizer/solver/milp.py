@@ -41,6 +41,7 @@ from optimizer.solver.candidates import CandidateSet
 from optimizer.solver.coupling import Coupling
 
 TOP_K = 3
+POOL_MARGIN = 0.05  # a capacity pool's best joins the first LP when within 5 % of the best
 MAX_ROUNDS = 8
 ADD_PER_ROUND = 3  # most negative reduced costs added per workload and round
 REDUCED_COST_TOL = 1e-7
@@ -91,11 +92,17 @@ class Model:
 
 def segment_argmin(cands: CandidateSet, keys: list[np.ndarray]) -> np.ndarray:
     """Row of the best candidate of every workload, lexicographic over `keys`, ties to the
-    lowest row."""
-    order = np.lexsort((np.arange(len(cands)), *reversed(keys), cands.wl))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = cands.wl[order][1:] != cands.wl[order][:-1]
-    return np.asarray(order[first], dtype=np.int64)
+    lowest row. Linear time: rows are grouped by workload (`cands.start`)."""
+    starts = cands.start[:-1]
+    tied = np.ones(len(cands), dtype=bool)
+    for key in keys:
+        masked = np.where(tied, key, np.inf)
+        low = np.minimum.reduceat(masked, starts)
+        tied &= masked <= low[cands.wl]
+    rows = np.flatnonzero(tied)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = cands.wl[rows][1:] != cands.wl[rows][:-1]
+    return np.asarray(rows[first], dtype=np.int64)
 
 
 def solve(
@@ -119,8 +126,12 @@ def solve(
     fixed_usage = coupling.usage(best[~coupled]) if len(coupling) else np.zeros(0)
     fixed_value = float(primary[best[~coupled]].sum())
     in_model = coupled[cands.wl]
-    columns = _working_set(cands, coupling, keys, coupled, keep_rows)
-    lp = _price(cands, coupling, primary, columns, in_model, fixed_usage)
+    fallbacks = [
+        _working_set(cands, coupling, keys, coupled, keep_rows),
+        _working_set(cands, coupling, keys, coupled, keep_rows, pool_margin=None),
+        np.flatnonzero(in_model),
+    ]
+    lp = _price(cands, coupling, primary, fallbacks, in_model, fixed_usage)
     model, x, status = _integer_solve(
         cands, coupling, primary, lp, coupled, fixed_usage, time_limit_s, started
     )
@@ -245,7 +256,7 @@ def _coupled_workloads(cands: CandidateSet, coupling: Coupling) -> np.ndarray:
     coupled = np.zeros(n_w, dtype=bool)
     if len(coupling):
         touched = np.asarray(np.abs(coupling.matrix).sum(axis=0)).ravel() > 0
-        coupled[np.unique(cands.wl[touched])] = True
+        coupled |= np.bincount(cands.wl[touched], minlength=n_w) > 0
     for members in coupling.groups.values():
         coupled[members] = True
     return coupled
@@ -257,7 +268,12 @@ def _working_set(
     keys: list[np.ndarray],
     coupled: np.ndarray,
     keep_rows: np.ndarray | None,
+    *,
+    pool_margin: float | None = POOL_MARGIN,
 ) -> np.ndarray:
+    """Candidate rows the first LP starts from (see the module docstring). `pool_margin`
+    keeps a pool's best only when it is within that share of the workload's best
+    (None: every pool's best)."""
     wl = cands.wl
     order = np.lexsort((np.arange(len(cands)), *reversed(keys), wl))
     rank = np.empty(len(order), dtype=np.int64)
@@ -273,7 +289,12 @@ def _working_set(
         pools = (coupling.matrix[capacity] != 0).astype(np.float64).T.tocsr()
         signature = np.asarray(pools @ weights.astype(np.float64)).ravel().astype(np.int64)
         pool_key = signature * 2 + cands.spot.astype(np.int64)
-        chosen |= _first_per(order, wl, pool_key)
+        pool_best = _first_per(order, wl, pool_key)
+        if pool_margin is not None:
+            best = keys[0][order[first == np.arange(len(order))]]  # per workload, in order
+            limit = best + pool_margin * np.abs(best)
+            pool_best &= keys[0] <= limit[wl] + 1e-9
+        chosen |= pool_best
     if "budget" in coupling.kinds or "spot" in coupling.kinds:
         cheapest = np.lexsort((np.arange(len(cands)), cands.metrics.total_usd, wl))
         chosen |= _first_per(cheapest, wl, np.zeros(len(wl), dtype=np.int64))
@@ -303,17 +324,19 @@ def _price(
     cands: CandidateSet,
     coupling: Coupling,
     primary: np.ndarray,
-    columns: np.ndarray,
+    fallbacks: list[np.ndarray],
     in_model: np.ndarray,
     fixed_usage: np.ndarray,
 ) -> LpState:
-    """Column generation on the LP relaxation (see the module docstring)."""
+    """Column generation on the LP relaxation (see the module docstring). `fallbacks` are
+    ever larger starting sets, used in turn while the LP on a smaller one is infeasible."""
+    columns = fallbacks[0]
+    wider = list(fallbacks[1:])
     grouped = np.zeros(len(cands), dtype=bool)
     for members in coupling.groups.values():
         grouped |= np.isin(cands.wl, members)
     priceable = in_model & ~grouped
-    coupled = np.zeros(len(cands.start) - 1, dtype=bool)
-    coupled[np.unique(cands.wl[in_model])] = True
+    coupled = np.bincount(cands.wl[in_model], minlength=len(cands.start) - 1) > 0
     for rounds in range(1, MAX_ROUNDS + 1):
         model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
         lp = linprog(
@@ -326,8 +349,10 @@ def _price(
             method="highs",
         )
         if lp.status != 0:
-            if len(columns) < int(in_model.sum()):
-                columns = np.flatnonzero(in_model)
+            while wider and len(wider[0]) <= len(columns):
+                wider.pop(0)
+            if wider:
+                columns = np.union1d(columns, wider.pop(0))
                 continue
             raise ModelInfeasible(lp.message)
         reduced = _reduced_costs(cands, coupling, primary, model, lp)

@@ -79,6 +79,9 @@ class Assignment(_Model):
     energy_kwh_month: float
     carbon_kg_month: float
     energy_basis: EnergyBasis = "modelled"
+    gpu_utilization: float | None = Field(
+        default=None, ge=0, le=1, description="average GPU utilisation the energy figures assume"
+    )
     latency_ms: float | None = None
     storage: Storage = Storage()
     deferral_start_hour: int | None = None

@@ -219,13 +219,16 @@ def _line_index(node: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], 
 
 
 def usage_from_plan(plan: Plan) -> Usage:
-    """What a plan already says about usage: hours per month and object storage per workload.
+    """What a plan already says about usage: hours per month, GPU utilisation (when the plan
+    records it) and object storage per workload, so the report's energy matches the plan's.
 
     Object storage is the plan's `storage.object_tb` (TB = 10^12 bytes → 1000 GB each).
     """
     workloads: dict[str, dict[str, float]] = {}
     for a in plan.assignments:
         values = {"hours_per_month": float(a.hours_per_month)}
+        if a.gpu_utilization is not None:
+            values["gpu_utilization"] = float(a.gpu_utilization)
         if a.storage.object_tb:
             values["storage_gb"] = float(a.storage.object_tb) * 1000.0
         workloads[a.workload] = values

@@ -22,7 +22,7 @@ def unit_price(value: float | None, unit: str) -> str:
     """'$55.04/hour', '$0.08/GB', '$0.0045/GB' (at least two decimals, up to 4 significant)."""
     if value is None:
         return UNKNOWN
-    per = "hour" if unit == "hours" else unit
+    per = _singular(unit)
     if value >= 1:
         return f"${value:,.2f}/{per}"
     text = f"{value:.4g}" if value < 0.01 else f"{value:.4f}".rstrip("0")
@@ -31,9 +31,18 @@ def unit_price(value: float | None, unit: str) -> str:
     return f"${text}/{per}"
 
 
+_PLURAL_UNITS = {"hours": "hour", "VM-hours": "VM-hour", "months": "month"}
+
+
+def _singular(unit: str) -> str:
+    return _PLURAL_UNITS.get(unit, unit)
+
+
 def quantity(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
+    if value == 1:
+        return f"1 {_singular(unit)}"
     if value == int(value):
         return f"{int(value):,} {unit}"
     return f"{value:,.2f} {unit}"

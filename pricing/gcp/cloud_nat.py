@@ -2,8 +2,8 @@
 
 Google bills a NAT gateway per VM that uses it (VM-hours), not per gateway. The VMs are the
 usage file's `nodes` for this resource, else the GCP machines of the graph in the same
-region: instances, managed instance groups' target sizes and GKE node pools' nodes (one
-gateway per region and network is the usual layout). The catalog's VM-hour price is the
+region (and of the same workload when the gateway has one: Cloudwright gives each workload
+its own network): instances, managed instance groups' target sizes, GKE node pools' nodes. The catalog's VM-hour price is the
 rate for the first 32 VMs; above that Google charges a flat gateway rate the catalog does
 not carry, so the figure is then an overstatement and says so.
 """
@@ -31,6 +31,8 @@ def vms_in_region(resource: Resource, ctx: PricingContext) -> float:
     for other in ctx.of_type(_INSTANCE, *_GROUPS, _POOL):
         if other.region != resource.region or other.op in ("delete", "discard", "read"):
             continue
+        if resource.workload and other.workload != resource.workload:
+            continue
         if other.type == _INSTANCE:
             count: Quantity | None = 1.0
         elif other.type == _POOL:
@@ -50,7 +52,7 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
         note += f"; above {PER_VM_RATE_LIMIT} VMs GCP charges a flat rate: this overstates"
     return [
         CostComponent(
-            name=f"NAT gateway ({vms:g} VMs)",
+            name=f"NAT gateway ({vms:g} VM{'' if vms == 1 else 's'})",
             unit="VM-hours",
             quantity=times(vms, ctx.always_on_hours(resource)),
             price=UnitRate("gcp", "cloud_nat", "vm", "VM-hour"),

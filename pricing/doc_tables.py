@@ -31,8 +31,6 @@ def free_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-
-
 def usage_keys_table() -> str:
     from pricing.usage import USAGE_KEYS
 

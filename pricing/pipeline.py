@@ -64,4 +64,12 @@ def report_for(
     layered = usage or Usage()
     if loaded.plan is not None:
         layered = usage_from_plan(loaded.plan).overlay(layered)
-    return estimate(loaded.graph, catalog, usage=layered, profiles=profiles)
+    report = estimate(loaded.graph, catalog, usage=layered, profiles=profiles)
+    graph = loaded.graph
+    if loaded.plan is None and graph.source == "offline-preview" and graph.plan_id:
+        report.notes.append(
+            f"this graph is the offline preview of plan {graph.plan_id}, read without the plan: "
+            "its hours per month and object storage are not applied (price the plan.json, or "
+            "set them in a usage file)"
+        )
+    return report

@@ -174,3 +174,29 @@ def test_azure_dirty_and_clean_checkpoints_price_the_same(
     # No resource is counted twice.
     urns = [r.urn for r in priced[0].resources if r.counted]
     assert len(urns) == len(set(urns))
+
+
+def test_real_files_with_the_shipped_snapshot(shared_data: Path) -> None:
+    """Deliberately the shipped catalog: the real files' regions and sizes are priced by it.
+    Only structure is asserted, so a price refresh does not churn the test."""
+    from optimizer.catalog.catalog import PACKAGED_SNAPSHOT
+
+    if not (PACKAGED_SNAPSHOT / "manifest.json").is_file():
+        pytest.skip("no shipped catalog snapshot in this checkout")
+    catalog = Catalog.load()
+    dirty, clean = (
+        estimate(load_graph(shared_data / f), catalog) for f in (AZURE_DIRTY, AZURE_CLEAN)
+    )
+    assert dirty.totals.monthly_usd == pytest.approx(clean.totals.monthly_usd)
+    vm = next(r for r in clean.resources if "linuxVirtualMachine" in r.type)
+    assert vm.status == "priced" and (vm.monthly_usd or 0) > 0
+    gke = estimate(load_graph(shared_data / GCP), catalog)
+    cluster = next(r for r in gke.resources if r.type == "gcp:container/cluster:Cluster")
+    assert cluster.status == "priced" and len(cluster.components) == 3
+    aws = estimate(load_graph(shared_data / AWS), catalog)
+    priced = {r.type for r in aws.resources if r.status == "priced"}
+    assert {
+        "aws:ebs/volume:Volume",
+        "aws:eks/cluster:Cluster",
+        "aws:ec2/natGateway:NatGateway",
+    } <= priced

@@ -7,7 +7,8 @@ Shapes (apitype.UntypedDeployment / CheckpointV3):
 State lists every resource once, except after an interrupted or failed replacement: the old
 copy stays with `"delete": true` and the same URN as the live one. Those copies are dropped;
 a copy pending deletion with no live twin is kept with op "delete" (it is on its way out, so
-it is not part of the stack's running cost). Every other resource has op "same": this is what
+it is not part of the stack's running cost). A resource read with `.get()` (`"external":
+true`) belongs to another stack: op "read". Every other resource has op "same": this is what
 runs now.
 """
 
@@ -97,7 +98,8 @@ def _live_resources(raw: list[Any], origin: str) -> list[Resource]:
             seen_pending.add(urn)
             out.append(resource_from_state(state, op="delete", old_state=state))
             continue
-        out.append(resource_from_state(state, op="same"))
+        # `external: true`: read with `.get()`, owned elsewhere; listed, never counted.
+        out.append(resource_from_state(state, op="read" if state.get("external") else "same"))
     return out
 
 

@@ -146,3 +146,9 @@ def test_graph_round_trips_through_json() -> None:
     assert again.resources[0].property_dependencies == {
         "subnetId": [f"{STACK}aws:ec2/subnet:Subnet::s"]
     }
+
+
+def test_external_resources_are_read_not_owned() -> None:
+    shared = {**res("aws:ec2/vpc:Vpc", "shared-vpc", {"cidrBlock": "10.0.0.0/8"}), "external": True}
+    (vpc,) = read_state(export(shared)).resources
+    assert vpc.op == "read"

@@ -52,10 +52,12 @@ def _elastic(model: Model, coupling: Coupling) -> np.ndarray | None:
     """Least relative slack on every coupling row that makes the model feasible."""
     k = len(coupling)
     n = len(model.c)
-    scale = np.maximum(np.abs(coupling.upper), 1.0)
-    a_ub = sp.hstack([model.a_ub, -sp.identity(k, format="csr")]).tocsr()
+    # Slack s in real units enters the scaled rows as row_scale · s; the objective weighs
+    # it by the row's size, so GPUs and dollars count alike.
+    weight = 1.0 / np.maximum(np.abs(coupling.upper), 1.0)
+    a_ub = sp.hstack([model.a_ub, -sp.diags(model.row_scale, format="csr")]).tocsr()
     a_eq = sp.hstack([model.a_eq, sp.csr_matrix((model.a_eq.shape[0], k))]).tocsr()
-    c = np.concatenate([np.zeros(n), 1.0 / scale])
+    c = np.concatenate([np.zeros(n), weight])
     elastic = Model(
         np.concatenate([model.columns, np.full(k, -1)]),
         c,
@@ -65,6 +67,7 @@ def _elastic(model: Model, coupling: Coupling) -> np.ndarray | None:
         model.b_ub,
         model.n_y,
         model.eq_workload,
+        model.row_scale,
     )
     x, _, _ = run_milp(elastic, TIME_LIMIT_S, continuous_tail=k)
     if x is None:

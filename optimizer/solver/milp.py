@@ -47,6 +47,7 @@ ADD_PER_ROUND = 3  # most negative reduced costs added per workload and round
 REDUCED_COST_TOL = 1e-7
 MIP_REL_GAP = 1e-5
 REPAIR_TIME_LIMIT_S = 10.0
+BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see _dollar_margin)
 NEIGHBOURHOOD_EXTRA = 1000  # candidates beyond two per workload in the incumbent's MILP
 
 
@@ -88,6 +89,7 @@ class Model:
     b_ub: np.ndarray
     n_y: int  # co-location binaries after the x columns
     eq_workload: np.ndarray  # eq row of each coupled, non-grouped workload (−1 otherwise)
+    row_scale: np.ndarray  # a_ub = diag(row_scale) · coupling rows (numerics: GPUs vs $)
 
 
 def segment_argmin(cands: CandidateSet, keys: list[np.ndarray]) -> np.ndarray:
@@ -282,6 +284,7 @@ def _working_set(
     rank[order] = np.arange(len(order)) - first
     chosen = rank < TOP_K
     capacity = [k for k, kind in enumerate(coupling.kinds) if kind == "capacity"]
+    pool_key = cands.spot.astype(np.int64)
     if capacity:
         # Which capacity pools a candidate draws on, hashed to one integer (a collision
         # only thins the heuristic working set; pricing still restores any needed column).
@@ -295,6 +298,10 @@ def _working_set(
             limit = best + pool_margin * np.abs(best)
             pool_best &= keys[0] <= limit[wl] + 1e-9
         chosen |= pool_best
+    if "budget" in coupling.kinds:
+        # A budget trades the objective against dollars: in each capacity pool, only the
+        # candidates on the (objective, $) Pareto front can matter to the LP.
+        chosen |= _pareto_per(wl, pool_key, keys[0], cands.metrics.total_usd)
     if "budget" in coupling.kinds or "spot" in coupling.kinds:
         cheapest = np.lexsort((np.arange(len(cands)), cands.metrics.total_usd, wl))
         chosen |= _first_per(cheapest, wl, np.zeros(len(wl), dtype=np.int64))
@@ -307,6 +314,25 @@ def _working_set(
     if keep_rows is not None:
         chosen[keep_rows] = True
     return np.flatnonzero(chosen & coupled[wl])
+
+
+def _pareto_per(
+    wl: np.ndarray, group: np.ndarray, objective: np.ndarray, dollars: np.ndarray
+) -> np.ndarray:
+    """Mask of the rows on the (objective, $) Pareto front of every (workload, group)."""
+    order = np.lexsort((np.arange(len(wl)), dollars, objective, group, wl))
+    w_s, g_s = wl[order], group[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (w_s[1:] != w_s[:-1]) | (g_s[1:] != g_s[:-1])
+    # A segmented running minimum of $: shift each segment below all earlier ones.
+    segment = np.cumsum(new) - 1
+    span = float(np.ptp(dollars)) + 1.0 if len(dollars) else 1.0
+    shifted = (dollars[order] - dollars.min()) - segment * span
+    running = np.minimum.accumulate(shifted)
+    before = np.concatenate(([np.inf], running[:-1]))
+    mask = np.zeros(len(wl), dtype=bool)
+    mask[order[new | (shifted < before - 1e-9 * span)]] = True
+    return mask
 
 
 def _first_per(order: np.ndarray, wl: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -341,12 +367,12 @@ def _price(
         model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
         lp = linprog(
             model.c,
+            method=_lp_method(coupling),
             A_ub=model.a_ub if model.a_ub.shape[0] else None,
             b_ub=model.b_ub if model.a_ub.shape[0] else None,
             A_eq=model.a_eq,
             b_eq=model.b_eq,
             bounds=(0, None),
-            method="highs",
         )
         if lp.status != 0:
             while wider and len(wider[0]) <= len(columns):
@@ -369,6 +395,12 @@ def _price(
     raise AssertionError("unreachable")
 
 
+def _lp_method(coupling: Coupling) -> str:
+    """HiGHS's interior point (with crossover, so duals stay basic) copes better with a dense
+    budget row across every candidate; dual simplex is faster otherwise."""
+    return "highs-ipm" if "budget" in coupling.kinds else "highs-ds"
+
+
 def _reduced_costs(
     cands: CandidateSet, coupling: Coupling, primary: np.ndarray, model: Model, lp: Any
 ) -> np.ndarray:
@@ -378,7 +410,7 @@ def _reduced_costs(
     pi[has_row] = eq_duals[model.eq_workload[has_row]]
     reduced = primary - pi[cands.wl]
     if model.a_ub.shape[0]:
-        lam = np.array(lp.ineqlin.marginals, dtype=np.float64)
+        lam = np.array(lp.ineqlin.marginals, dtype=np.float64) * model.row_scale
         reduced = reduced - np.asarray(coupling.matrix.T @ lam).ravel()
     return np.asarray(reduced, dtype=float)
 
@@ -449,13 +481,39 @@ def build_model(
         (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
         shape=(next_row, n),
     )
+    scale = row_scale(coupling)
     if len(coupling):
-        a_ub = sp.hstack([coupling.matrix[:, columns], sp.csr_matrix((len(coupling), n_y))])
-        b_ub = coupling.upper - fixed_usage
+        rows = sp.diags(scale) @ coupling.matrix[:, columns]
+        a_ub = sp.hstack([rows, sp.csr_matrix((len(coupling), n_y))])
+        b_ub = scale * (coupling.upper - fixed_usage - _dollar_margin(coupling))
     else:
         a_ub, b_ub = sp.csr_matrix((0, n)), np.zeros(0)
     c = np.concatenate([primary[columns], np.zeros(n_y)])
-    return Model(columns, c, a_eq, np.array(b_eq), sp.csr_matrix(a_ub), b_ub, n_y, eq_workload)
+    return Model(
+        columns, c, a_eq, np.array(b_eq), sp.csr_matrix(a_ub), b_ub, n_y, eq_workload, scale
+    )
+
+
+def _dollar_margin(coupling: Coupling) -> np.ndarray:
+    """Keep dollar rows a hair inside their bound: HiGHS accepts rows violated by up to its
+    feasibility tolerance (~1e-6 of the row's size after its own scaling), and a plan must
+    never be over budget. GPU rows need no margin: their usage is whole GPUs."""
+    return np.array(
+        [
+            BUDGET_MARGIN * abs(u) if kind == "budget" else 0.0
+            for kind, u in zip(coupling.kinds, coupling.upper, strict=True)
+        ]
+    )
+
+
+def row_scale(coupling: Coupling) -> np.ndarray:
+    """1 / the size of each coupling row (its bound or largest coefficient), so a budget
+    row in dollars and a capacity row in GPUs reach HiGHS on the same footing."""
+    if not len(coupling):
+        return np.zeros(0)
+    largest = np.asarray(abs(coupling.matrix).max(axis=1).todense()).ravel()
+    size = np.maximum(np.maximum(np.abs(coupling.upper), largest), 1.0)
+    return np.asarray(1.0 / size, dtype=np.float64)
 
 
 def run_milp(
@@ -511,6 +569,7 @@ def _second_stage(
         np.append(model.b_ub, target + tol),
         model.n_y,
         model.eq_workload,
+        np.append(model.row_scale, 1.0),
     )
     x, status, _ = run_milp(bounded, time_limit_s - (time.perf_counter() - started))
     if x is None:

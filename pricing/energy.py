@@ -158,9 +158,12 @@ class EnergyModel:
         if hit is not None:
             return hit
         try:
+            spec = self.catalog.instance(cloud, instance_type)
+            if not spec.gpu_count and spec.vcpus is None and spec.memory_gb is None:
+                # A price row without a shape: modelling it would print 0 kWh, which is false.
+                raise DataError(f"the catalog has no vCPU or memory figures for {instance_type}")
             measured = None
             if self.profiles is not None and workload:
-                spec = self.catalog.instance(cloud, instance_type)
                 measured = self.profiles.measured_power(self.catalog, workload, spec, utilization)
             one = instance_energy(
                 self.catalog,

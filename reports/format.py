@@ -62,7 +62,9 @@ def kg(value: float | None, *, signed: bool = False) -> str:
 def tonnes(kg_value: float | None) -> str:
     if kg_value is None:
         return "—"
-    return f"{kg_value / 1000:,.2f} t" if abs(kg_value) >= 1000 else f"{kg_value:,.1f} kg"
+    if abs(kg_value) >= 1000:
+        return f"{kg_value / 1000:,.2f} t"
+    return f"{kg_value:,.1f} kg" if abs(kg_value) >= 10 else f"{kg_value:.2g} kg"
 
 
 def short_type(type_token: str) -> str:

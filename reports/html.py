@@ -79,7 +79,7 @@ def charts(report: CostReport) -> dict[str, str]:
                 for r in priced
             ],
             money,
-            lambda v: fmt.kg(v),
+            lambda v: f"{v:,.3g}",  # axis ticks: significant digits, not 2 decimals
         ),
         "costliest": svg.bar_chart(
             "costliest",

@@ -28,6 +28,11 @@ def _cloud_colour(cloud: str | None) -> str:
     return svg.CLOUD_COLOURS.get(cloud or "", "#6b7280")
 
 
+def _tick(value: float) -> str:
+    """Axis ticks: whole numbers with separators, small ones in significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def charts(report: CostReport) -> dict[str, str]:
     """Every chart of the report as inline SVG, by name."""
     by_cloud = report.breakdown("cloud")
@@ -79,7 +84,7 @@ def charts(report: CostReport) -> dict[str, str]:
                 for r in priced
             ],
             money,
-            lambda v: f"{v:,.3g}",  # axis ticks: significant digits, not 2 decimals
+            _tick,
         ),
         "costliest": svg.bar_chart(
             "costliest",

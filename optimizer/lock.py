@@ -9,7 +9,8 @@ of moving it. In the objective, for a locked workload:
   `migration.cost_usd` (people, downtime, re-validation), and a hysteresis band of
   `migration.min_saving_pct` % of staying's objective value.
 For the carbon objective the move costs the network carbon of the copy (CCF networking
-coefficient); for latency, only the band applies.
+coefficient) plus its dollars turned into kgCO2e at the carbon price (what the same money
+would abate); for latency, only the band applies.
 
 A locked placement that is no longer feasible (not sold, no price, outside the fleet's rules)
 must move; the diff says so. `changes` writes the plan diff: workload, from → to, Δ$/month,
@@ -131,7 +132,10 @@ def _in_units(spec: ObjectiveSpec, usd: np.ndarray, kg: np.ndarray) -> np.ndarra
     if spec.name == "balanced":
         return np.asarray(usd + spec.carbon_price_usd_per_tonne * kg / KG_PER_TONNE)
     if spec.name == "carbon":
-        return kg
+        # Dollars of moving become kgCO2e at the carbon price: the move must avoid more
+        # emissions than its cost would buy at that price.
+        price = spec.carbon_price_usd_per_tonne
+        return np.asarray(kg + (usd * KG_PER_TONNE / price if price > 0 else 0.0))
     return np.zeros(len(usd))
 
 
@@ -225,20 +229,29 @@ def _reason(
             "the locked placement is no longer feasible (not sold, no price, or "
             "outside the fleet's constraints now)",
         )
-    move_cost = float(moves.move_usd_month[best])
+    # What staying costs in the objective (its sunk data move credited), what moving to a
+    # row saves against that, and what the move itself costs (all per month, same units).
+    staying = float(raw[stay] + moves.penalty[stay])
     if row == stay:
         if best == stay:
             return "kept", "still the best option"
-        saving = float(raw[stay] - raw[best])
+        saving, cost = staying - float(raw[best]), float(moves.penalty[best])
+        target = placement(cands.key(best), cands.fleet.workloads[i].node_count)
         return "kept", (
-            f"{placement(cands.key(best), cands.fleet.workloads[i].node_count)} would save "
-            f"{_amount(saving, unit)}/month, not enough to pay for the move "
-            f"(${move_cost:,.0f}/month over the migration horizon, plus any hysteresis band)"
+            f"{target} would save {_amount(saving, unit)}/month, less than moving costs "
+            f"({_amount(cost, unit)}/month: {_move_text(moves, best)})"
         )
-    saving = float(raw[stay] - raw[row])
+    saving, cost = staying - float(raw[row]), float(moves.penalty[row])
     return "moved", (
         f"saves {_amount(saving, unit)}/month, more than moving costs "
-        f"(${float(moves.move_usd_month[row]):,.0f}/month over the migration horizon)"
+        f"({_amount(cost, unit)}/month: {_move_text(moves, row)})"
+    )
+
+
+def _move_text(moves: MoveCosts, row: int) -> str:
+    return (
+        f"${float(moves.move_usd_month[row]):,.0f}/month of copying and migration over the "
+        "horizon, plus the hysteresis band"
     )
 
 

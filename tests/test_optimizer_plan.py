@@ -328,11 +328,36 @@ def test_lock_keeps_placements_unless_moving_pays(fixture_catalog: Catalog) -> N
     kept = plan(sticky, fixture_catalog, lock=moved_away)
     assert place(kept, "pretrain")[:2] == ("azure", "eastus")
     change = kept.changes[0]
-    assert change.action == "kept" and "not enough to pay for the move" in change.reason
+    assert change.action == "kept" and "less than moving costs" in change.reason
     free = plan(fleet(PRETRAIN), fixture_catalog, lock=moved_away)
     assert place(free, "pretrain")[:2] == ("aws", "us-east-1")
     change = free.changes[0]
     assert change.action == "moved" and change.delta_usd_month < 0 and "saves" in change.reason
+
+
+def test_carbon_hysteresis_prices_the_move_at_the_carbon_price(fixture_catalog: Catalog) -> None:
+    cheap = plan(fleet(PRETRAIN), fixture_catalog)  # aws:us-east-1; azure westeurope is greener
+    green = plan(fleet(PRETRAIN), fixture_catalog, objective="carbon")
+    assert place(green, "pretrain") != place(cheap, "pretrain")
+    saving_kg = cheap.totals.carbon_kg_month - green.totals.carbon_kg_month
+    # A move whose dollars would buy more abatement than it saves stays put...
+    dear_move = saving_kg / 1000 * 190 * 3  # $ per month over a 1-month horizon
+    sticky = fleet(
+        PRETRAIN,
+        carbon_price_usd_per_tonne=190,
+        migration={"cost_usd": dear_move, "horizon_months": 1},
+    )
+    kept = plan(sticky, fixture_catalog, objective="carbon", lock=cheap)
+    assert kept.changes[0].action == "kept"
+    # ...and one that costs less than its abatement is worth moves.
+    cheap_move = fleet(
+        PRETRAIN,
+        carbon_price_usd_per_tonne=190,
+        migration={"cost_usd": dear_move / 10, "horizon_months": 1},
+    )
+    moved = plan(cheap_move, fixture_catalog, objective="carbon", lock=cheap)
+    assert moved.changes[0].action == "moved"
+    assert place(moved, "pretrain") == place(green, "pretrain")
 
 
 def test_lock_diff_lists_new_removed_and_infeasible(fixture_catalog: Catalog) -> None:

@@ -13,7 +13,8 @@ from html import escape
 from optimizer.pareto import ParetoPoint
 
 WIDTH, HEIGHT = 720, 440
-LEFT, RIGHT, TOP, BOTTOM = 90, 30, 50, 60
+LEFT, RIGHT, TOP, BOTTOM = 105, 30, 50, 60
+LABEL_GAP_PX = 28  # closer labelled points would print on top of each other
 TICKS = 5
 
 
@@ -40,20 +41,87 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
     ]
     path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs, ys, strict=True))
     parts.append(f'<polyline points="{path}" fill="none" stroke="#2b7a78" stroke-width="2"/>')
+    labelled: list[tuple[float, float]] = []
     for p, x, y in zip(points, xs, ys, strict=True):
         label = (
             "carbon-optimal"
             if p.carbon_price_usd_per_tonne is None
             else f"${p.carbon_price_usd_per_tonne:,.0f}/t"
         )
-        parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="#17252a"/>')
+        px, py = sx(x), sy(y)
         parts.append(
-            f'<text x="{sx(x) + 6:.1f}" y="{sy(y) - 6:.1f}" font-size="10">{escape(label)}</text>'
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#17252a"><title>{escape(label)}: '
+            f"${p.monthly_usd:,.0f}/month, {x:,.2f} tCO2e/month</title></circle>"
         )
+        if all(abs(px - lx) + abs(py - ly) > LABEL_GAP_PX for lx, ly in labelled):
+            labelled.append((px, py))
+            parts.append(
+                f'<text x="{px + 6:.1f}" y="{py - 6:.1f}" font-size="10">{escape(label)}</text>'
+            )
     parts.append(
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="10" '
         'fill="#555">energy and carbon are estimates</text>'
     )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def bars_svg(
+    groups: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    title: str,
+    unit: str,
+    note: str = "",
+) -> str:
+    """Grouped bars: one group per label, one bar per series (values ≥ 0)."""
+    colours = ("#2b7a78", "#def2f1", "#3aafa9", "#17252a")
+    top = max((v for values in series.values() for v in values), default=1.0) * 1.4 or 1.0
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    group_w = inner_w / max(len(groups), 1)
+    bar_w = group_w * 0.7 / max(len(series), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<text x="{WIDTH / 2}" y="24" text-anchor="middle" font-size="15">{escape(title)}</text>',
+        f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
+        'stroke="black"/>',
+        f'<text x="18" y="{(TOP + HEIGHT - BOTTOM) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 18 {(TOP + HEIGHT - BOTTOM) / 2})">{escape(unit)}</text>',
+    ]
+    for g, label in enumerate(groups):
+        x0 = LEFT + g * group_w + group_w * 0.15
+        parts.append(
+            f'<text x="{LEFT + (g + 0.5) * group_w:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
+        for k, (name, values) in enumerate(series.items()):
+            value = values[g]
+            h = value / top * inner_h
+            x = x0 + k * bar_w
+            y = HEIGHT - BOTTOM - h
+            colour = colours[k % len(colours)]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.9:.1f}" height="{h:.1f}" '
+                f'fill="{colour}" stroke="#17252a"><title>{escape(name)}: {value:,.3g}</title></rect>'
+            )
+            parts.append(
+                f'<text x="{x + bar_w * 0.45:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                f'font-size="10">{value:,.3g}</text>'
+            )
+    for k, name in enumerate(series):
+        y = TOP + 4 + 16 * k
+        parts.append(
+            f'<rect x="{LEFT + 10}" y="{y}" width="12" height="12" '
+            f'fill="{colours[k % len(colours)]}" stroke="#17252a"/>'
+        )
+        parts.append(f'<text x="{LEFT + 28}" y="{y + 10}">{escape(name)}</text>')
+    if note:
+        parts.append(
+            f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="10" '
+            f'fill="#555">{escape(note)}</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -86,7 +154,7 @@ def _axes(x0: float, x1: float, y0: float, y1: float, fx: Scale, fy: Scale) -> s
         "tCO2e per month (estimate)</text>"
     )
     out.append(
-        f'<text x="18" y="{(TOP + bottom) / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 18 {(TOP + bottom) / 2})">US$ per month</text>'
+        f'<text x="16" y="{(TOP + bottom) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {(TOP + bottom) / 2})">US$ per month</text>'
     )
     return "\n".join(out)

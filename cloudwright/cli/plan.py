@@ -45,7 +45,10 @@ def plan_command(
         None, "--objective", "-o", help="Override the fleet's objective."
     ),
     carbon_price: float | None = typer.Option(
-        None, "--carbon-price", min=0, help="US$ per tonne CO2e for `balanced` (and the chart)."
+        None,
+        "--carbon-price",
+        min=0,
+        help="US$ per tonne CO2e for `balanced` (and carbon hysteresis with --lock).",
     ),
     out: Path | None = typer.Option(None, "--out", help="Write the plan lock (plan.json) here."),
     lock: Path | None = typer.Option(

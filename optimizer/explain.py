@@ -112,6 +112,7 @@ class Explainer:
             energy_kwh_month=float(m.energy_kwh[row]),
             carbon_kg_month=float(m.carbon_kg[row]),
             energy_basis="measured" if m.measured[row] else "modelled",
+            gpu_utilization=w.utilization,
             latency_ms=_opt(m.latency_ms[row]),
             storage=Storage(
                 object_tb=w.storage.object_tb,

@@ -85,6 +85,8 @@ def test_every_field_of_the_plan_is_filled(fixture_catalog: Catalog) -> None:
         }
         assert a.alternatives and all(x.note is not None for x in a.alternatives)
     assert p.assignment("chat").latency_ms is not None
+    assert p.assignment("pretrain").gpu_utilization == 0.8
+    assert p.assignment("chat").gpu_utilization == 0.5
     assert any("estimates" in n for n in p.notes)
 
 

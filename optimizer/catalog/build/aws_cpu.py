@@ -1,0 +1,59 @@
+"""AWS CPU-only instance shapes from Infracost golden-file unit prices.
+
+SkyPilot's AWS files in the reference set hold GPU families only, so AWS CPU shapes (the ones
+cost reports meet: t3.medium NAT hosts, m5.large node groups, ...) come from the
+`Instance usage (Linux/UNIX, on-demand, <type>)` lines of Infracost's golden files, whatever
+Terraform resource printed them (aws_instance, aws_autoscaling_group, aws_eks_node_group, ...).
+
+Only what the source states is kept: the hourly on-demand price in that golden's region.
+vCPUs and memory are not in the source and stay unknown (NaN); no spot price; no zone.
+Dedicated-tenancy, reserved and Windows lines are not list on-demand Linux prices: skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.catalog.build.sources import SourceRef, describe, read_csv
+
+_EC2_TYPE = r"^Linux/UNIX, on-demand, (?P<type>[a-z][a-z0-9-]*\.[a-z0-9-]+)$"
+_NOT_EC2 = ("db.", "cache.", "mq.", "ml.", "dax.", "kafka.", "search.", "ra3.", "dc2.")
+
+
+def aws_cpu_offerings(goldens: Path) -> tuple[pd.DataFrame, SourceRef]:
+    """One row per (region, instance type) that a golden file prices on demand."""
+    raw = read_csv(goldens, dtype=str, keep_default_na=False, na_values=[""])
+    ref = describe(goldens)
+    rows = raw[(raw["cloud"] == "aws") & (raw["component"] == "Instance usage")].copy()
+    found = rows["detail"].str.extract(_EC2_TYPE)
+    rows["instance_type"] = found["type"]
+    rows = rows[rows["instance_type"].notna() & ~rows["instance_type"].str.startswith(_NOT_EC2)]
+    rows["price"] = pd.to_numeric(rows["unit_price_usd"], errors="coerce")
+    rows = rows.sort_values(["region", "instance_type", "golden_path"])
+    first = rows.drop_duplicates(["region", "instance_type"])
+    frame = pd.DataFrame(
+        {
+            "cloud": "aws",
+            "region": first["region"].astype("string"),
+            "zone": pd.Series(pd.NA, index=first.index, dtype="string"),
+            "instance_type": first["instance_type"].astype("string"),
+            "gpu": pd.Series(pd.NA, index=first.index, dtype="string"),
+            "gpu_count": 0,
+            "gpu_fraction": pd.Series(pd.NA, index=first.index, dtype="Float64"),
+            "gpu_memory_gb": pd.Series(pd.NA, index=first.index, dtype="Float64"),
+            "vcpus": pd.Series(pd.NA, index=first.index, dtype="Float64"),
+            "memory_gb": pd.Series(pd.NA, index=first.index, dtype="Float64"),
+            "arch": first["instance_type"]
+            .str.match(r"^[a-z]+\d+g[a-z]*\.")
+            .map({True: "arm64", False: "x86_64"})
+            .astype("string"),
+            "price_on_demand_usd_hr": first["price"].astype("Float64"),
+            "price_spot_usd_hr": pd.Series(pd.NA, index=first.index, dtype="Float64"),
+            "price_flag": pd.Series(pd.NA, index=first.index, dtype="string"),
+            "source": ref.source + ": " + first["golden_path"].str.split("/").str[-1],
+            "source_date": first["price_line_last_changed"].fillna(ref.source_date).str[:10],
+        }
+    )
+    return frame.reset_index(drop=True), ref

@@ -46,13 +46,26 @@ def cpu_rows(ccf_dir: Path) -> tuple[list[dict[str, object]], list[SourceRef]]:
         ref = describe(path)
         refs.append(ref)
         n = len(frame)
-        for name, column in (("cpu_min_w_per_vcpu", "Min Watts"), ("cpu_max_w_per_vcpu", "Max Watts")):
+        for name, column in (
+            ("cpu_min_w_per_vcpu", "Min Watts"),
+            ("cpu_max_w_per_vcpu", "Max Watts"),
+        ):
             value = round(float(frame[column].median()), 3)
-            rows.append(_row(cloud, name, value, f"{ref.source} (median of {n} microarchitectures)", ref.source_date))
+            rows.append(
+                _row(
+                    cloud,
+                    name,
+                    value,
+                    f"{ref.source} (median of {n} microarchitectures)",
+                    ref.source_date,
+                )
+            )
     return rows, refs
 
 
-def embodied_row(ccf_dir: Path, offerings: pd.DataFrame, lifespan_years: float) -> tuple[dict[str, object], SourceRef]:
+def embodied_row(
+    ccf_dir: Path, offerings: pd.DataFrame, lifespan_years: float
+) -> tuple[dict[str, object], SourceRef]:
     path = ccf_dir / "coefficients-aws-embodied.csv"
     frame = read_csv(path)
     ref = describe(path)
@@ -82,17 +95,29 @@ def build_coefficients(
     rows.append(embodied)
     refs.append(eref)
     for rec in reference_table("pue").to_dict("records"):
-        rows.append(_row(rec["cloud"], "pue", float(rec["pue"]), str(rec["source"]), str(rec["source_date"])))
+        rows.append(
+            _row(
+                rec["cloud"], "pue", float(rec["pue"]), str(rec["source"]), str(rec["source_date"])
+            )
+        )
     fit_text = (
         f"median regression of {fit.pairs} measured pairs ({fit_source.source}); "
         f"median |residual| {fit.median_abs_residual_ms} ms, p90 {fit.p90_abs_residual_ms} ms"
     )
-    rows.append(_row("*", "latency_intercept_ms", fit.intercept_ms, fit_text, fit_source.source_date))
+    rows.append(
+        _row("*", "latency_intercept_ms", fit.intercept_ms, fit_text, fit_source.source_date)
+    )
     rows.append(_row("*", "latency_inflation", fit.inflation, fit_text, fit_source.source_date))
     for rec in published.to_dict("records"):
         rows.append(
             {
-                **_row(str(rec["cloud"]), str(rec["name"]), float(rec["value"]), str(rec["source"]), str(rec["source_date"])),
+                **_row(
+                    str(rec["cloud"]),
+                    str(rec["name"]),
+                    float(rec["value"]),
+                    str(rec["source"]),
+                    str(rec["source_date"]),
+                ),
                 "unit": rec["unit"],
             }
         )
@@ -100,5 +125,7 @@ def build_coefficients(
     missing = set(schema.COEFFICIENTS) - set(frame["name"])
     if missing:
         raise DataError(f"coefficients missing: {', '.join(sorted(missing))}")
-    refs.append(SourceRef("reference/coefficients_published.csv, reference/pue.csv (project)", "2026-05"))
+    refs.append(
+        SourceRef("reference/coefficients_published.csv, reference/pue.csv (project)", "2026-05")
+    )
     return schema.coerce_table("coefficients", frame), refs

@@ -21,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.catalog import schema
-from optimizer.catalog.build.unit_prices import tier_table
 from optimizer.catalog.build.sources import (
     SourceRef,
     describe,
@@ -29,6 +28,7 @@ from optimizer.catalog.build.sources import (
     read_csv,
     reference_table,
 )
+from optimizer.catalog.build.unit_prices import tier_table
 
 _GCP_WITHIN = {
     "north-america": "Network egress / Traffic within the US or Canada",
@@ -43,7 +43,9 @@ _GCP_INTERNET = (
 )
 
 
-def _row(cloud: str, region: str, dest: str, tier: float, usd: float, source: str, date: str) -> dict[str, object]:
+def _row(
+    cloud: str, region: str, dest: str, tier: float, usd: float, source: str, date: str
+) -> dict[str, object]:
     return {
         "cloud": cloud,
         "region": region,
@@ -57,7 +59,9 @@ def _row(cloud: str, region: str, dest: str, tier: float, usd: float, source: st
 
 def aws_egress(goldens: pd.DataFrame, ref: SourceRef) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    transfer = goldens[(goldens["cloud"] == "aws") & (goldens["terraform_resource_type"] == "aws_data_transfer")]
+    transfer = goldens[
+        (goldens["cloud"] == "aws") & (goldens["terraform_resource_type"] == "aws_data_transfer")
+    ]
     src = f"{ref.source}: aws_data_transfer golden"
     internet = transfer["component"] == "Outbound data transfer to Internet"
     tiers = tier_table(transfer.loc[internet, "detail"].dropna().tolist())
@@ -70,18 +74,34 @@ def aws_egress(goldens: pd.DataFrame, ref: SourceRef) -> list[dict[str, object]]
             rows.append(_row("aws", region, "intra_region", 0.0, price, src, date))
         elif component == "Outbound data transfer to other regions":
             rows.append(_row("aws", region, "inter_region", 0.0, price, src, date))
-            rows.append(_row("aws", region, "inter_continent", 0.0, price, src + " (AWS prices by source region)", date))
+            rows.append(
+                _row(
+                    "aws",
+                    region,
+                    "inter_continent",
+                    0.0,
+                    price,
+                    src + " (AWS prices by source region)",
+                    date,
+                )
+            )
         elif component == "Outbound data transfer to US East regions":
             other = "us-east-2" if region == "us-east-1" else "us-east-1"
             rows.append(_row("aws", region, f"aws:{other}", 0.0, price, src, date))
-    default = [dict(r) for r in rows if r["region"] == "us-east-1" and ":" not in str(r["destination"])]
+    default = [
+        dict(r) for r in rows if r["region"] == "us-east-1" and ":" not in str(r["destination"])
+    ]
     for r in default:
         r["region"] = "*"
-        r["source"] = f"{r['source']} (us-east-1 figures as the default for regions without a golden)"
+        r["source"] = (
+            f"{r['source']} (us-east-1 figures as the default for regions without a golden)"
+        )
     return rows + default
 
 
-def gcp_egress(goldens: pd.DataFrame, ref: SourceRef, continents: pd.DataFrame) -> list[dict[str, object]]:
+def gcp_egress(
+    goldens: pd.DataFrame, ref: SourceRef, continents: pd.DataFrame
+) -> list[dict[str, object]]:
     google = goldens[goldens["cloud"] == "google"]
     src = f"{ref.source}: google network egress goldens"
 
@@ -90,19 +110,33 @@ def gcp_egress(goldens: pd.DataFrame, ref: SourceRef, continents: pd.DataFrame) 
         if detail is not None:
             hit = hit[hit["detail"] == detail]
         rec = hit.iloc[0]
-        return float(rec["unit_price_usd"]), str(rec.get("price_line_last_changed") or ref.source_date)[:10]
+        return float(rec["unit_price_usd"]), str(
+            rec.get("price_line_last_changed") or ref.source_date
+        )[:10]
 
     rows = []
     labels = google.loc[google["component"] == _GCP_INTERNET, "detail"].dropna().tolist()
     for detail, tier in tier_table(labels).items():
         usd, date = price(_GCP_INTERNET, detail)
-        rows.append(_row("gcp", "*", "internet", tier, usd, src + " (Premium tier, worldwide ex China/Australia)", date))
+        rows.append(
+            _row(
+                "gcp",
+                "*",
+                "internet",
+                tier,
+                usd,
+                src + " (Premium tier, worldwide ex China/Australia)",
+                date,
+            )
+        )
     between, date = price(_GCP_BETWEEN)
     rows.append(_row("gcp", "*", "inter_continent", 0.0, between, src, date))
     for rec in continents[continents["cloud"] == "gcp"].to_dict("records"):
         component = _GCP_WITHIN.get(rec["continent"])
         if component is None:
-            note = f"{src} (no within-{rec['continent']} price in the source: between-continents used)"
+            note = (
+                f"{src} (no within-{rec['continent']} price in the source: between-continents used)"
+            )
             rows.append(_row("gcp", rec["region"], "inter_region", 0.0, between, note, date))
             continue
         usd, when = price(component)
@@ -110,7 +144,9 @@ def gcp_egress(goldens: pd.DataFrame, ref: SourceRef, continents: pd.DataFrame) 
     return rows
 
 
-def summary_egress(summary_csv: Path, continents: pd.DataFrame) -> tuple[list[dict[str, object]], SourceRef]:
+def summary_egress(
+    summary_csv: Path, continents: pd.DataFrame
+) -> tuple[list[dict[str, object]], SourceRef]:
     """Rows from the egress summary named in reference/egress_summary_map.csv."""
     summary = read_csv(summary_csv, dtype=str, keep_default_na=False)
     ref = describe(summary_csv)
@@ -137,8 +173,15 @@ def summary_egress(summary_csv: Path, continents: pd.DataFrame) -> tuple[list[di
         )
         for region in targets:
             rows.append(
-                _row(cloud, region, str(rule["destination"]), float(rule["tier_start_gb"]),
-                     float(rec["usd_per_gb"]), source, normalise_date(str(rec["source_date"])))
+                _row(
+                    cloud,
+                    region,
+                    str(rule["destination"]),
+                    float(rule["tier_start_gb"]),
+                    float(rec["usd_per_gb"]),
+                    source,
+                    normalise_date(str(rec["source_date"])),
+                )
             )
     return rows, ref
 
@@ -148,12 +191,16 @@ def _azure_inter_continent(rows: list[dict[str, object]]) -> list[dict[str, obje
     for r in rows:
         if r["cloud"] == "azure" and r["destination"] == "internet":
             copy = dict(r, destination="inter_continent")
-            copy["source"] = f"{r['source']} (no inter-continent price in the sources: internet price used as its upper bound; estimate)"
+            copy["source"] = (
+                f"{r['source']} (no inter-continent price in the sources: internet price used as its upper bound; estimate)"
+            )
             out.append(copy)
     return out
 
 
-def build_egress(goldens_csv: Path, summary_csv: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, list[SourceRef]]:
+def build_egress(
+    goldens_csv: Path, summary_csv: Path, regions: pd.DataFrame
+) -> tuple[pd.DataFrame, list[SourceRef]]:
     goldens = read_csv(goldens_csv, dtype=str, keep_default_na=False, na_values=[""])
     gref = describe(goldens_csv)
     continents = regions[["cloud", "region", "continent"]]
@@ -163,6 +210,8 @@ def build_egress(goldens_csv: Path, summary_csv: Path, regions: pd.DataFrame) ->
     facts = reference_table("egress_facts")
     rows += [{str(k): v for k, v in rec.items()} for rec in facts.to_dict("records")]
     frame = pd.DataFrame(rows).drop_duplicates(["cloud", "region", "destination", "tier_start_gb"])
-    frame = frame.sort_values(["cloud", "region", "destination", "tier_start_gb"]).reset_index(drop=True)
+    frame = frame.sort_values(["cloud", "region", "destination", "tier_start_gb"]).reset_index(
+        drop=True
+    )
     refs = [gref, sref, SourceRef("reference/egress_facts.csv (project)", "2024-01")]
     return schema.coerce_table("egress", frame), refs

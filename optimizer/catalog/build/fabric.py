@@ -115,7 +115,9 @@ def apply_fabrics(offerings: pd.DataFrame, fabrics: pd.DataFrame) -> pd.DataFram
         for column in ("interconnect", "interconnect_nics", "interconnect_gbps"):
             looked.loc[in_family & unset, column] = rec[column]
     looked["interconnect"] = looked["interconnect"].fillna("none")
-    looked = looked[["cloud", "instance_type", "interconnect", "interconnect_nics", "interconnect_gbps"]]
+    looked = looked[
+        ["cloud", "instance_type", "interconnect", "interconnect_nics", "interconnect_gbps"]
+    ]
     out = offerings.merge(looked, on=["cloud", "instance_type"], how="left")
     out["interconnect_nics"] = pd.to_numeric(out["interconnect_nics"]).astype("Int64")
     out["interconnect_gbps"] = pd.to_numeric(out["interconnect_gbps"]).astype("Float64")

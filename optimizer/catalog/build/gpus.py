@@ -55,7 +55,9 @@ def build_gpus(specs_csv: Path) -> tuple[pd.DataFrame, list[SourceRef]]:
     # supplement.
     extra = reference_table("gpus_supplement").copy()
     extra["verified"] = extra["verified"].astype(str).str.lower() == "true"
-    extra = extra[~extra.set_index(["gpu", "variant"]).index.isin(frame.set_index(["gpu", "variant"]).index)]
+    extra = extra[
+        ~extra.set_index(["gpu", "variant"]).index.isin(frame.set_index(["gpu", "variant"]).index)
+    ]
     combined = pd.concat([frame, extra], ignore_index=True)
     unknown = set(combined["gpu"]) - set(schema.CANONICAL_GPUS)
     if unknown:

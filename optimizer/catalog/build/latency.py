@@ -122,7 +122,15 @@ def skyplane_latency(path: Path) -> tuple[pd.DataFrame, SourceRef]:
                     "rtt": premium.loc[pick, "avg_rtt"],
                 }
             )
-            rows.append(_pairs(frame, cloud_a, cloud_b, f"{ref.source} (avg of ping, PREMIUM tier)", ref.source_date))
+            rows.append(
+                _pairs(
+                    frame,
+                    cloud_a,
+                    cloud_b,
+                    f"{ref.source} (avg of ping, PREMIUM tier)",
+                    ref.source_date,
+                )
+            )
     combined = pd.concat(rows, ignore_index=True)
     combined = combined.groupby(["cloud_a", "region_a", "cloud_b", "region_b"], as_index=False).agg(
         rtt_ms=("rtt_ms", "mean"), source=("source", "first"), source_date=("source_date", "first")

@@ -45,7 +45,9 @@ class LatencyFit:
         }
 
 
-def fit_points(latency: pd.DataFrame, regions: pd.DataFrame, fibre_km_per_ms: float) -> pd.DataFrame:
+def fit_points(
+    latency: pd.DataFrame, regions: pd.DataFrame, fibre_km_per_ms: float
+) -> pd.DataFrame:
     """Measured pairs with both regions located: columns fibre_ms, rtt_ms, dataset."""
     coords = {
         (str(cloud), str(region)): Point(float(lat), float(lon))
@@ -67,7 +69,13 @@ def fit_points(latency: pd.DataFrame, regions: pd.DataFrame, fibre_km_per_ms: fl
         if km <= 0:
             continue
         dataset = rec["cloud_a"] if rec["cloud_a"] == rec["cloud_b"] else "cross-cloud"
-        rows.append({"fibre_ms": 2 * km / fibre_km_per_ms, "rtt_ms": float(rec["rtt_ms"]), "dataset": dataset})
+        rows.append(
+            {
+                "fibre_ms": 2 * km / fibre_km_per_ms,
+                "rtt_ms": float(rec["rtt_ms"]),
+                "dataset": dataset,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -103,7 +111,7 @@ def fit_latency(points: pd.DataFrame) -> LatencyFit:
     for name, group in points.assign(res=residual).groupby("dataset"):
         res = group["res"].abs()
         by_source[str(name)] = {
-            "pairs": int(len(group)),
+            "pairs": len(group),
             "median_residual_ms": round(float(group["res"].median()), 2),
             "median_abs_residual_ms": round(float(res.median()), 2),
             "p90_abs_residual_ms": round(float(res.quantile(0.9)), 2),

@@ -44,7 +44,9 @@ def read_locations(regions_csv: Path) -> tuple[pd.DataFrame, SourceRef]:
     raw["source"] = ref.source
     raw["source_date"] = ref.source_date
     extra = reference_table("regions_supplement").astype(str)
-    extra = extra[~extra.set_index(["cloud", "region"]).index.isin(raw.set_index(["cloud", "region"]).index)]
+    extra = extra[
+        ~extra.set_index(["cloud", "region"]).index.isin(raw.set_index(["cloud", "region"]).index)
+    ]
     cols = [
         "cloud",
         "region",
@@ -97,9 +99,7 @@ def choose_intensity(
         return GridIntensity(ccf, f"Cloud Carbon Footprint app factor ({cloud}:{region})", None)
 
 
-def build_regions(
-    regions_csv: Path, ccf_csv: Path | None
-) -> tuple[pd.DataFrame, list[SourceRef]]:
+def build_regions(regions_csv: Path, ccf_csv: Path | None) -> tuple[pd.DataFrame, list[SourceRef]]:
     """The regions table (schema.TABLES['regions']) and its sources."""
     locations, ref = read_locations(regions_csv)
     subdivisions = reference_table("region_subdivisions").set_index(["cloud", "region"])

@@ -121,7 +121,8 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
     fibre_km_per_ms = reference_value("coefficients_published", "fibre_km_per_ms")
     fit = fit_latency(fit_points(latency, regions, fibre_km_per_ms))
     fit_source = SourceRef(
-        "; ".join(r.source for r in latency_refs), latest_date([r.source_date for r in latency_refs])
+        "; ".join(r.source for r in latency_refs),
+        latest_date([r.source_date for r in latency_refs]),
     )
     coefficients, coefficient_refs = build_coefficients(
         inputs.ref("carbon/ccf/coefficients"), offerings, fit, fit_source

@@ -75,7 +75,9 @@ def tier_table(labels: list[str]) -> dict[str, float]:
     return {label: float(start or 0.0) for label, start in zip(ordered, starts, strict=True)}
 
 
-def _golden_rows(rule: dict[str, str], goldens: pd.DataFrame, ref: SourceRef) -> list[dict[str, object]]:
+def _golden_rows(
+    rule: dict[str, str], goldens: pd.DataFrame, ref: SourceRef
+) -> list[dict[str, object]]:
     cloud_name = "google" if rule["cloud"] == "gcp" else rule["cloud"]
     hit = goldens[
         (goldens["cloud"] == cloud_name)
@@ -132,7 +134,9 @@ def _storage_rows(
                 "region": str(rec["region"]).split()[0],
                 "usd_per_unit": price,
                 "tier_start": None,
-                "notes": "; ".join(n for n in (rule["notes"], note, str(rec.get("notes") or "")) if n),
+                "notes": "; ".join(
+                    n for n in (rule["notes"], note, str(rec.get("notes") or "")) if n
+                ),
                 "source": str(rec["source"]),
                 "source_date": date,
             }
@@ -174,7 +178,9 @@ def build_unit_prices(goldens_csv: Path, storage_csv: Path) -> tuple[pd.DataFram
         out.extend({**key, **row} for row in found)
     frame = pd.DataFrame(out)
     frame = _with_defaults(frame, rules)
-    frame = frame.sort_values(["cloud", "service", "product", "region", "tier_start"], na_position="first")
+    frame = frame.sort_values(
+        ["cloud", "service", "product", "region", "tier_start"], na_position="first"
+    )
     return schema.coerce_table("unit_prices", frame.reset_index(drop=True)), [gref, sref]
 
 
@@ -183,18 +189,29 @@ def _with_defaults(frame: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     keys = ["cloud", "service", "product", "unit"]
     extra = []
     for rule in rules.drop_duplicates(keys).to_dict("records"):
-        mine = frame[(frame[keys] == pd.Series({k: rule[k] for k in keys})).all(axis=1)] if not frame.empty else frame
+        mine = (
+            frame[(frame[keys] == pd.Series({k: rule[k] for k in keys})).all(axis=1)]
+            if not frame.empty
+            else frame
+        )
         priced = mine[mine["usd_per_unit"].notna()] if not mine.empty else mine
         if priced.empty:
             extra.append(
-                {**{k: rule[k] for k in keys}, "region": "*", "usd_per_unit": np.nan, "tier_start": None,
-                 "notes": f"price not found: {rule['notes'] or 'not in the sources'}",
-                 "source": "reference/unit_price_map.csv (project): searched the sources listed in the manifest",
-                 "source_date": "2026-05"}
+                {
+                    **{k: rule[k] for k in keys},
+                    "region": "*",
+                    "usd_per_unit": np.nan,
+                    "tier_start": None,
+                    "notes": f"price not found: {rule['notes'] or 'not in the sources'}",
+                    "source": "reference/unit_price_map.csv (project): searched the sources listed in the manifest",
+                    "source_date": "2026-05",
+                }
             )
             continue
         region = sorted(priced["region"].unique())[0]
         for rec in priced[priced["region"] == region].to_dict("records"):
             note = f"{region} price used for every region (the sources price no other); other regions may differ"
-            extra.append({**rec, "region": "*", "notes": "; ".join(n for n in (rec["notes"], note) if n)})
+            extra.append(
+                {**rec, "region": "*", "notes": "; ".join(n for n in (rec["notes"], note) if n)}
+            )
     return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)

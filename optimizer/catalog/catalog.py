@@ -33,6 +33,7 @@ from optimizer.catalog.types import (
     _none_if_na,
     great_circle_km,
 )
+from optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
 
 PACKAGED_SNAPSHOT = Path(__file__).resolve().parent / "data"
 
@@ -113,6 +114,8 @@ class Catalog:
             raise DataError(f"catalog table file missing: {path}")
         dtypes = {c.name: c.dtype for c in schema.TABLES[name]}
         frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+        if name == "offerings" and "zone_kind" not in frame.columns:
+            frame = frame.assign(zone_kind=_zone_kinds(frame))  # snapshots built before it
         return schema.coerce_table(name, frame)
 
     # ---- snapshot age ---------------------------------------------------------------
@@ -331,7 +334,12 @@ class Catalog:
     @cached_property
     def region_offerings(self) -> pd.DataFrame:
         """One row per (cloud, region, instance_type): on-demand price (median over zones),
-        the cheapest spot price and the zone that has it. The optimizer's candidate table."""
+        the cheapest spot price and the zone that has it. The optimizer's candidate table.
+
+        AWS Local and Wavelength Zones (`zone_kind`) count like any zone here; for workloads
+        that must stay in the region's own zones (multi-node fabric, FSx) the table also has
+        `price_spot_az_usd_hr` / `spot_az_zone` (cheapest spot outside those zones),
+        `spot_zone_kind`, and `edge_only` (the type is sold there only in such zones)."""
         frame = self.offerings
         keys = ["cloud", "region", "instance_type"]
         spec_cols = [
@@ -357,6 +365,13 @@ class Catalog:
         best_spot = spot.drop_duplicates(keys).set_index(keys)
         out["price_spot_usd_hr"] = best_spot["price_spot_usd_hr"]
         out["spot_zone"] = best_spot["zone"]
+        out["spot_zone_kind"] = best_spot["zone_kind"]
+        edge = frame["zone_kind"].isin(list(EDGE_ZONE_KINDS)).fillna(False)
+        out["edge_only"] = edge.groupby([frame[k] for k in keys], sort=True).all()
+        regular = spot[~spot["zone_kind"].isin(list(EDGE_ZONE_KINDS)).fillna(False)]
+        best_regular = regular.drop_duplicates(keys).set_index(keys)
+        out["price_spot_az_usd_hr"] = best_regular["price_spot_usd_hr"]
+        out["spot_az_zone"] = best_regular["zone"]
         return out.reset_index()
 
     def hourly_price(
@@ -507,3 +522,12 @@ class Catalog:
 
     def sources(self) -> dict[str, list[dict[str, Any]]]:
         return {name: info.sources for name, info in self.manifest.tables.items()}
+
+
+def _zone_kinds(offerings: pd.DataFrame) -> pd.Series:
+    """Zone kinds derived from the zone IDs, for snapshots that predate the column."""
+    kinds = [
+        zone_kind(str(c), z if isinstance(z, str) else None)
+        for c, z in zip(offerings["cloud"], offerings["zone"], strict=True)
+    ]
+    return pd.Series(kinds, index=offerings.index, dtype="string")

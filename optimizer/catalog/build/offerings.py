@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from cloudwright.errors import DataError
 from optimizer.catalog import schema
 from optimizer.catalog.build.aws_cpu import aws_cpu_offerings
 from optimizer.catalog.build.fabric import apply_fabrics, read_fabrics
 from optimizer.catalog.build.price_sanity import SanityRules, flag_prices
 from optimizer.catalog.build.skypilot import aws_offerings, azure_offerings, gcp_offerings
 from optimizer.catalog.build.sources import REFERENCE_DIR, SourceRef
+from optimizer.catalog.zones import zone_kind
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ def build_offerings(
     fabrics = pd.concat([listed, extra], ignore_index=True)
     refs.extend([fabric_ref, extra_ref])
     combined = apply_fabrics(combined, _with_variants(fabrics, combined))
+    combined["zone_kind"] = zone_kinds(combined)
     combined["price_flag"] = flag_prices(combined, rules)
     combined["snapshot_date"] = snapshot_date
     ordered = combined.sort_values(
@@ -70,3 +73,20 @@ def _with_variants(fabrics: pd.DataFrame, offerings: pd.DataFrame) -> pd.DataFra
             extra.append({"cloud": "gcp", "instance_type": name, **row})
     return pd.concat([fabrics, pd.DataFrame(extra)], ignore_index=True) if extra else fabrics
 
+
+def zone_kinds(offerings: pd.DataFrame) -> pd.Series:
+    """Each row's zone kind (availability, Local or Wavelength zone); a zone whose ID has no
+    documented shape stops the build instead of being guessed."""
+    pairs = offerings[["cloud", "zone"]].dropna().drop_duplicates()
+    kinds = {(c, z): zone_kind(str(c), str(z)) for c, z in pairs.itertuples(index=False)}
+    unknown = sorted(f"{c}:{z}" for (c, z), kind in kinds.items() if kind is None)
+    if unknown:
+        raise DataError(
+            f"zone IDs of no known shape: {', '.join(unknown[:10])}",
+            hint="teach optimizer/catalog/zones.py the provider's zone ID format",
+        )
+    values = [
+        kinds.get((c, z)) if isinstance(z, str) else None
+        for c, z in zip(offerings["cloud"], offerings["zone"], strict=True)
+    ]
+    return pd.Series(values, index=offerings.index, dtype="string")

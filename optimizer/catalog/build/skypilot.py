@@ -7,6 +7,8 @@ The same files SkyPilot keeps in `~/.sky/catalogs/<version>/`. Quirks handled he
   machine's full price is its host VM row plus the GPU row with the matching name and count in
   the same zone (`reference/gcp_accelerator_hosts.csv` says which GPU each family carries).
   TPU rows are not GPUs and are left out.
+- GCP N1 hosts with attached T4/V100/P100/P4 become offerings of their own
+  (`gcp_gpus.attached_offerings`, named `n1-standard-8+nvidia-tesla-t4x1`).
 - Azure: no zones; partitioned GPU sizes (a fraction of one GPU) keep `gpu` with
   `gpu_count` 0 and the share in `gpu_fraction`.
 
@@ -156,7 +158,10 @@ def gcp_offerings(root: Path) -> tuple[pd.DataFrame, list[SourceRef]]:
         dtype="string",
     )
     attached = attach_gcp_gpus(frame, accel)
-    return attached, refs
+    # Imported here: gcp_gpus builds on this module's readers.
+    from optimizer.catalog.build.gcp_gpus import attached_offerings
+
+    return pd.concat([attached, attached_offerings(frame, accel)], ignore_index=True), refs
 
 
 def _host_accelerator(machine_type: str) -> tuple[str, int] | None:

@@ -116,7 +116,9 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
     egress, egress_refs = build_egress(
         goldens, inputs.ref("egress/egress_pricing_summary.csv"), regions
     )
-    unit_prices, unit_refs = build_unit_prices(goldens, inputs.ref("prices/storage_prices.csv"))
+    unit_prices, unit_refs = build_unit_prices(
+        goldens, inputs.ref("prices/storage_prices.csv"), inputs.skypilot_dir
+    )
     latency, latency_refs = build_latency(inputs.latency())
     fibre_km_per_ms = reference_value("coefficients_published", "fibre_km_per_ms")
     fit = fit_latency(fit_points(latency, regions, fibre_km_per_ms))

@@ -1,17 +1,27 @@
 """The unit_prices table: what is not an instance (storage, file systems, NAT, cluster fees).
 
 `reference/unit_price_map.csv` maps each project key (cloud, service, product, unit; every
-key in `schema.UNIT_PRICE_KEYS` and a few more) to where its price lives:
+key in `schema.UNIT_PRICE_KEYS` and a few more) to where its price lives (`region`, when set,
+keeps only that region's lines):
 - `goldens`: Infracost golden-file lines (Terraform resource type, component, detail regex);
   rows carrying a sustained-use or GPU discount use the implied list price, noted;
 - `storage`: `storage_prices.csv` (service, tier regex), converting per-GiB-hour prices × 730;
+  `detail_regex` picks the value when a row holds several: `#i` is the i-th of the
+  " / "-separated figures ("0.14 / 0.19 / 0.29"), `notes:<regex>` the number the regex's group
+  captures in the row's notes ("Nearline 0.010");
 - `none`: known to exist, price not found: a row with an empty price and the reason.
 Azure disks are billed per size tier: the tier's monthly price ÷ its size
-(`reference/azure_disk_tiers.csv`) gives a per-GiB figure, noted as such.
+(`reference/azure_disk_tiers.csv`) gives a per-GiB figure, noted as such; `per10` turns a
+price per 10,000 operations into one per 1,000 requests.
 
-Each priced key gets its source region's row and a '*' row repeating it with a note (the
-sources price one region; others may differ). Tiered lines ("first 50TB", "next 450TB",
-"over 500TB") become `tier_start` rows.
+Each priced key gets its source region's rows and a '*' row repeating one region's with a note
+(the sources price few regions; others may differ): the `default` column names that region
+(empty: the first in alphabetical order), or `none` for prices that are truly per region (the
+'*' row then has no price and says why). Tiered lines ("first 50TB", "next 450TB",
+"over 500TB", "first 1PB") become `tier_start` rows.
+
+GCP per-GPU prices (service `gpu`) come from the SkyPilot-format GCP catalog's GPU rows
+(`gcp_gpus.gpu_unit_prices`), one row per region.
 """
 
 from __future__ import annotations
@@ -24,6 +34,8 @@ import pandas as pd
 
 from cloudwright.errors import DataError
 from optimizer.catalog import schema
+from optimizer.catalog.build.gcp_gpus import gpu_rows_of, gpu_unit_prices
+from optimizer.catalog.build.skypilot import cloud_files
 from optimizer.catalog.build.sources import (
     SourceRef,
     describe,
@@ -33,13 +45,15 @@ from optimizer.catalog.build.sources import (
     reference_value,
 )
 
-_TB_GB = 1024.0
-_TIER = re.compile(r"^(first|next|over) (\d+)TB\b")
+# GB per tier unit, as the golden files count them: "first 10TB" is 10,240 GB; "next 4PB" is
+# 4,000,000 GB (AWS PrivateLink tiers, whose golden quantities are decimal petabytes).
+_TIER_UNIT_GB = {"TB": 1024.0, "PB": 1_000_000.0}
+_TIER = re.compile(r"^(first|next|over) (\d+)(TB|PB)\b")
 
 
 def tier_starts(details: list[str]) -> list[float | None]:
     """Tier start (GB) for each detail: 'first N TB' → 0, 'next M TB' → running total,
-    'over K TB' → K; None for untiered lines."""
+    'over K TB' → K (PB likewise); None for untiered lines."""
     cursor = 0.0
     out: list[float | None] = []
     for text in details:
@@ -47,7 +61,7 @@ def tier_starts(details: list[str]) -> list[float | None]:
         if not match:
             out.append(None)
             continue
-        kind, size = match.group(1), float(match.group(2)) * _TB_GB
+        kind, size = match.group(1), float(match.group(2)) * _TIER_UNIT_GB[match.group(3)]
         if kind == "first":
             out.append(0.0)
             cursor = size
@@ -68,7 +82,7 @@ def tier_table(labels: list[str]) -> dict[str, float]:
         match = _TIER.match(label)
         if not match:
             raise DataError(f"not a volume-tier label: {label!r}")
-        return rank[match.group(1)], float(match.group(2))
+        return rank[match.group(1)], float(match.group(2)) * _TIER_UNIT_GB[match.group(3)]
 
     ordered = sorted(set(labels), key=key)
     starts = tier_starts(ordered)
@@ -84,6 +98,8 @@ def _golden_rows(
         & (goldens["terraform_resource_type"] == rule["match_a"])
         & (goldens["component"] == rule["match_b"])
     ]
+    if rule["region"]:
+        hit = hit[hit["region"] == rule["region"]]
     detail = hit["detail"].fillna("")
     if rule["detail_regex"] == "^$":
         hit = hit[detail == ""]
@@ -121,10 +137,12 @@ def _storage_rows(
         & (storage["service"] == rule["match_a"])
         & storage["tier"].str.contains(rule["match_b"], regex=True)
     ]
+    if rule["region"]:
+        hit = hit[hit["region"].str.split().str[0] == rule["region"]]
     rows = []
     for rec in hit.to_dict("records"):
-        value = pd.to_numeric(rec["usd"], errors="coerce")
-        price, note = _convert(float(value), rule["convert"])
+        value = _pick(rec, rule["detail_regex"])
+        price, note = _convert(value, rule["convert"])
         try:
             date = normalise_date(str(rec["source_date"]))
         except DataError:
@@ -144,9 +162,27 @@ def _storage_rows(
     return rows
 
 
+def _pick(rec: dict[str, object], how: str) -> float:
+    """The figure a storage rule wants from a row: `usd`, its i-th " / " part (`#i`), or the
+    number captured in its notes (`notes:<regex>`); NaN when the row does not have it."""
+    text = str(rec.get("usd") or "")
+    if how.startswith("#"):
+        parts = [p.strip() for p in text.split("/")]
+        index = int(how[1:])
+        text = parts[index] if index < len(parts) else ""
+    elif how.startswith("notes:"):
+        match = re.search(how.removeprefix("notes:"), str(rec.get("notes") or ""))
+        text = match.group(1) if match else ""
+    elif how:
+        raise DataError(f"unit_price_map.csv: unknown storage value selector {how!r}")
+    return float(pd.to_numeric(text, errors="coerce"))
+
+
 def _convert(price: float, how: str) -> tuple[float, str]:
     if not how or np.isnan(price):
         return price, ""
+    if how == "per10":
+        return round(price / 10, 8), f"{price:g} per 10,000 operations ÷ 10"
     hours = reference_value("coefficients_published", "hours_per_month")
     if how == "x730":
         return round(price * hours, 6), f"per-hour price × {hours:g} h"
@@ -160,7 +196,11 @@ def _convert(price: float, how: str) -> tuple[float, str]:
     raise DataError(f"unit_price_map.csv: unknown conversion {how!r}")
 
 
-def build_unit_prices(goldens_csv: Path, storage_csv: Path) -> tuple[pd.DataFrame, list[SourceRef]]:
+def build_unit_prices(
+    goldens_csv: Path, storage_csv: Path, skypilot_dir: Path | None = None
+) -> tuple[pd.DataFrame, list[SourceRef]]:
+    """Every key of reference/unit_price_map.csv, plus GCP per-GPU prices from the
+    SkyPilot-format catalog in `skypilot_dir` (None: left out)."""
     goldens = read_csv(goldens_csv, dtype=str, keep_default_na=False, na_values=[""])
     storage = read_csv(storage_csv, dtype=str, keep_default_na=False)
     gref, sref = describe(goldens_csv), describe(storage_csv)
@@ -176,25 +216,46 @@ def build_unit_prices(goldens_csv: Path, storage_csv: Path) -> tuple[pd.DataFram
         else:
             found = []
         out.extend({**key, **row} for row in found)
-    frame = pd.DataFrame(out)
-    frame = _with_defaults(frame, rules)
+    frame = _with_defaults(pd.DataFrame(out), rules)
+    refs = [gref, sref]
+    if skypilot_dir is not None:
+        frame = pd.concat([frame, gpu_unit_prices(gpu_rows_of(skypilot_dir))], ignore_index=True)
+        refs.extend(describe(path) for path in cloud_files(skypilot_dir, "gcp"))
     frame = frame.sort_values(
-        ["cloud", "service", "product", "region", "tier_start"], na_position="first"
+        ["cloud", "service", "product", "region", "tier_start"], na_position="first", kind="stable"
     )
-    return schema.coerce_table("unit_prices", frame.reset_index(drop=True)), [gref, sref]
+    _check_unique(frame)
+    return schema.coerce_table("unit_prices", frame.reset_index(drop=True)), refs
+
+
+def _check_unique(frame: pd.DataFrame) -> None:
+    keys = ["cloud", "region", "service", "product", "unit", "tier_start"]
+    twice = frame[frame.duplicated(keys, keep=False) & (frame["region"] == "*")]
+    if not twice.empty:
+        names = sorted({"/".join(map(str, r)) for r in twice[keys[:5]].itertuples(index=False)})
+        raise DataError(f"unit prices: more than one '*' row for {', '.join(names[:5])}")
 
 
 def _with_defaults(frame: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
-    """A '*' row per key: the first priced region's rows (noted), or an unknown price."""
+    """A '*' row per key: the `default` (else first) priced region's rows, noted; an unknown
+    price when nothing is priced or the key is priced per region only (`default` = none)."""
     keys = ["cloud", "service", "product", "unit"]
     extra = []
+    defaults = rules[rules["default"] != ""].drop_duplicates(keys).set_index(keys)["default"]
     for rule in rules.drop_duplicates(keys).to_dict("records"):
+        wanted = str(defaults.get(tuple(rule[k] for k in keys), ""))
         mine = (
             frame[(frame[keys] == pd.Series({k: rule[k] for k in keys})).all(axis=1)]
             if not frame.empty
             else frame
         )
         priced = mine[mine["usd_per_unit"].notna()] if not mine.empty else mine
+        if not priced.empty and wanted == "none":
+            regions = ", ".join(sorted(priced["region"].unique()))
+            extra.append(
+                _unknown_default(rule, f"priced per region ({regions}) only: {rule['notes']}")
+            )
+            continue
         if priced.empty:
             extra.append(
                 {
@@ -208,10 +269,33 @@ def _with_defaults(frame: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
                 }
             )
             continue
-        region = sorted(priced["region"].unique())[0]
+        regions = sorted(priced["region"].unique())
+        region = wanted or regions[0]
+        if region not in regions:
+            raise DataError(
+                f"unit_price_map.csv: default region {region!r} has no price for {rule}"
+            )
         for rec in priced[priced["region"] == region].to_dict("records"):
-            note = f"{region} price used for every region (the sources price no other); other regions may differ"
+            note = (
+                f"{region} price used for every region (the sources price no other); other "
+                "regions may differ"
+                if len(regions) == 1
+                else f"{region} price used for regions without a row of their own; other "
+                "regions may differ"
+            )
             extra.append(
                 {**rec, "region": "*", "notes": "; ".join(n for n in (rec["notes"], note) if n)}
             )
     return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+
+
+def _unknown_default(rule: dict[str, str], notes: str) -> dict[str, object]:
+    return {
+        **{k: rule[k] for k in ("cloud", "service", "product", "unit")},
+        "region": "*",
+        "usd_per_unit": np.nan,
+        "tier_start": None,
+        "notes": notes,
+        "source": "reference/unit_price_map.csv (project): searched the sources listed in the manifest",
+        "source_date": "2026-05",
+    }

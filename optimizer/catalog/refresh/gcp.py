@@ -7,8 +7,10 @@ returns `{"skus": [...], "nextPageToken": "..."}`; each SKU has `description`, `
 (`units` + `nanos`/1e9 USD).
 
 GCP prices machine types by parts, as SkyPilot's own fetcher does: vCPUs × the family's core
-price + GiB × its RAM price + GPUs × the GPU price (Preemptible SKUs for spot). A machine type
-is updated only when every part is found; the rest keep their snapshot price.
+price + GiB × its RAM price + GPUs × the GPU price (Preemptible SKUs for spot). An N1 host with
+attached GPUs (`n1-standard-8+nvidia-tesla-t4x1`) is priced the same way: the host's parts plus
+its attached GPUs. A machine type is updated only when every part is found; the rest keep their
+snapshot price.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 import pandas as pd
 
 from cloudwright.errors import InputError, NetworkError
+from optimizer.catalog.build.gcp_gpus import accelerator_types
 from optimizer.catalog.build.skypilot import _host_accelerator
 from optimizer.catalog.refresh.http import Fetch, expect, with_query
+from optimizer.catalog.shapes import split_attached
 
 SERVICE = "6F81-5844-456A"  # Compute Engine
 API = f"https://cloudbilling.googleapis.com/v1/services/{SERVICE}/skus"
@@ -117,6 +121,17 @@ def parse_skus(skus: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+def _accelerator(instance_type: str) -> tuple[str, int] | None:
+    """(source accelerator name, count) a shape carries: an accelerator-optimized machine
+    type's own GPUs, or the GPUs attached to an N1 host (`n1-standard-8+nvidia-tesla-t4x1`)."""
+    attached = split_attached(instance_type)
+    if attached is None:
+        return _host_accelerator(instance_type)
+    types = accelerator_types()
+    hit = types.loc[types["accelerator_type"] == attached.accelerator_type, "source_name"]
+    return (str(hit.iloc[0]), attached.count) if not hit.empty else ("", attached.count)
+
+
 def machine_prices(parts: pd.DataFrame, shapes: pd.DataFrame) -> pd.DataFrame:
     """Price each (region, instance_type, vcpus, memory_gb) shape from its parts."""
     table = parts.set_index(["kind", "name", "usage", "region"])["usd"].to_dict()
@@ -126,7 +141,7 @@ def machine_prices(parts: pd.DataFrame, shapes: pd.DataFrame) -> pd.DataFrame:
         if _SHARED_CORE.match(name) or pd.isna(rec["vcpus"]) or pd.isna(rec["memory_gb"]):
             continue
         family = name.split("-")[0]
-        accel = _host_accelerator(name)
+        accel = _accelerator(name)
         prices: list[float | None] = []
         for usage in ("OnDemand", "Preemptible"):
             core = table.get(("core", family, usage, rec["region"]))

@@ -20,7 +20,9 @@ Accelerator names map to GCP's accelerator types through `reference/gcp_accelera
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -90,7 +92,7 @@ def attached_offerings(hosts: pd.DataFrame, accel: pd.DataFrame) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)
 
 
-def _check_limits(host: pd.DataFrame, rec: dict[str, object]) -> None:
+def _check_limits(host: pd.DataFrame, rec: Mapping[Any, Any]) -> None:
     vcpus = float(host["vcpus"].max())
     memory = float(host["memory_gb"].max())
     if vcpus > float(str(rec["max_vcpus"])) or memory > float(str(rec["max_memory_gb"])):
@@ -117,7 +119,7 @@ def gpu_unit_prices(accel: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _regional(rec: dict[str, object], mine: pd.DataFrame) -> list[dict[str, object]]:
+def _regional(rec: Mapping[Any, Any], mine: pd.DataFrame) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     accel_type = str(rec["accelerator_type"])
     for region, group in mine.groupby("region", sort=True):
@@ -155,7 +157,7 @@ def _regional(rec: dict[str, object], mine: pd.DataFrame) -> list[dict[str, obje
     return out
 
 
-def _bundled(rec: dict[str, object]) -> list[dict[str, object]]:
+def _bundled(rec: Mapping[Any, Any]) -> list[dict[str, object]]:
     accel_type = str(rec["accelerator_type"])
     note = (
         f"bundled: {accel_type} comes only with {rec['bundled_with']} machine types, whose "

@@ -27,7 +27,9 @@ GCP per-GPU prices (service `gpu`) come from the SkyPilot-format GCP catalog's G
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -162,7 +164,7 @@ def _storage_rows(
     return rows
 
 
-def _pick(rec: dict[str, object], how: str) -> float:
+def _pick(rec: Mapping[Any, Any], how: str) -> float:
     """The figure a storage rule wants from a row: `usd`, its i-th " / " part (`#i`), or the
     number captured in its notes (`notes:<regex>`); NaN when the row does not have it."""
     text = str(rec.get("usd") or "")
@@ -240,7 +242,7 @@ def _with_defaults(frame: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """A '*' row per key: the `default` (else first) priced region's rows, noted; an unknown
     price when nothing is priced or the key is priced per region only (`default` = none)."""
     keys = ["cloud", "service", "product", "unit"]
-    extra = []
+    extra: list[dict[Any, Any]] = []
     defaults = rules[rules["default"] != ""].drop_duplicates(keys).set_index(keys)["default"]
     for rule in rules.drop_duplicates(keys).to_dict("records"):
         wanted = str(defaults.get(tuple(rule[k] for k in keys), ""))
@@ -251,9 +253,9 @@ def _with_defaults(frame: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
         )
         priced = mine[mine["usd_per_unit"].notna()] if not mine.empty else mine
         if not priced.empty and wanted == "none":
-            regions = ", ".join(sorted(priced["region"].unique()))
+            listed = ", ".join(sorted(priced["region"].unique()))
             extra.append(
-                _unknown_default(rule, f"priced per region ({regions}) only: {rule['notes']}")
+                _unknown_default(rule, f"priced per region ({listed}) only: {rule['notes']}")
             )
             continue
         if priced.empty:
@@ -289,7 +291,7 @@ def _with_defaults(frame: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
 
 
-def _unknown_default(rule: dict[str, str], notes: str) -> dict[str, object]:
+def _unknown_default(rule: Mapping[Any, Any], notes: str) -> dict[str, object]:
     return {
         **{k: rule[k] for k in ("cloud", "service", "product", "unit")},
         "region": "*",

@@ -366,12 +366,7 @@ class Catalog:
         out["price_spot_usd_hr"] = best_spot["price_spot_usd_hr"]
         out["spot_zone"] = best_spot["zone"]
         out["spot_zone_kind"] = best_spot["zone_kind"]
-        edge = frame["zone_kind"].isin(list(EDGE_ZONE_KINDS)).fillna(False)
-        out["edge_only"] = edge.groupby([frame[k] for k in keys], sort=True).all()
-        regular = spot[~spot["zone_kind"].isin(list(EDGE_ZONE_KINDS)).fillna(False)]
-        best_regular = regular.drop_duplicates(keys).set_index(keys)
-        out["price_spot_az_usd_hr"] = best_regular["price_spot_usd_hr"]
-        out["spot_az_zone"] = best_regular["zone"]
+        _edge_zone_columns(out, frame, keys)
         return out.reset_index()
 
     def hourly_price(
@@ -531,3 +526,28 @@ def _zone_kinds(offerings: pd.DataFrame) -> pd.Series:
         for c, z in zip(offerings["cloud"], offerings["zone"], strict=True)
     ]
     return pd.Series(kinds, index=offerings.index, dtype="string")
+
+
+def _edge_zone_columns(out: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> None:
+    """Set `edge_only`, `price_spot_az_usd_hr` and `spot_az_zone` on the region table `out`.
+    Edge zones are rare (a few AWS types), so only the (region, type) pairs that have one are
+    regrouped; every other pair keeps its cheapest spot zone, an availability zone."""
+    out["edge_only"] = False
+    out["price_spot_az_usd_hr"] = out["price_spot_usd_hr"]
+    out["spot_az_zone"] = out["spot_zone"]
+    edge = frame["zone_kind"].isin(list(EDGE_ZONE_KINDS))
+    if not edge.any():
+        return
+    near = frame[
+        frame["instance_type"].isin(frame.loc[edge, "instance_type"].unique())
+        & frame["region"].isin(frame.loc[edge, "region"].unique())
+    ]
+    near_edge = near["zone_kind"].isin(list(EDGE_ZONE_KINDS))
+    touched = near[near_edge].groupby(keys).size().index
+    only = near_edge.groupby([near[k] for k in keys]).all()
+    out.loc[touched, "edge_only"] = only.reindex(touched).to_numpy()
+    regular = near[~near_edge].dropna(subset=["price_spot_usd_hr"])
+    best = regular.sort_values([*keys, "price_spot_usd_hr", "zone"]).drop_duplicates(keys)
+    best = best.set_index(keys).reindex(touched)
+    out.loc[touched, "price_spot_az_usd_hr"] = best["price_spot_usd_hr"].to_numpy()
+    out.loc[touched, "spot_az_zone"] = best["zone"].to_numpy()

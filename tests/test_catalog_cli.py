@@ -17,6 +17,7 @@ SHOW_KEYS = {
     "cloud",
     "region",
     "zone",
+    "zone_kind",
     "instance_type",
     "gpu",
     "gpu_count",

@@ -21,6 +21,7 @@ SHOW_COLUMNS: tuple[str, ...] = (
     "cloud",
     "region",
     "zone",
+    "zone_kind",
     "instance_type",
     "gpu",
     "gpu_count",

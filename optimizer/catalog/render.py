@@ -78,6 +78,8 @@ def _cell(column: str, value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+# Terminal width that fits every column with the longest instance-type names on one line.
+FULL_WIDTH = 160
 # Columns a narrower terminal drops, widest tier first (JSON/CSV always carry them all).
 _DROPPED_BELOW: tuple[tuple[int, frozenset[str]], ...] = (
     (130, frozenset({"zone", "vcpus", "memory_gb", "pue"})),
@@ -125,7 +127,15 @@ def show_table(
         )
     shown = frame if limit is None else frame.head(limit)
     for row in records(_compact(shown) if "compact" in dropped else shown):
-        table.add_row(*(_cell(key, row.get(key)) for key, _ in columns))
+        cells = [_cell(key, row.get(key)) for key, _ in columns]
+        if width is not None and width < FULL_WIDTH:
+            # An attached-GPU name (n1-standard-8+nvidia-tesla-t4x1) breaks after its host
+            # rather than being cut.
+            cells = [
+                c.replace("+", "+\n") if k == "instance_type" else c
+                for c, (k, _) in zip(cells, columns, strict=True)
+            ]
+        table.add_row(*cells)
     note = None
     if len(shown) < len(frame):
         note = (

@@ -25,6 +25,7 @@ from optimizer.catalog import Catalog
 from optimizer.fleet.spec import Fleet
 from optimizer.plan import Plan
 from optimizer.planner import plan, prepare
+from optimizer.solver import lagrange
 
 SHAPES = [("H100", 8), ("A100-40GB", 8), ("L4", 1), ("T4", 1), ("H200", 8)]
 POOLS = [("aws", "us-east-1"), ("aws", "*"), ("gcp", "*"), ("azure", "*"), (None, "*")]
@@ -225,3 +226,26 @@ def test_same_inputs_give_the_same_plan(spec: dict[str, Any], fixture_catalog: C
         return
     two = plan(fleet, fixture_catalog).model_dump(exclude={"created_at", "solver"})
     assert one == two
+
+
+@SETTINGS
+@given(spec=coupled_fleets())
+def test_lagrangian_sifting_agrees_with_brute_force(
+    spec: dict[str, Any], fixture_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large-fleet path (Lagrangian sifting), forced on small fleets: every plan keeps the
+    constraints, is optimal, and its bound is a true lower bound."""
+    monkeypatch.setattr(lagrange, "SIFT_MIN_WORKLOADS", 1)
+    feasible = _has_candidates(spec, fixture_catalog)
+    expected = brute_force(spec, fixture_catalog) if feasible else math.inf
+    try:
+        p = plan(Fleet.model_validate(spec), fixture_catalog)
+    except InfeasibleError:
+        assert expected == math.inf
+        return
+    assert violations(spec, p, fixture_catalog) == []
+    assert p.totals.monthly_usd <= expected * (1 + REL_TOL)
+    assert p.solver is not None and p.solver.lp_bound is not None
+    # The objective adds a 1e-6-per-kg carbon tie-break to the dollars brute force counts.
+    assert p.solver.lp_bound <= expected * (1 + 1e-5)
+    assert p.solver.lp_bound <= p.solver.objective_value * (1 + 1e-9) + 1e-6

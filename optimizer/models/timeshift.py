@@ -104,7 +104,7 @@ def series_from_frame(
             location=location,
         )
     start = pd.Timestamp(hourly.index[0])
-    return IntensitySeries(hourly.to_numpy(dtype=float), start, f"{source} ({numeric[0]})")
+    return IntensitySeries(hourly.to_numpy(dtype=float), start, f"{source} (column {numeric[0]})")
 
 
 def run_means(values: np.ndarray, run_hours: int) -> np.ndarray:

@@ -91,10 +91,20 @@ def _plan(
         elif key in index_of:
             fraction[index_of[key]] = result.saving_fraction
             start[index_of[key]] = hour
-    note = f"runs of {run:.1f} h shifted within a {window:g} h window using " + "; ".join(
-        f"{k}: {r.source}" for k, r in results.items()
+    return DeferralPlan(run, window, fraction, start, results, _shift_note(run, window, results))
+
+
+def _shift_note(run: float, window: float, results: dict[str, ShiftResult]) -> str:
+    """How the runs were shifted and which series gave the hourly shape (and, with a series
+    per region, which region each applies to)."""
+    head = f"runs of {run:.1f} h shifted within a {window:g} h window using the hourly grid shape"
+    if set(results) == {"*"}:
+        return f"{head} from {results['*'].source}"
+    per_region = "; ".join(
+        f"{r.source} for {k}" if k != "*" else f"{r.source} elsewhere"
+        for k, r in sorted(results.items(), key=lambda kv: (kv[0] == "*", kv[0]))
     )
-    return DeferralPlan(run, window, fraction, start, results, note)
+    return f"{head} from {per_region}"
 
 
 def _series(
@@ -104,7 +114,9 @@ def _series(
     if not full.is_absolute():
         full = fleet.source.base_dir / full
     if full not in cache:
-        cache[full] = load_intensity_csv(full, location=location, label=path)
+        # Named as the user would find it from where they ran the command (the fleet file's
+        # directory joined with the path the fleet gives).
+        cache[full] = load_intensity_csv(full, location=location, label=full.as_posix())
     return cache[full]
 
 

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from cloudwright.errors import InfeasibleError
 from optimizer.solver.candidates import CandidateSet
 from optimizer.solver.coupling import Coupling
-from optimizer.solver.milp import Model, build_model, run_milp
+from optimizer.solver.model import Model, build_model, run_milp
 
 SLACK_TOL = 1e-6
 TIME_LIMIT_S = 60.0

@@ -35,19 +35,25 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import linprog
 
+from optimizer.solver import lagrange
 from optimizer.solver.candidates import CandidateSet
 from optimizer.solver.coupling import Coupling
+from optimizer.solver.model import (
+    MIP_REL_GAP,
+    Model,
+    build_model,
+    dollar_margin,
+    run_milp,
+)
 
 TOP_K = 3
 POOL_MARGIN = 0.05  # a capacity pool's best joins the first LP when within 5 % of the best
 MAX_ROUNDS = 8
 ADD_PER_ROUND = 3  # most negative reduced costs added per workload and round
 REDUCED_COST_TOL = 1e-7
-MIP_REL_GAP = 1e-5
 REPAIR_TIME_LIMIT_S = 10.0
-BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see _dollar_margin)
 NEIGHBOURHOOD_EXTRA = 1000  # candidates beyond two per workload in the incumbent's MILP
 
 
@@ -73,23 +79,13 @@ class LpState:
     reduced: np.ndarray  # reduced cost of every candidate at the final duals
     x: np.ndarray  # LP solution on `columns`
     converged: bool
+    # The LP holds the budget a hair inside its bound; λ·margin turns its value into a
+    # bound for the true budget (the LP value is convex in the bounds, −λ a subgradient).
+    margin_credit: float = 0.0
 
 
 class ModelInfeasible(Exception):
     """The constraints admit no plan; `optimizer.solver.diagnose` says which one binds."""
-
-
-@dataclass(frozen=True)
-class Model:
-    columns: np.ndarray  # candidate rows in the working set, ascending
-    c: np.ndarray
-    a_eq: sp.csr_matrix
-    b_eq: np.ndarray
-    a_ub: sp.csr_matrix
-    b_ub: np.ndarray
-    n_y: int  # co-location binaries after the x columns
-    eq_workload: np.ndarray  # eq row of each coupled, non-grouped workload (−1 otherwise)
-    row_scale: np.ndarray  # a_ub = diag(row_scale) · coupling rows (numerics: GPUs vs $)
 
 
 def segment_argmin(cands: CandidateSet, keys: list[np.ndarray]) -> np.ndarray:
@@ -127,25 +123,43 @@ def solve(
         )
     fixed_usage = coupling.usage(best[~coupled]) if len(coupling) else np.zeros(0)
     fixed_value = float(primary[best[~coupled]].sum())
-    in_model = coupled[cands.wl]
-    fallbacks = [
-        _working_set(cands, coupling, keys, coupled, keep_rows),
-        _working_set(cands, coupling, keys, coupled, keep_rows, pool_margin=None),
-        np.flatnonzero(in_model),
-    ]
-    lp = _price(cands, coupling, primary, fallbacks, in_model, fixed_usage)
-    model, x, status = _integer_solve(
-        cands, coupling, primary, lp, coupled, fixed_usage, time_limit_s, started
-    )
     choice = best.copy()
-    picked = model.columns[x[: len(model.columns)] > 0.5]
-    choice[cands.wl[picked]] = picked
+    sifted = None
+    if int(coupled.sum()) >= lagrange.SIFT_MIN_WORKLOADS:
+        sifted = lagrange.solve_sifted(
+            cands,
+            coupling,
+            primary,
+            coupled,
+            fixed_usage,
+            keep_rows=keep_rows,
+            time_limit_s=time_limit_s,
+        )
+    if sifted is not None:
+        choice[cands.wl[sifted.rows]] = sifted.rows
+        status, coupled_bound = sifted.status, sifted.bound
+        considered, rounds = sifted.considered, sifted.rounds
+    else:
+        in_model = coupled[cands.wl]
+        fallbacks = [
+            _working_set(cands, coupling, keys, coupled, keep_rows),
+            _working_set(cands, coupling, keys, coupled, keep_rows, pool_margin=None),
+            np.flatnonzero(in_model),
+        ]
+        lp = _price(cands, coupling, primary, fallbacks, in_model, fixed_usage)
+        model, x, status = _integer_solve(
+            cands, coupling, primary, lp, coupled, fixed_usage, time_limit_s, started
+        )
+        picked = model.columns[x[: len(model.columns)] > 0.5]
+        choice[cands.wl[picked]] = picked
+        coupled_bound = lp.value + lp.correction - lp.margin_credit
+        considered, rounds = len(model.columns), lp.rounds
     if secondary is not None:
         choice, status = _second_stage(
             cands, coupling, primary, secondary, choice, coupled, fixed_usage, time_limit_s, started
         )
     total_value = float(primary[choice].sum())
-    bound = min(lp.value + lp.correction + fixed_value, total_value)
+    bound = min(coupled_bound + fixed_value, total_value)
     gap = 0.0 if total_value == bound else (total_value - bound) / max(abs(total_value), 1e-9)
     return SolveResult(
         choice,
@@ -154,9 +168,9 @@ def solve(
         bound,
         gap,
         time.perf_counter() - started,
-        len(model.columns),
+        considered,
         len(cands),
-        lp.rounds,
+        rounds,
     )
 
 
@@ -386,11 +400,15 @@ def _price(
         outside[columns] = False
         negative = outside & (reduced < -REDUCED_COST_TOL * max(1.0, abs(lp.fun)))
         x = np.asarray(lp.x, dtype=float)
+        credit = 0.0
+        if model.a_ub.shape[0]:
+            lam = -np.asarray(lp.ineqlin.marginals, dtype=float) * model.row_scale
+            credit = float(np.maximum(lam, 0.0) @ dollar_margin(coupling))
         if not negative.any():
-            return LpState(columns, float(lp.fun), 0.0, rounds, reduced, x, True)
+            return LpState(columns, float(lp.fun), 0.0, rounds, reduced, x, True, credit)
         if rounds == MAX_ROUNDS:
             correction = _lagrangian_correction(cands, reduced, outside)
-            return LpState(columns, float(lp.fun), correction, rounds, reduced, x, False)
+            return LpState(columns, float(lp.fun), correction, rounds, reduced, x, False, credit)
         columns = np.union1d(columns, _most_negative(cands.wl, reduced, negative))
     raise AssertionError("unreachable")
 
@@ -427,119 +445,6 @@ def _lagrangian_correction(cands: CandidateSet, reduced: np.ndarray, outside: np
     values = np.where(outside, np.minimum(reduced, 0.0), 0.0)
     per_workload = np.minimum.reduceat(values, cands.start[:-1])
     return float(per_workload.sum())
-
-
-def build_model(
-    cands: CandidateSet,
-    coupling: Coupling,
-    primary: np.ndarray,
-    columns: np.ndarray,
-    coupled: np.ndarray,
-    fixed_usage: np.ndarray,
-) -> Model:
-    n_x = len(columns)
-    wl = cands.wl[columns]
-    grouped_w = {i for members in coupling.groups.values() for i in members}
-    eq_rows: list[np.ndarray] = []
-    eq_cols: list[np.ndarray] = []
-    eq_vals: list[np.ndarray] = []
-    b_eq: list[float] = []
-    eq_workload = np.full(len(cands.start) - 1, -1, dtype=np.int64)
-    # One candidate per coupled workload.
-    workloads = np.flatnonzero(coupled)
-    row_of = np.full(len(cands.start) - 1, -1, dtype=np.int64)
-    row_of[workloads] = np.arange(len(workloads))
-    eq_rows.append(row_of[wl])
-    eq_cols.append(np.arange(n_x))
-    eq_vals.append(np.ones(n_x))
-    b_eq.extend([1.0] * len(workloads))
-    for w in workloads.tolist():
-        if w not in grouped_w:
-            eq_workload[w] = row_of[w]
-    next_row: int = len(workloads)
-    n_y = 0
-    regions = cands.table.region_idx[cands.offer[columns]]
-    for group, members in coupling.groups.items():
-        allowed = coupling.group_regions[group]
-        y_of = {r: n_x + n_y + k for k, r in enumerate(allowed)}
-        for i in members:
-            for r in allowed:
-                hit = np.flatnonzero((wl == i) & (regions == r))
-                eq_rows.append(np.full(len(hit) + 1, next_row))
-                eq_cols.append(np.append(hit, y_of[r]))
-                eq_vals.append(np.append(np.ones(len(hit)), -1.0))
-                b_eq.append(0.0)
-                next_row += 1
-        eq_rows.append(np.full(len(allowed), next_row))
-        eq_cols.append(np.array([y_of[r] for r in allowed]))
-        eq_vals.append(np.ones(len(allowed)))
-        b_eq.append(1.0)
-        next_row += 1
-        n_y += len(allowed)
-    n = n_x + n_y
-    a_eq = sp.csr_matrix(
-        (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
-        shape=(next_row, n),
-    )
-    scale = row_scale(coupling)
-    if len(coupling):
-        rows = sp.diags(scale) @ coupling.matrix[:, columns]
-        a_ub = sp.hstack([rows, sp.csr_matrix((len(coupling), n_y))])
-        b_ub = scale * (coupling.upper - fixed_usage - _dollar_margin(coupling))
-    else:
-        a_ub, b_ub = sp.csr_matrix((0, n)), np.zeros(0)
-    c = np.concatenate([primary[columns], np.zeros(n_y)])
-    return Model(
-        columns, c, a_eq, np.array(b_eq), sp.csr_matrix(a_ub), b_ub, n_y, eq_workload, scale
-    )
-
-
-def _dollar_margin(coupling: Coupling) -> np.ndarray:
-    """Keep dollar rows a hair inside their bound: HiGHS accepts rows violated by up to its
-    feasibility tolerance (~1e-6 of the row's size after its own scaling), and a plan must
-    never be over budget. GPU rows need no margin: their usage is whole GPUs."""
-    return np.array(
-        [
-            BUDGET_MARGIN * abs(u) if kind == "budget" else 0.0
-            for kind, u in zip(coupling.kinds, coupling.upper, strict=True)
-        ]
-    )
-
-
-def row_scale(coupling: Coupling) -> np.ndarray:
-    """1 / the size of each coupling row (its bound or largest coefficient), so a budget
-    row in dollars and a capacity row in GPUs reach HiGHS on the same footing."""
-    if not len(coupling):
-        return np.zeros(0)
-    largest = np.asarray(abs(coupling.matrix).max(axis=1).todense()).ravel()
-    size = np.maximum(np.maximum(np.abs(coupling.upper), largest), 1.0)
-    return np.asarray(1.0 / size, dtype=np.float64)
-
-
-def run_milp(
-    model: Model, time_limit_s: float, *, continuous_tail: int = 0
-) -> tuple[np.ndarray | None, str, float]:
-    """Solve `model` with HiGHS; the last `continuous_tail` variables are continuous ≥ 0."""
-    constraints = [LinearConstraint(model.a_eq, model.b_eq, model.b_eq)]
-    if model.a_ub.shape[0]:
-        constraints.append(LinearConstraint(model.a_ub, -np.inf, model.b_ub))
-    n = len(model.c)
-    integrality = np.ones(n)
-    upper = np.ones(n)
-    if continuous_tail:
-        integrality[n - continuous_tail :] = 0
-        upper[n - continuous_tail :] = np.inf
-    res = milp(
-        model.c,
-        integrality=integrality,
-        bounds=Bounds(0, upper),
-        constraints=constraints,
-        options={"disp": False, "time_limit": max(time_limit_s, 1.0), "mip_rel_gap": MIP_REL_GAP},
-    )
-    if res.x is None:
-        return None, str(res.message), float("nan")
-    status = "optimal" if res.status == 0 else "feasible (time limit reached)"
-    return np.asarray(res.x), status, float(res.fun)
 
 
 def _second_stage(

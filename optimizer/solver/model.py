@@ -1,0 +1,151 @@
+"""The placement model as HiGHS sees it: one binary per candidate column, one row per
+coupled workload (pick exactly one), the coupling rows (capacity, budget, spot share) scaled to
+unit size, and co-location binaries.
+
+Shared by the solver paths (`milp`: column generation; `lagrange`: Lagrangian sifting) and the
+infeasibility diagnosis. Invariants: columns are candidate rows in ascending order; dollar rows
+are held BUDGET_MARGIN of their bound inside it, so solver tolerances never put a plan over
+budget; nothing is printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from optimizer.solver.candidates import CandidateSet
+from optimizer.solver.coupling import Coupling
+
+MIP_REL_GAP = 1e-5
+BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see dollar_margin)
+
+
+@dataclass(frozen=True)
+class Model:
+    columns: np.ndarray  # candidate rows in the working set, ascending
+    c: np.ndarray
+    a_eq: sp.csr_matrix
+    b_eq: np.ndarray
+    a_ub: sp.csr_matrix
+    b_ub: np.ndarray
+    n_y: int  # co-location binaries after the x columns
+    eq_workload: np.ndarray  # eq row of each coupled, non-grouped workload (−1 otherwise)
+    row_scale: np.ndarray  # a_ub = diag(row_scale) · coupling rows (numerics: GPUs vs $)
+
+
+def build_model(
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    columns: np.ndarray,
+    coupled: np.ndarray,
+    fixed_usage: np.ndarray,
+) -> Model:
+    n_x = len(columns)
+    wl = cands.wl[columns]
+    grouped_w = {i for members in coupling.groups.values() for i in members}
+    eq_rows: list[np.ndarray] = []
+    eq_cols: list[np.ndarray] = []
+    eq_vals: list[np.ndarray] = []
+    b_eq: list[float] = []
+    eq_workload = np.full(len(cands.start) - 1, -1, dtype=np.int64)
+    # One candidate per coupled workload.
+    workloads = np.flatnonzero(coupled)
+    row_of = np.full(len(cands.start) - 1, -1, dtype=np.int64)
+    row_of[workloads] = np.arange(len(workloads))
+    eq_rows.append(row_of[wl])
+    eq_cols.append(np.arange(n_x))
+    eq_vals.append(np.ones(n_x))
+    b_eq.extend([1.0] * len(workloads))
+    for w in workloads.tolist():
+        if w not in grouped_w:
+            eq_workload[w] = row_of[w]
+    next_row: int = len(workloads)
+    n_y = 0
+    regions = cands.table.region_idx[cands.offer[columns]]
+    for group, members in coupling.groups.items():
+        if not coupled[members].all():
+            continue  # a group outside this model (a sample of the workloads) adds no rows
+        allowed = coupling.group_regions[group]
+        y_of = {r: n_x + n_y + k for k, r in enumerate(allowed)}
+        for i in members:
+            for r in allowed:
+                hit = np.flatnonzero((wl == i) & (regions == r))
+                eq_rows.append(np.full(len(hit) + 1, next_row))
+                eq_cols.append(np.append(hit, y_of[r]))
+                eq_vals.append(np.append(np.ones(len(hit)), -1.0))
+                b_eq.append(0.0)
+                next_row += 1
+        eq_rows.append(np.full(len(allowed), next_row))
+        eq_cols.append(np.array([y_of[r] for r in allowed]))
+        eq_vals.append(np.ones(len(allowed)))
+        b_eq.append(1.0)
+        next_row += 1
+        n_y += len(allowed)
+    n = n_x + n_y
+    a_eq = sp.csr_matrix(
+        (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
+        shape=(next_row, n),
+    )
+    scale = row_scale(coupling)
+    if len(coupling):
+        rows = sp.diags(scale) @ coupling.matrix[:, columns]
+        a_ub = sp.hstack([rows, sp.csr_matrix((len(coupling), n_y))])
+        b_ub = scale * (coupling.upper - fixed_usage - dollar_margin(coupling))
+    else:
+        a_ub, b_ub = sp.csr_matrix((0, n)), np.zeros(0)
+    c = np.concatenate([primary[columns], np.zeros(n_y)])
+    return Model(
+        columns, c, a_eq, np.array(b_eq), sp.csr_matrix(a_ub), b_ub, n_y, eq_workload, scale
+    )
+
+
+def dollar_margin(coupling: Coupling) -> np.ndarray:
+    """Keep dollar rows a hair inside their bound: HiGHS accepts rows violated by up to its
+    feasibility tolerance (~1e-6 of the row's size after its own scaling), and a plan must
+    never be over budget. GPU rows need no margin: their usage is whole GPUs."""
+    return np.array(
+        [
+            BUDGET_MARGIN * abs(u) if kind == "budget" else 0.0
+            for kind, u in zip(coupling.kinds, coupling.upper, strict=True)
+        ]
+    )
+
+
+def row_scale(coupling: Coupling) -> np.ndarray:
+    """1 / the size of each coupling row (its bound or largest coefficient), so a budget
+    row in dollars and a capacity row in GPUs reach HiGHS on the same footing."""
+    if not len(coupling):
+        return np.zeros(0)
+    largest = np.asarray(abs(coupling.matrix).max(axis=1).todense()).ravel()
+    size = np.maximum(np.maximum(np.abs(coupling.upper), largest), 1.0)
+    return np.asarray(1.0 / size, dtype=np.float64)
+
+
+def run_milp(
+    model: Model, time_limit_s: float, *, continuous_tail: int = 0
+) -> tuple[np.ndarray | None, str, float]:
+    """Solve `model` with HiGHS; the last `continuous_tail` variables are continuous ≥ 0."""
+    constraints = [LinearConstraint(model.a_eq, model.b_eq, model.b_eq)]
+    if model.a_ub.shape[0]:
+        constraints.append(LinearConstraint(model.a_ub, -np.inf, model.b_ub))
+    n = len(model.c)
+    integrality = np.ones(n)
+    upper = np.ones(n)
+    if continuous_tail:
+        integrality[n - continuous_tail :] = 0
+        upper[n - continuous_tail :] = np.inf
+    res = milp(
+        model.c,
+        integrality=integrality,
+        bounds=Bounds(0, upper),
+        constraints=constraints,
+        options={"disp": False, "time_limit": max(time_limit_s, 1.0), "mip_rel_gap": MIP_REL_GAP},
+    )
+    if res.x is None:
+        return None, str(res.message), float("nan")
+    status = "optimal" if res.status == 0 else "feasible (time limit reached)"
+    return np.asarray(res.x), status, float(res.fun)

@@ -12,7 +12,6 @@ It never re-optimises: a price change cannot move a cluster, only a new plan can
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,6 +35,7 @@ from components.interface import (
 )
 from components.sizing import allocate_blocks
 from components.tags import base_tags, slug
+from optimizer.catalog.zones import is_edge_zone
 from optimizer.plan import Assignment, Plan, content_id
 from stacks.settings import DEFAULT_BOOT_DISK_GB, StackSettings, WorkloadOverrides
 
@@ -49,13 +49,11 @@ class Placement:
     arch: str
 
 
-# AWS Local Zone / Wavelength zone IDs carry a location segment (use1-atl2-az1); they lack
-# services a cluster needs (FSx, most NAT gateways), so regular zones come first.
-_EDGE_ZONE = re.compile(r"^[a-z]+\d+-[a-z]+\d+-az\d+$")
-
-
-def zone_rank(zone: str) -> tuple[bool, str]:
-    return (bool(_EDGE_ZONE.match(zone)), zone)
+def zone_rank(cloud: str, zone: str) -> tuple[bool, str]:
+    """Sort key: availability zones first. AWS Local and Wavelength Zones lack services a
+    cluster needs (FSx for Lustre, cluster placement across the region, most NAT gateways);
+    `optimizer.catalog.zones` tells them apart by their documented zone-ID shapes."""
+    return (is_edge_zone(cloud, zone), zone)
 
 
 def place(assignment: Assignment, overrides: WorkloadOverrides, catalog: Catalog) -> Placement:
@@ -73,7 +71,10 @@ def place(assignment: Assignment, overrides: WorkloadOverrides, catalog: Catalog
         if assignment.pricing == "spot":
             spot = offers[offers["price_spot_usd_hr"].notna()]
             pool = spot if not spot.empty else offers
-        zones = sorted((str(z) for z in pool["zone"].dropna().unique()), key=zone_rank)
+        zones = sorted(
+            (str(z) for z in pool["zone"].dropna().unique()),
+            key=lambda z: zone_rank(assignment.cloud, z),
+        )
         zone = zones[0] if zones else None
     return Placement(zone, arch)
 

@@ -227,11 +227,33 @@ def test_the_pulumi_entry_point_runs_under_mocks(tmp_path: Path) -> None:
 def test_regular_zones_come_before_edge_zones() -> None:
     from stacks.program import zone_rank
 
-    zones = ["use1-atl2-az1", "use1-az6", "usw2-lax1-az1", "use1-az2"]
-    assert sorted(zones, key=zone_rank) == [
+    zones = ["use1-atl2-az1", "use1-az6", "usw2-wl1-sfo-wlz1", "usw2-lax1-az1", "use1-az2"]
+    assert sorted(zones, key=lambda z: zone_rank("aws", z)) == [
         "use1-az2",
         "use1-az6",
         "use1-atl2-az1",
         "usw2-lax1-az1",
+        "usw2-wl1-sfo-wlz1",
     ]
-    assert sorted(["us-central1-b", "us-central1-a"], key=zone_rank)[0] == "us-central1-a"
+    # Wavelength zone IDs (no "-az" suffix) are edge zones too, by the catalog's own rule.
+    assert zone_rank("aws", "usw2-wl1-sfo-wlz1")[0] is True
+    first = sorted(["us-central1-b", "us-central1-a"], key=lambda z: zone_rank("gcp", z))[0]
+    assert first == "us-central1-a"
+
+
+def test_placement_skips_local_and_wavelength_zones(fixture_catalog: Catalog) -> None:
+    """A type sold in a Local Zone, a Wavelength Zone and one availability zone lands in the
+    availability zone (the Local Zone's ID sorts before it)."""
+    import pandas as pd
+
+    from stacks.program import place
+    from stacks.settings import WorkloadOverrides
+
+    offerings = fixture_catalog.offerings
+    base = offerings[offerings["instance_type"] == "g6.xlarge"].iloc[[0]]
+    rows = [base.assign(zone=z) for z in ("use1-atl2-az1", "use1-wl1-bos-wlz1", "use1-az4")]
+    frames = {name: fixture_catalog.table(name) for name in ("regions", "gpus", "coefficients")}
+    frames["offerings"] = pd.concat(rows, ignore_index=True).drop(columns=["zone_kind"])
+    catalog = Catalog.from_frames(frames, fixture_catalog.snapshot_date)
+    a = assignment("edge", "aws", "us-east-1", "g6.xlarge", nodes=1, gpu="L4", gpu_count=1)
+    assert place(a, WorkloadOverrides(), catalog).zone == "use1-az4"

@@ -51,19 +51,41 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
         px, py = sx(x), sy(y)
         parts.append(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#17252a"><title>{escape(label)}: '
-            f"${p.monthly_usd:,.0f}/month, {x:,.2f} tCO2e/month</title></circle>"
+            f"${p.monthly_usd:,.0f}/month, {x:,.2f} tCO2e/month; {_abatement(p)}</title></circle>"
         )
         if all(abs(px - lx) + abs(py - ly) > LABEL_GAP_PX for lx, ly in labelled):
             labelled.append((px, py))
             parts.append(
                 f'<text x="{px + 6:.1f}" y="{py - 6:.1f}" font-size="10">{escape(label)}</text>'
             )
+            if p.abatement_usd_per_tonne is not None:
+                parts.append(
+                    f'<text x="{px + 6:.1f}" y="{py + 14:.1f}" font-size="9" fill="#555">'
+                    f"marginal ${p.abatement_usd_per_tonne:,.0f}/t</text>"
+                )
+    parts.append(
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="10" fill="#555">marginal $/t: extra $ '
+        "per tonne avoided vs the previous point (the line's slope)</text>"
+    )
     parts.append(
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="10" '
         'fill="#555">energy and carbon are estimates</text>'
     )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def _abatement(p: ParetoPoint) -> str:
+    """The tooltip's $/t: marginal (vs the previous point) and average (vs the cheapest)."""
+    if p.abatement_usd_per_tonne is None:
+        return "the cheapest plan"
+    average = (
+        "" if p.average_usd_per_tonne is None else f"; average ${p.average_usd_per_tonne:,.0f}"
+    )
+    return (
+        f"marginal ${p.abatement_usd_per_tonne:,.0f} per tonne avoided vs the previous point"
+        f"{average} per tonne vs the cheapest"
+    )
 
 
 def bars_svg(

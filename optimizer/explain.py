@@ -16,11 +16,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from optimizer.fleet.spec import Workload
-from optimizer.lock import MoveCosts, placement
+from optimizer.lock import MoveCosts, move_trade, placement
 from optimizer.plan import Alternative, Assignment, CostBreakdown, Storage, placement_id
 from optimizer.solver.candidates import CandidateSet
 from optimizer.solver.coupling import Coupling
 from optimizer.solver.filters import requirement
+from optimizer.solver.objective import objective_unit
 
 MAX_ALTERNATIVES = 3
 SCAN_ROWS = 24  # rows per workload scanned for distinct alternatives (a few per region)
@@ -43,6 +44,8 @@ class Solution:
     objective: str
     moves: MoveCosts | None
     spot_overhead: dict[str, float]  # cloud → fraction of extra billed hours
+    # The objective's tie-break stage (latency: cost), which orders equally good options.
+    secondary: np.ndarray | None = None
 
 
 class Explainer:
@@ -56,6 +59,7 @@ class Explainer:
         self.objective = solution.objective
         self.moves = solution.moves
         self.spot_overhead = solution.spot_overhead
+        self.secondary = solution.secondary
         self._columns = sp.csc_matrix(self.coupling.matrix)
         self._usage = self.coupling.usage(self.choice)
         self._alt_rows = self._select_alternatives()
@@ -134,7 +138,8 @@ class Explainer:
         n_w = len(c.start) - 1
         place = c.table.region_idx[c.offer].astype(np.int64) * 2 + c.spot
         rows = np.arange(len(c))
-        order = np.lexsort((rows, self.raw, c.wl))
+        keys = (rows,) if self.secondary is None else (rows, self.secondary)
+        order = np.lexsort((*keys, self.raw, c.wl))
         w_s, p_s = c.wl[order], place[order]
         # Only the best few rows of each workload can hold its best distinct places.
         rank = np.arange(len(order)) - np.searchsorted(w_s, w_s)
@@ -218,29 +223,79 @@ class Explainer:
 
     # ---- why ----------------------------------------------------------------------------
     def why(self, i: int, alternatives: list[Alternative]) -> str:
+        kept_elsewhere = self._kept_row(i) is not None and int(self.best[i]) != int(self.choice[i])
         parts = [
             self._headline(i),
-            _runner_up(alternatives),
+            # A kept workload's headline already weighs the objective's best option.
+            "" if kept_elsewhere else _runner_up(alternatives),
             self._funnel(i),
             self._binding(i),
-            self._lock(i),
+            self._moved(i),
             self._extras(i),
         ]
         return " ".join(p for p in parts if p)
 
+    def _kept_row(self, i: int) -> int | None:
+        """The locked row workload i stayed on, or None (no lock, or it moved)."""
+        if self.moves is None or self.moves.stay_rows.get(i) != int(self.choice[i]):
+            return None
+        return self.moves.stay_rows[i]
+
     def _headline(self, i: int) -> str:
+        """What was chosen and what decided it: the objective, its tie-break, or the lock."""
         c, m = self.cands, self.cands.metrics
-        row = int(self.choice[i])
-        rows = c.rows(i)
-        regions = int(self._regions[i])
+        row, best = int(self.choice[i]), int(self.best[i])
         cloud, region, itype, spot = c.key(row)
         lat = _opt(m.latency_ms[row])
         latency = f", {lat:.0f} ms to its users (modelled)" if lat is not None else ""
+        chosen = f"{cloud}:{region} {itype} ({'spot' if spot else 'on-demand'})"
+        figures = (
+            f"${m.total_usd[row]:,.0f}/month, {m.carbon_kg[row]:,.0f} kgCO2e/month "
+            f"(estimate){latency}"
+        )
+        options = f"{len(c.rows(i))} options in {int(self._regions[i])} region(s)"
         label = LABELS.get(self.objective, self.objective)
+        lead = ""
+        if self.objective == "latency" and not c.fleet.workloads[i].users:
+            # Every option is 0 ms to nobody: the lexicographic second stage (cost, then
+            # carbon, then candidate order) decides.
+            label = "cheapest"
+            lead = (
+                "No users, so no latency to optimise: under the latency objective it is "
+                "placed by cost (then carbon, then cloud/region/type order). "
+            )
+        if self._kept_row(i) is not None:
+            return lead + self._kept(i, chosen, figures, label, options)
+        if row == best:
+            return f"{lead}{chosen} is the {label} of {options}: {figures}."
         return (
-            f"{cloud}:{region} {itype} ({'spot' if spot else 'on-demand'}) is the {label} of "
-            f"{len(rows)} options in {regions} region(s): ${m.total_usd[row]:,.0f}/month, "
-            f"{m.carbon_kg[row]:,.0f} kgCO2e/month (estimate){latency}."
+            f"{lead}{chosen} is the {label} option the fleet's shared constraints leave it "
+            f"({options}): {figures}."
+        )
+
+    def _kept(self, i: int, chosen: str, figures: str, label: str, options: str) -> str:
+        """A workload the lock held: kept, what the objective would rather have, and why it
+        did not move (the same trade the plan diff reports)."""
+        assert self.moves is not None
+        row, best = int(self.choice[i]), int(self.best[i])
+        head = f"Kept in place from the lock: {chosen}, {figures}."
+        if best == row:
+            return f"{head} It is still the {label} of {options}."
+        target = placement(self.cands.key(best), self.cands.fleet.workloads[i].node_count)
+        trade = move_trade(self.moves, row, best, objective_unit(self.objective), self.raw)
+        if trade.saving <= trade.cost:
+            return (
+                f"{head} The {label} of its {options}, {target}, would save "
+                f"{trade.saving_text}/month — less than moving costs ({trade.cost_text})."
+            )
+        held = "; ".join(self.blockers(i, best)) or (
+            "the fleet's shared constraints (capacity, budget, spot share, co-location) "
+            "hold it here"
+        )
+        return (
+            f"{head} The {label} of its {options}, {target}, would save "
+            f"{trade.saving_text}/month, more than moving costs ({trade.cost_text}), but "
+            f"{held}."
         )
 
     def _funnel(self, i: int) -> str:
@@ -269,17 +324,26 @@ class Explainer:
         blockers = self.blockers(i, best)
         if blockers:
             return f"Its own best option, {place}, was not used: {'; '.join(blockers)}."
+        if self.moves is not None and i in self.moves.stay_rows:
+            return (
+                f"Its own best option, {place}, went unused: counting what moving there "
+                "costs (storage copy, migration, hysteresis band), this placement is better."
+            )
         return (
             f"Its own best option, {place}, went unused so the fleet as a whole meets its "
             "shared constraints (capacity, budget, spot share, co-location) at the lowest total."
         )
 
-    def _lock(self, i: int) -> str:
-        if self.moves is None or i not in self.moves.stay_rows:
+    def _moved(self, i: int) -> str:
+        if self.moves is None or i not in self.moves.stay_rows or self._kept_row(i) is not None:
             return ""
-        if int(self.choice[i]) == self.moves.stay_rows[i]:
-            return "Kept in place from the lock."
-        return "Moved from its locked placement: the saving beats the cost of moving."
+        stay, row = self.moves.stay_rows[i], int(self.choice[i])
+        trade = move_trade(self.moves, stay, row, objective_unit(self.objective), self.raw)
+        origin = placement(self.cands.key(stay), self.cands.fleet.workloads[i].node_count)
+        return (
+            f"Moved from its locked placement {origin}: it saves {trade.saving_text}/month, "
+            f"more than moving costs ({trade.cost_text})."
+        )
 
     def _extras(self, i: int) -> str:
         c, m = self.cands, self.cands.metrics

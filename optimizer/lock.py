@@ -19,6 +19,7 @@ must move; the diff says so. `changes` writes the plan diff: workload, from → 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -152,8 +153,10 @@ def changes(
     raw_best: np.ndarray,
     unit: str,
     raw: np.ndarray,
+    blockers: Blockers | None = None,
 ) -> list[Change]:
-    """The plan diff against the lock, one line per workload (and per removed workload)."""
+    """The plan diff against the lock, one line per workload (and per removed workload).
+    `blockers` names the constraints that hold a workload whose best move would pay."""
     fleet, m = cands.fleet, cands.metrics
     out: list[Change] = []
     old_by_name = {a.workload: a for a in ctx.lock.assignments}
@@ -179,7 +182,7 @@ def changes(
         old_kg = float(m.carbon_kg[stay]) if stay is not None else old.carbon_kg_month
         frm = placement(ctx.keys[i], ctx.nodes[i])
         d_usd, d_kg = float(m.total_usd[row]) - old_usd, float(m.carbon_kg[row]) - old_kg
-        action, reason = _reason(cands, moves, i, row, stay, int(raw_best[i]), unit, raw)
+        action, reason = lock_reason(cands, moves, i, row, int(raw_best[i]), unit, raw, blockers)
         if action == "kept" and ctx.nodes[i] != w.node_count:
             action, reason = "resized", f"{ctx.nodes[i]} → {w.node_count} nodes; " + reason
         out.append(
@@ -211,41 +214,71 @@ def changes(
 
 
 Action = Literal["kept", "moved", "resized", "new", "removed"]
+Blockers = Callable[[int, int], list[str]]  # (workload, row) → constraints a swap would break
 
 
-def _reason(
+@dataclass(frozen=True)
+class MoveTrade:
+    """What moving workload i from its locked row to `row` saves and costs, per month, in
+    the objective's units (staying is credited with its sunk data move)."""
+
+    saving: float
+    cost: float
+    saving_text: str  # "3,306 kgCO2e"
+    cost_text: str  # "19,018 kgCO2e/month: $3,600/month of copying and migration …"
+
+
+def move_trade(moves: MoveCosts, stay: int, row: int, unit: str, raw: np.ndarray) -> MoveTrade:
+    staying = float(raw[stay] + moves.penalty[stay])
+    saving, cost = staying - float(raw[row]), float(moves.penalty[row])
+    return MoveTrade(
+        saving,
+        cost,
+        _amount(saving, unit),
+        f"{_amount(cost, unit)}/month: {_move_text(moves, row)}",
+    )
+
+
+def lock_reason(
     cands: CandidateSet,
     moves: MoveCosts,
     i: int,
     row: int,
-    stay: int | None,
     best: int,
     unit: str,
     raw: np.ndarray,
+    blockers: Blockers | None = None,
 ) -> tuple[Action, str]:
+    """Why workload i kept or left its locked placement (the plan diff's reason)."""
+    stay = moves.stay_rows.get(i)
     if stay is None:
         return (
             "moved",
             "the locked placement is no longer feasible (not sold, no price, or "
             "outside the fleet's constraints now)",
         )
-    # What staying costs in the objective (its sunk data move credited), what moving to a
-    # row saves against that, and what the move itself costs (all per month, same units).
-    staying = float(raw[stay] + moves.penalty[stay])
     if row == stay:
         if best == stay:
             return "kept", "still the best option"
-        saving, cost = staying - float(raw[best]), float(moves.penalty[best])
+        trade = move_trade(moves, stay, best, unit, raw)
         target = placement(cands.key(best), cands.fleet.workloads[i].node_count)
+        if trade.saving <= trade.cost:
+            return "kept", (
+                f"{target} would save {trade.saving_text}/month, less than moving costs "
+                f"({trade.cost_text})"
+            )
+        held = "; ".join(blockers(i, best)) if blockers is not None else ""
         return "kept", (
-            f"{target} would save {_amount(saving, unit)}/month, less than moving costs "
-            f"({_amount(cost, unit)}/month: {_move_text(moves, best)})"
+            f"{target} would save {trade.saving_text}/month, more than moving costs "
+            f"({trade.cost_text}), but "
+            + (
+                held
+                or "the fleet's shared constraints (capacity, budget, spot share, "
+                "co-location) hold it here"
+            )
         )
-    saving, cost = staying - float(raw[row]), float(moves.penalty[row])
-    return "moved", (
-        f"saves {_amount(saving, unit)}/month, more than moving costs "
-        f"({_amount(cost, unit)}/month: {_move_text(moves, row)})"
-    )
+    trade = move_trade(moves, stay, row, unit, raw)
+    return "moved", (f"saves {trade.saving_text}/month, more than moving costs ({trade.cost_text})")
 
 
 def _move_text(moves: MoveCosts, row: int) -> str:

@@ -3,7 +3,8 @@
 Sweeps the carbon price p and solves min ∑ ($/month + p × tonnes/month) under every hard
 constraint (capacity, budget, spot share, co-location, SLOs, residency), then adds the
 carbon-optimal plan itself. Each point is a whole-fleet plan; consecutive points give the
-marginal abatement cost (Δ$ ÷ ΔtCO2e). A weighted sum finds the supported points of the
+marginal abatement cost (Δ$ ÷ ΔtCO2e between neighbours: what the next tonne costs), the
+cheapest point gives the average one (Δ$ ÷ ΔtCO2e from the cheapest plan). A weighted sum finds the supported points of the
 frontier (its convex hull); plans between two points may exist but never beat the hull on
 both axes at once.
 
@@ -50,7 +51,11 @@ class ParetoPoint:
     monthly_usd: float
     carbon_kg_month: float
     placements: tuple[str, ...]  # "workload → cloud:region type pricing"
-    abatement_usd_per_tonne: float | None  # vs the previous (cheaper) point
+    # Marginal abatement cost: Δ$ ÷ ΔtCO2e against the previous (cheaper) point. It climbs
+    # steeply at the green end, where the last kilograms are the dearest.
+    abatement_usd_per_tonne: float | None
+    # Average abatement cost: Δ$ ÷ ΔtCO2e against the cheapest point (None for it).
+    average_usd_per_tonne: float | None = None
 
 
 def frontier(
@@ -76,14 +81,20 @@ def frontier(
         usd, kg = float(m.total_usd[choice].sum()), float(m.carbon_kg[choice].sum())
         if points and not (kg < points[-1].carbon_kg_month - MIN_STEP * points[0].carbon_kg_month):
             continue  # not materially greener than the previous point: dominated or equal
-        abatement = None
+        abatement = average = None
         if points:
-            d_t = (points[-1].carbon_kg_month - kg) / KG_PER_TONNE
-            abatement = (usd - points[-1].monthly_usd) / d_t if d_t > 0 else None
+            abatement = _per_tonne(points[-1], usd, kg)
+            average = _per_tonne(points[0], usd, kg)
         places = tuple(
             f"{w.name} → {':'.join(cands.key(int(r))[:2])} {cands.key(int(r))[2]} "
             f"{'spot' if cands.key(int(r))[3] else 'on-demand'}"
             for w, r in zip(cands.fleet.workloads, choice, strict=True)
         )
-        points.append(ParetoPoint(price, usd, kg, places, abatement))
+        points.append(ParetoPoint(price, usd, kg, places, abatement, average))
     return points
+
+
+def _per_tonne(reference: ParetoPoint, usd: float, kg: float) -> float | None:
+    """Extra dollars per tonne avoided, going from `reference` to (usd, kg)."""
+    tonnes = (reference.carbon_kg_month - kg) / KG_PER_TONNE
+    return (usd - reference.monthly_usd) / tonnes if tonnes > 0 else None

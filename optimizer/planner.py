@@ -37,6 +37,7 @@ from optimizer.solver.coupling import Coupling, build_coupling
 from optimizer.solver.diagnose import explain_infeasible
 from optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
 from optimizer.solver.objective import ObjectiveSpec, objective_vectors
+from optimizer.solver.objective import objective_unit as unit_of
 from optimizer.solver.offers import OfferTable, build_offer_table
 
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -158,6 +159,7 @@ def optimise(
         spec.name,
         moves,
         overhead,
+        vectors.secondary,
     )
     return Outcome(spec, result, solution)
 
@@ -191,7 +193,8 @@ def build_plan(
 ) -> Plan:
     solution, result, spec = outcome.solution, outcome.result, outcome.spec
     plan_id = solution_id(solution)
-    tagged = Explainer(solution, plan_id).assignments()
+    explainer = Explainer(solution, plan_id)
+    tagged = explainer.assignments()
     diff = []
     if problem.lock is not None and solution.moves is not None:
         diff = changes(
@@ -202,6 +205,7 @@ def build_plan(
             solution.best,
             objective_unit(spec),
             solution.raw,
+            explainer.blockers,
         )
     when = created_at or datetime.now(UTC)
     catalog = problem.catalog
@@ -235,6 +239,4 @@ def build_plan(
 
 
 def objective_unit(spec: ObjectiveSpec) -> str:
-    return {"cost": "USD/month", "carbon": "kgCO2e/month", "latency": "ms"}.get(
-        spec.name, "USD/month-equivalent"
-    )
+    return unit_of(spec.name)

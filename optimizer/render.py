@@ -279,7 +279,8 @@ def _pareto_rows(points: Sequence[ParetoPoint]) -> list[tuple[str, ...]]:
             if p.carbon_price_usd_per_tonne is None
             else (f"{p.carbon_price_usd_per_tonne:,.0f}")
         )
-        abate = "—" if p.abatement_usd_per_tonne is None else f"{p.abatement_usd_per_tonne:,.0f}"
+        abate = _dollars_per_t(p.abatement_usd_per_tonne)
+        average = _dollars_per_t(p.average_usd_per_tonne)
         rows.append(
             (
                 price,
@@ -288,9 +289,14 @@ def _pareto_rows(points: Sequence[ParetoPoint]) -> list[tuple[str, ...]]:
                 f"{p.monthly_usd - base.monthly_usd:+,.0f}",
                 f"{(p.carbon_kg_month - base.carbon_kg_month) / 1000:+,.2f}",
                 abate,
+                average,
             )
         )
     return rows
+
+
+def _dollars_per_t(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
 
 
 PARETO_HEADERS = (
@@ -299,7 +305,12 @@ PARETO_HEADERS = (
     "tCO2e/month",
     "Δ$ vs cheapest",
     "ΔtCO2e",
-    "$ per t avoided",
+    "marginal $/t avoided",
+    "average $/t vs cheapest",
+)
+PARETO_NOTE = (
+    "Marginal $/t: extra dollars per tonne avoided against the row above (the price of the next "
+    "tonnes; it climbs steeply at the green end). Average $/t: against the cheapest plan."
 )
 
 
@@ -312,11 +323,13 @@ def pareto_table(points: Sequence[ParetoPoint]) -> Table:
         table.add_column(name, justify="right")
     for row in _pareto_rows(points):
         table.add_row(*row)
+    table.caption = PARETO_NOTE
+    table.caption_justify = "left"
     return table
 
 
 def pareto_markdown(points: Sequence[ParetoPoint]) -> str:
-    return _md_table(PARETO_HEADERS, _pareto_rows(points))
+    return _md_table(PARETO_HEADERS, _pareto_rows(points)) + f"\n\n_{PARETO_NOTE}_"
 
 
 def render_json(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> str:

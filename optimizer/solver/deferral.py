@@ -111,12 +111,14 @@ def _series(
     fleet: Fleet, path: str, location: str, cache: dict[Path, IntensitySeries]
 ) -> IntensitySeries:
     full = Path(path)
+    shown = full
     if not full.is_absolute():
         full = fleet.source.base_dir / full
+        # Named as the user would find it from where they ran the command: the fleet file's
+        # directory (as they gave it) joined with the path the fleet gives.
+        shown = Path(fleet.source.origin).parent / shown
     if full not in cache:
-        # Named as the user would find it from where they ran the command (the fleet file's
-        # directory joined with the path the fleet gives).
-        cache[full] = load_intensity_csv(full, location=location, label=full.as_posix())
+        cache[full] = load_intensity_csv(full, location=location, label=shown.as_posix())
     return cache[full]
 
 

@@ -41,6 +41,13 @@ class ObjectiveVectors:
     unit: str
 
 
+def objective_unit(name: str) -> str:
+    """The unit the objective (and lock hysteresis) is counted in."""
+    return {"cost": "USD/month", "carbon": "kgCO2e/month", "latency": "ms"}.get(
+        name, "USD/month-equivalent"
+    )
+
+
 def objective_vectors(cands: CandidateSet, spec: ObjectiveSpec) -> ObjectiveVectors:
     m = cands.metrics
     if spec.name == "cost":

@@ -1,5 +1,6 @@
 """Which offerings may host a workload: GPU type and count, clouds, pinned instance types,
-fabric, residency, a known price, and the latency SLO — applied in that order.
+fabric, residency, regular zones (multi-node fabric clusters and parallel file systems stay
+out of AWS Local/Wavelength Zones), a known price, and the latency SLO — in that order.
 
 When a workload has no offering left, `InfeasibleError` names the filter that emptied the
 set and what would have passed it ("no allowed region offers H100×8 with a fabric for
@@ -40,6 +41,14 @@ class FilterCache:
     residency: dict[tuple[object, ...], np.ndarray] = field(default_factory=dict)
 
 
+def needs_regular_zones(w: Workload) -> bool:
+    """Multi-node fabric clusters and parallel file systems need a region's own availability
+    zones: AWS Local and Wavelength Zones offer no FSx for Lustre and no cluster placement
+    across the parent region's zones."""
+    multi_node_fabric = w.interconnect == "required" and w.node_count > 1
+    return multi_node_fabric or w.storage.parallel_fs_tb > 0
+
+
 def requirement(w: Workload) -> str:
     gpus = "/".join(w.gpu.type)
     fabric = " with a fabric" if w.interconnect == "required" else ""
@@ -77,6 +86,7 @@ def _shape_key(w: Workload) -> tuple[object, ...]:
         tuple(w.clouds or ()),
         tuple(w.instance_types or ()),
         w.interconnect,
+        needs_regular_zones(w),
         _rule_key(w.allow),
         _rule_key(w.deny),
         w.spot,
@@ -100,13 +110,18 @@ def _shape_mask(
         steps.append(("instance_types", np.isin(table.instance_type, w.instance_types)))
     if w.interconnect == "required":
         steps.append(("fabric", table.interconnect != "none"))
+    regular = needs_regular_zones(w)
     allowed = _allowed_regions(table.regions, fleet, w, cache)
     steps.append(("residency", allowed[table.region_idx]))
+    if regular:
+        steps.append(("regular zones", table.regular_zones))
     priced = ~np.isnan(table.price_on_demand)
     if w.spot:
         priced |= ~np.isnan(table.price_spot)
     steps.append(("known price", priced))
-    mask = np.ones(len(table), dtype=bool)
+    # Each offering appears once per workload: a workload that needs regular zones sees the
+    # regular-zone copies, the others the originals.
+    mask = ~table.superseded() if regular else ~table.zone_copy
     funnel: list[tuple[str, int]] = []
     for name, step in steps:
         narrowed = mask & step
@@ -201,6 +216,16 @@ def _raise_empty(
             head + f"no offering of {'/'.join(w.gpu.type)}×{w.gpu.count} on "
             f"{', '.join(w.clouds or [])} has a high-speed fabric (EFA, InfiniBand, GPUDirect)",
             hint="accept another GPU type or count, or drop `interconnect: required`",
+        )
+    if step == "regular zones":
+        why = "a multi-node fabric cluster" if w.interconnect == "required" else ""
+        if w.storage.parallel_fs_tb > 0:
+            why = f"{why} with a parallel file system" if why else "a parallel file system"
+        raise InfeasibleError(
+            head + f"{req} is sold on {', '.join(w.clouds or [])} only in AWS Local or "
+            f"Wavelength Zones, which {why} cannot use (no FSx for Lustre, no cluster "
+            "placement across the region's zones)",
+            hint=f"offered there in: {_listing(table, before)}",
         )
     if step == "residency":
         raise InfeasibleError(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cloudwright.errors import DataError
 from optimizer.catalog import Catalog, RegionInfo
+from optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
 from optimizer.models.power import power_vectors
 
 
@@ -51,6 +52,13 @@ class OfferTable:
     price_spot: np.ndarray  # NaN: not offered / unknown
     on_demand_zone: np.ndarray  # cheapest on-demand zone (None where the catalog has none)
     spot_zone: np.ndarray
+    # True where every fact of the row (prices, zones) comes from the region's own
+    # availability zones, not AWS Local/Wavelength Zones: what a multi-node fabric cluster
+    # or a parallel file system needs.
+    regular_zones: np.ndarray
+    # True for the regular-zone copy of an offering also sold in Local/Wavelength Zones:
+    # only workloads that need regular zones see it (the others see the original row).
+    zone_copy: np.ndarray
     price_flag: np.ndarray
     on_demand_doubtful: np.ndarray  # bool: the catalog flags the on-demand price as doubtful
     spot_doubtful: np.ndarray  # bool: ... the spot price
@@ -61,6 +69,12 @@ class OfferTable:
 
     def __len__(self) -> int:
         return len(self.cloud)
+
+    def superseded(self) -> np.ndarray:
+        """Originals that have a regular-zone copy (it follows them in row order)."""
+        out = np.zeros(len(self), dtype=bool)
+        out[:-1] = self.zone_copy[1:]
+        return out
 
 
 def build_offer_table(catalog: Catalog) -> OfferTable:
@@ -73,15 +87,13 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
     regions, skipped = _region_table(catalog, sorted(set(keys)))
     known = keys.isin(regions.keys)
     skipped_rows = tuple(sorted(set(keys[~known])))
-    rows = priced[known.to_numpy()].sort_values(["cloud", "region", "instance_type"])
-    rows = rows.reset_index(drop=True)
+    rows = _with_regular_zone_copies(catalog, priced[known.to_numpy()])
     index = regions.index()
     region_idx = np.array(
         [index[f"{c}:{r}"] for c, r in zip(rows["cloud"], rows["region"], strict=True)],
         dtype=np.int64,
     )
     power = power_vectors(catalog, rows)
-    zones = _on_demand_zones(catalog, rows)
     flags = _obj(rows["price_flag"])
     doubtful = [doubtful_price(f) for f in flags]
     return OfferTable(
@@ -94,8 +106,10 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
         interconnect=_obj(rows["interconnect"].fillna("none")),
         price_on_demand=rows["price_on_demand_usd_hr"].to_numpy(dtype=float, na_value=np.nan),
         price_spot=rows["price_spot_usd_hr"].to_numpy(dtype=float, na_value=np.nan),
-        on_demand_zone=zones,
+        on_demand_zone=_obj(rows["on_demand_zone"]),
         spot_zone=_obj(rows["spot_zone"]),
+        regular_zones=rows["regular_zones"].to_numpy(dtype=bool),
+        zone_copy=rows["zone_copy"].to_numpy(dtype=bool),
         price_flag=flags,
         on_demand_doubtful=np.array([d[0] for d in doubtful], dtype=bool),
         spot_doubtful=np.array([d[1] for d in doubtful], dtype=bool),
@@ -154,20 +168,52 @@ def _region_table(catalog: Catalog, keys: list[str]) -> tuple[RegionTable, list[
     )
 
 
-def _on_demand_zones(catalog: Catalog, rows: pd.DataFrame) -> np.ndarray:
-    """The zone with the lowest on-demand price per (cloud, region, type); ties by name."""
-    zoned = catalog.offerings.dropna(subset=["zone", "price_on_demand_usd_hr"])
-    best = zoned.sort_values(
-        ["cloud", "region", "instance_type", "price_on_demand_usd_hr", "zone"]
-    ).drop_duplicates(["cloud", "region", "instance_type"])
-    lookup = {
-        (c, r, t): z
-        for c, r, t, z in best[["cloud", "region", "instance_type", "zone"]].itertuples(index=False)
-    }
-    return np.array(
-        [
-            lookup.get((c, r, t))
-            for c, r, t in zip(rows["cloud"], rows["region"], rows["instance_type"], strict=True)
-        ],
-        dtype=object,
+KEYS = ["cloud", "region", "instance_type"]
+
+
+def _with_regular_zone_copies(catalog: Catalog, rows: pd.DataFrame) -> pd.DataFrame:
+    """The region offerings with each one's on-demand zone, plus, for the few sold in AWS
+    Local or Wavelength Zones, a copy priced and zoned from the region's own availability
+    zones only (none when the type is sold there only in such zones). Sorted by (cloud,
+    region, instance type), the copy right after its original."""
+    zoned = catalog.offerings.dropna(subset=["zone"])
+    kind = (
+        zoned["zone_kind"]
+        if "zone_kind" in zoned.columns
+        else pd.Series(
+            [zone_kind(str(c), str(z)) for c, z in zip(zoned["cloud"], zoned["zone"], strict=True)],
+            index=zoned.index,
+        )
     )
+    zoned = zoned.assign(edge=kind.isin(list(EDGE_ZONE_KINDS)).to_numpy(dtype=bool))
+    out = rows.set_index(KEYS)
+    out["on_demand_zone"] = _cheapest_zone(zoned).reindex(out.index)
+    edge_keys = zoned.loc[zoned["edge"], KEYS].drop_duplicates().set_index(KEYS).index
+    has_edge = out.index.isin(edge_keys)
+    out["regular_zones"] = ~has_edge
+    out["zone_copy"] = False
+    regular = zoned[~zoned["edge"] & zoned.set_index(KEYS).index.isin(edge_keys)]
+    copies = out[has_edge].copy()
+    if len(copies):
+        on_demand = regular.dropna(subset=["price_on_demand_usd_hr"]).groupby(KEYS)
+        copies["price_on_demand_usd_hr"] = on_demand["price_on_demand_usd_hr"].median()
+        copies["on_demand_zone"] = _cheapest_zone(regular).reindex(copies.index)
+        spot = regular.dropna(subset=["price_spot_usd_hr"])
+        best = spot.sort_values([*KEYS, "price_spot_usd_hr", "zone"]).drop_duplicates(KEYS)
+        best = best.set_index(KEYS).reindex(copies.index)
+        copies["price_spot_usd_hr"] = best["price_spot_usd_hr"]
+        copies["spot_zone"] = best["zone"]
+        copies["regular_zones"] = True
+        copies["zone_copy"] = True
+        sold = copies["price_on_demand_usd_hr"].notna() | copies["price_spot_usd_hr"].notna()
+        out = pd.concat([out, copies[sold]])
+    out = out.reset_index().sort_values([*KEYS, "zone_copy"], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _cheapest_zone(zoned: pd.DataFrame) -> pd.Series:
+    """The zone with the lowest on-demand price per (cloud, region, type); on a tie a
+    regular availability zone before a Local/Wavelength Zone, then by name."""
+    priced = zoned.dropna(subset=["price_on_demand_usd_hr"])
+    best = priced.sort_values([*KEYS, "price_on_demand_usd_hr", "edge", "zone"])
+    return best.drop_duplicates(KEYS).set_index(KEYS)["zone"]

@@ -224,12 +224,17 @@ class Explainer:
     # ---- why ----------------------------------------------------------------------------
     def why(self, i: int, alternatives: list[Alternative]) -> str:
         kept_elsewhere = self._kept_row(i) is not None and int(self.best[i]) != int(self.choice[i])
+        best = self.cands.key(int(self.best[i]))
+        # The runner-up sentence already says why the best option was ruled out.
+        said = (
+            bool(alternatives) and alternatives[0].note != "" and _same_place(alternatives[0], best)
+        )
         parts = [
             self._headline(i),
             # A kept workload's headline already weighs the objective's best option.
             "" if kept_elsewhere else _runner_up(alternatives),
             self._funnel(i),
-            self._binding(i),
+            "" if said else self._binding(i),
             self._moved(i),
             self._extras(i),
         ]
@@ -376,6 +381,10 @@ class Explainer:
                 f"(${m.data_move_usd[row]:,.0f}/month amortised)."
             )
         return " ".join(notes)
+
+
+def _same_place(a: Alternative, key: tuple[str, str, str, bool]) -> bool:
+    return (a.cloud, a.region, a.instance_type, a.pricing == "spot") == key
 
 
 def _runner_up(alternatives: list[Alternative]) -> str:

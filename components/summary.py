@@ -63,7 +63,15 @@ def _gcp_instance(inputs: Mapping[str, Any]) -> str:
     nic_text = "+".join(f"{n} {k}" for k, n in types.items())
     model = _get(inputs, "scheduling.provisioningModel")
     maintenance = _get(inputs, "scheduling.onHostMaintenance")
-    return f"{inputs.get('machineType')} nics={nic_text} {model} onHostMaintenance={maintenance}"
+    attached = "".join(
+        f" + {item.get('count')}x {item.get('type')}"
+        for item in inputs.get("guestAccelerators") or []
+        if isinstance(item, Mapping)
+    )
+    return (
+        f"{inputs.get('machineType')}{attached} nics={nic_text} {model} "
+        f"onHostMaintenance={maintenance}"
+    )
 
 
 def _vmss(inputs: Mapping[str, Any]) -> str:

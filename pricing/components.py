@@ -61,9 +61,16 @@ PriceFilter = InstanceHours | UnitRate | EgressRate
 
 @dataclass(frozen=True)
 class ComputeEnergy:
-    """Energy of `nodes` instances of the filter's type (optimizer energy model)."""
+    """Energy of `nodes` instances of the filter's type (optimizer energy model).
+
+    `instance_type`, when set, names the catalog shape whose energy to model instead: a GCP
+    host priced on its own line while its attached GPUs are priced on another
+    (`n1-standard-8` + `nvidia-tesla-t4` → the shape `n1-standard-8+nvidia-tesla-t4x1`), so the
+    GPUs' energy is counted once, on the host's line.
+    """
 
     nodes: Quantity
+    instance_type: str | None = None
 
 
 @dataclass(frozen=True)

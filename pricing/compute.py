@@ -44,15 +44,19 @@ def instance_hours(
     nodes: Quantity,
     hours: float,
     purchase: Purchase,
+    energy_shape: str | None = None,
+    note: str | None = None,
 ) -> CostComponent:
-    """`Instance usage (Linux/UNIX, on-demand, p5.48xlarge)`: nodes × hours per month."""
+    """`Instance usage (Linux/UNIX, on-demand, p5.48xlarge)`: nodes × hours per month.
+    `energy_shape` models another catalog shape's energy (see `ComputeEnergy`)."""
     shown = "unknown type" if isinstance(instance_type, Unpriced) else instance_type
     return CostComponent(
         name=f"Instance usage ({os_label}, {purchase.label}, {shown})",
         unit="hours",
         quantity=times(nodes, hours),
         price=InstanceHours(cloud, instance_type, spot=purchase.spot),
-        energy=ComputeEnergy(nodes),
+        energy=ComputeEnergy(nodes, energy_shape),
+        note=note,
     )
 
 

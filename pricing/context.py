@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cloudwright.errors import DataError, UnknownNameError
 from pricing.components import Quantity, Unpriced
 from pricing.usage import Usage
 from resource_graph.model import Resource, Unknown
 
 if TYPE_CHECKING:
-    from optimizer.catalog import Catalog
+    from optimizer.catalog import Catalog, InstanceSpec
 
 
 @dataclass
@@ -27,6 +28,10 @@ class PricingContext:
     _by_urn: dict[str, Resource] = field(init=False, repr=False)
     _by_type: dict[str, list[Resource]] = field(init=False, repr=False)
     _hours_per_month: float | None = field(default=None, init=False, repr=False)
+    _specs: dict[tuple[str, str], InstanceSpec | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _dependents: dict[str, list[Resource]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_urn = {r.urn: r for r in self.resources}
@@ -60,6 +65,18 @@ class PricingContext:
             if values and "hours_per_month" in values:
                 return float(values["hours_per_month"])
         return self.hours_per_month
+
+    # ---- catalog shapes -----------------------------------------------------------------
+    def instance_spec(self, cloud: str, instance_type: str) -> InstanceSpec | None:
+        """The catalog's shape of an instance type (GPUs, vCPUs, memory), None when the
+        snapshot does not know it; memoised (a fleet asks about the same few types)."""
+        key = (cloud, instance_type)
+        if key not in self._specs:
+            try:
+                self._specs[key] = self.catalog.instance(cloud, instance_type)
+            except (DataError, UnknownNameError):
+                self._specs[key] = None
+        return self._specs[key]
 
     # ---- usage ------------------------------------------------------------------------
     def usage_quantity(self, resource: Resource, key: str) -> Quantity:
@@ -106,6 +123,17 @@ class PricingContext:
                 if name_value in _names(c):
                     return c
         return None
+
+    def dependents(self, resource: Resource) -> list[Resource]:
+        """Resources whose inputs were computed from `resource` (the engine's property
+        dependencies point at it): who uses an address, a disk, a template."""
+        if self._dependents is None:
+            index: dict[str, list[Resource]] = {}
+            for r in self.resources:
+                for urn in {u for urns in r.property_dependencies.values() for u in urns}:
+                    index.setdefault(urn, []).append(r)
+            self._dependents = index
+        return self._dependents.get(resource.urn, [])
 
 
 def _known(value: Any) -> bool:

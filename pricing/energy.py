@@ -147,10 +147,11 @@ class EnergyModel:
         self, component: CostComponent, resource: Resource, cloud: str, region: str
     ) -> _Rate | EnergyMiss:
         """Energy of one node-hour (a measured profile, else the model), memoised."""
-        price = component.price
+        price, use = component.price, component.energy
         if not isinstance(price, InstanceHours) or isinstance(price.instance_type, Unpriced):
             return EnergyMiss("instance type unknown")
-        instance_type = self.book.canonical_instance_type(cloud, price.instance_type)
+        shape = use.instance_type if isinstance(use, ComputeEnergy) else None
+        instance_type = self.book.canonical_instance_type(cloud, shape or price.instance_type)
         utilization = self.gpu_utilization(resource)
         workload = resource.workload if self.profiles is not None else None
         key = ("compute", cloud, region, instance_type, utilization, workload)

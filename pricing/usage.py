@@ -51,6 +51,9 @@ USAGE_KEYS: dict[str, UsageKey] = {
     "put_requests": UsageKey("write/list requests per month to an object store"),
     "get_requests": UsageKey("read requests per month to an object store"),
     "root_volume_gb": UsageKey("root volume size when the machine image decides it (GB)", 0),
+    "address_in_use": UsageKey(
+        "share of the month a reserved external IP is attached (1 in use, 0 idle)", 0, 1
+    ),
 }
 
 _SECTIONS = ("version", "defaults", "workloads", "resources")

@@ -8,7 +8,7 @@ from _plans import a3_mega_cluster, assignment, plan
 
 from cloudwright.errors import InputError
 from optimizer.catalog import Catalog
-from optimizer.plan import Storage
+from optimizer.plan import Plan, Storage
 from resource_graph.model import Graph
 from resource_graph.offline import preview_plan
 
@@ -187,3 +187,88 @@ def test_named_reservation(fixture_catalog: Catalog) -> None:
     affinity = of_type(graph, INSTANCE)[0].inputs["reservationAffinity"]
     assert affinity["type"] == "SPECIFIC_RESERVATION"
     assert affinity["specificReservation"]["values"] == ["a3-res"]
+
+
+def _t4_plan(instance_type: str = "n1-standard-8+nvidia-tesla-t4x1", **kwargs: object) -> Plan:
+    return plan(
+        assignment(
+            "embed",
+            "gcp",
+            "us-central1",
+            instance_type,
+            nodes=2,
+            gpu="T4",
+            gpu_count=int(instance_type.rsplit("x", 1)[1]),
+            **kwargs,  # type: ignore[arg-type]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "machine", "count"),
+    [
+        ("n1-standard-8+nvidia-tesla-t4x1", "n1-standard-8", 1),
+        ("n1-standard-16+nvidia-tesla-t4x2", "n1-standard-16", 2),
+    ],
+)
+def test_attached_gpu_shapes_deploy_host_plus_guest_accelerators(
+    fixture_catalog: Catalog, instance_type: str, machine: str, count: int
+) -> None:
+    graph = preview_plan(_t4_plan(instance_type), catalog=fixture_catalog)
+    instances = of_type(graph, INSTANCE)
+    assert len(instances) == 2
+    for instance in instances:
+        inputs = instance.inputs
+        assert inputs["machineType"] == machine  # never the catalog's combined name
+        assert inputs["guestAccelerators"] == [{"type": "nvidia-tesla-t4", "count": count}]
+        assert inputs["scheduling"]["onHostMaintenance"] == "TERMINATE"
+        assert inputs["zone"] == "us-central1-a"  # where the catalog sells the shape
+        assert inputs["bootDisk"]["initializeParams"]["type"] == "pd-balanced"
+        assert "ubuntu-accelerator-2204" in inputs["bootDisk"]["initializeParams"]["image"]
+        assert [n["nicType"] for n in inputs["networkInterfaces"]] == ["GVNIC"]
+    # No fabric: no compact placement policy, one VPC.
+    assert of_type(graph, "gcp:compute/resourcePolicy:ResourcePolicy") == []
+    assert len(of_type(graph, NETWORK)) == 1
+    assert untagged(graph) == [] and orphans(graph) == []
+
+
+def test_attached_gpu_spot_nodes(fixture_catalog: Catalog) -> None:
+    graph = preview_plan(_t4_plan(pricing="spot"), catalog=fixture_catalog)
+    inputs = of_type(graph, INSTANCE)[0].inputs
+    assert inputs["scheduling"]["provisioningModel"] == "SPOT"
+    assert inputs["scheduling"]["onHostMaintenance"] == "TERMINATE"
+    assert inputs["guestAccelerators"] == [{"type": "nvidia-tesla-t4", "count": 1}]
+
+
+def test_machine_types_without_attached_gpus_have_no_guest_accelerators(mega: Graph) -> None:
+    for instance in of_type(mega, INSTANCE):
+        assert not instance.inputs.get("guestAccelerators")
+
+
+def test_attached_gpu_preview_summary_names_host_and_gpus(fixture_catalog: Catalog) -> None:
+    from components.summary import key_settings
+
+    graph = preview_plan(_t4_plan(), catalog=fixture_catalog)
+    line = key_settings(INSTANCE, of_type(graph, INSTANCE)[0].inputs)
+    assert line.startswith("n1-standard-8 + 1x nvidia-tesla-t4 nics=1 GVNIC STANDARD")
+
+
+def test_accelerators_the_image_driver_lacks_are_refused(fixture_catalog: Catalog) -> None:
+    import pandas as pd
+
+    from optimizer.catalog import schema
+
+    offerings = fixture_catalog.offerings
+    t4 = offerings[offerings["instance_type"] == "n1-standard-8+nvidia-tesla-t4x1"]
+    k80 = t4.assign(instance_type="n1-standard-8+nvidia-tesla-k80x1", gpu="K80")
+    frames = {name: fixture_catalog.table(name) for name in schema.TABLES}
+    frames["offerings"] = pd.concat([offerings, k80], ignore_index=True)
+    catalog = Catalog.from_frames(frames, fixture_catalog.snapshot_date)
+    with pytest.raises(InputError, match="no driver for n1-standard-8\\+nvidia-tesla-k80x1"):
+        preview_plan(_t4_plan("n1-standard-8+nvidia-tesla-k80x1"), catalog=catalog)
+    pinned = {"cloudwright:workloads": {"embed": {"image": "projects/p/global/images/k80"}}}
+    graph = preview_plan(
+        _t4_plan("n1-standard-8+nvidia-tesla-k80x1"), catalog=catalog, config=pinned
+    )
+    accelerators = of_type(graph, INSTANCE)[0].inputs["guestAccelerators"]
+    assert accelerators == [{"type": "nvidia-tesla-k80", "count": 1}]

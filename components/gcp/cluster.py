@@ -11,6 +11,11 @@
   from the plan, shielded VM with vTPM and integrity monitoring (secure boot stays off: the
   NVIDIA kernel modules in the accelerator images are not signed for it), OS Login, and a
   startup script that mounts the shared file system.
+- Attached-GPU shapes (`n1-standard-8+nvidia-tesla-t4x1`, the catalog's name for an N1 host
+  with GPUs attached; `optimizer.catalog.shapes`) deploy as the host machine type plus
+  `guestAccelerators = [{type, count}]`; GCP requires `TERMINATE` on host maintenance for
+  them, which every node here has anyway. They boot the same accelerator image: its R570
+  driver still supports Turing (T4), Volta (V100) and Pascal (P100, P4).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from components.gcp.network import GcpClusterNetwork
 from components.gcp.storage import MOUNT_POINTS, GcpClusterStorage
 from components.interface import ClusterArgs, ClusterNetwork, ClusterStorage, GpuCluster, Market
 from components.tags import gcp_labels, service_account_id
+from optimizer.catalog.shapes import AttachedShape, split_attached
 
 # Ubuntu 22.04 with the NVIDIA driver preinstalled (the image Cluster Toolkit's A4 blueprint uses).
 GPU_IMAGES = {
@@ -37,6 +43,23 @@ PROJECT_ROLES = ("roles/logging.logWriter", "roles/monitoring.metricWriter")
 BUCKET_ROLE = "roles/storage.objectUser"
 RESERVATION_KEY = "compute.googleapis.com/reservation-name"
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+# Attachable GPUs the default image's driver (R570) no longer supports, and why.
+DRIVERLESS_ACCELERATORS = {
+    "nvidia-tesla-k80": "Kepler GPUs lost driver support after the R470 branch",
+}
+
+
+def machine_and_accelerators(
+    instance_type: str,
+) -> tuple[str, list[compute.InstanceGuestAcceleratorArgs] | None]:
+    """The machine type to create and the GPUs to attach: an attached-GPU shape splits into
+    its host and `guestAccelerators`; any other type is the machine type itself."""
+    shape: AttachedShape | None = split_attached(instance_type)
+    if shape is None:
+        return instance_type, None
+    return shape.machine_type, [
+        compute.InstanceGuestAcceleratorArgs(type=shape.accelerator_type, count=shape.count)
+    ]
 
 
 def scheduling(market: Market, reservation: str | None) -> compute.InstanceSchedulingArgs:
@@ -147,6 +170,13 @@ class GcpGpuCluster(pulumi.ComponentResource, GpuCluster):
     def _image(self, args: ClusterArgs) -> str:
         if args.image:
             return args.image
+        shape = split_attached(args.instance_type)
+        reason = DRIVERLESS_ACCELERATORS.get(shape.accelerator_type) if shape else None
+        if reason is not None:
+            raise InputError(
+                f"the default GPU image has no driver for {args.instance_type}: {reason}",
+                hint="pin an image with a suitable driver (cloudwright:workloads.<w>.image)",
+            )
         image = GPU_IMAGES.get(args.arch)
         if image is None:
             raise InputError(f"no default GPU image for {args.arch}", hint="pin one with image:")
@@ -161,16 +191,18 @@ class GcpGpuCluster(pulumi.ComponentResource, GpuCluster):
         policy: compute.ResourcePolicy | None,
         startup: pulumi.Output[str],
     ) -> compute.Instance:
+        machine_type, accelerators = machine_and_accelerators(args.instance_type)
         return compute.Instance(
             name,
-            machine_type=args.instance_type,
+            machine_type=machine_type,
+            guest_accelerators=accelerators,
             zone=net.zone,
             boot_disk=compute.InstanceBootDiskArgs(
                 auto_delete=True,
                 initialize_params=compute.InstanceBootDiskInitializeParamsArgs(
                     image=self._image(args),
                     size=args.boot_disk_gb,
-                    type=gcp_boot_disk_type(args.instance_type),
+                    type=gcp_boot_disk_type(machine_type),
                     labels=dict(labels),
                 ),
             ),

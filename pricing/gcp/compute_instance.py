@@ -47,6 +47,7 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     )
     components = machine_components(
         resource.inputs,
+        ctx,
         machine_type=machine_type,
         nodes=1.0,
         hours=ctx.compute_hours(resource),

@@ -50,7 +50,10 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
             note=c.note,
         )
         for c in node_config_components(
-            merged_mapping(resource, "nodeConfig"), nodes=nodes, hours=ctx.compute_hours(resource)
+            merged_mapping(resource, "nodeConfig"),
+            ctx,
+            nodes=nodes,
+            hours=ctx.compute_hours(resource),
         )
     ]
     return components

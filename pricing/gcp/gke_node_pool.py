@@ -58,14 +58,21 @@ def pool_nodes(resource: Resource, ctx: PricingContext, source: Mapping[str, Any
     return times(per_zone, zone_count(resource, ctx, lookup(source, "nodeLocations")))
 
 
-def node_config_components(config: Any, *, nodes: Quantity, hours: float) -> list[CostComponent]:
+def node_config_components(
+    config: Any, ctx: PricingContext, *, nodes: Quantity, hours: float
+) -> list[CostComponent]:
     config = config if isinstance(config, Mapping) else {}
     machine = text(config.get("machineType"), "machine type") or GKE_DEFAULT_MACHINE_TYPE
     disk_size = number(config.get("diskSizeGb"), "disk size") or GKE_DEFAULT_DISK_GB
     disk_type = text(config.get("diskType"), "disk type") or GKE_DEFAULT_DISK_TYPE
     return [
         *machine_components(
-            config, machine_type=machine, nodes=nodes, hours=hours, purchase=purchase_of(config)
+            config,
+            ctx,
+            machine_type=machine,
+            nodes=nodes,
+            hours=hours,
+            purchase=purchase_of(config),
         ),
         *disk_components(disk_type, disk_size, prefix="Node boot disk: ", count=nodes),
     ]
@@ -75,7 +82,7 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     merged = {**resource.outputs, **resource.inputs}
     nodes = pool_nodes(resource, ctx, merged)
     config = merged_mapping(resource, "nodeConfig")
-    components = node_config_components(config, nodes=nodes, hours=ctx.compute_hours(resource))
+    components = node_config_components(config, ctx, nodes=nodes, hours=ctx.compute_hours(resource))
     return components + egress(resource, ctx, "gcp")
 
 

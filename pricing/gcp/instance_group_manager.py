@@ -66,6 +66,7 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
         props = template.inputs
     components = machine_components(
         props,
+        ctx,
         machine_type=machine_type,
         nodes=nodes,
         hours=hours,

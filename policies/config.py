@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pulumi_policy import EnforcementLevel, Policy
 
 from cloudwright.errors import InputError, UnknownNameError
+from cloudwright.yamlsource import SourceMap, load_yaml
 from policies.schema import SchemaError, check_object, with_defaults
 
 ALL = "all"
@@ -54,41 +54,15 @@ class PolicyConfig:
         return with_defaults(self.properties_for(policy.name), schema.properties if schema else {})
 
 
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """1-based line of every mapping key path in a YAML/JSON document."""
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                sub = (*path, str(key.value))
-                lines[sub] = key.start_mark.line + 1
-                walk(value, sub)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                lines[(*path, str(index))] = item.start_mark.line + 1
-                walk(item, (*path, str(index)))
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
 class _Locator:
-    def __init__(self, origin: str, lines: Mapping[tuple[str, ...], int]) -> None:
-        self.origin = origin
-        self.lines = lines
+    """file:line of a policy config field (lines from the shared YAML loader)."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
 
     def at(self, *path: str) -> str:
-        for end in range(len(path), 0, -1):
-            line = self.lines.get(tuple(path[:end]))
-            if line is not None:
-                return f"{self.origin}:{line}"
-        return self.origin
+        # Schema errors spell list indexes as strings ("regions", "1"); the map uses ints.
+        return self.source.location(tuple(int(p) if p.isdigit() else p for p in path))
 
 
 def _level(value: Any, where: str, policy: str) -> EnforcementLevel:
@@ -137,10 +111,11 @@ def parse_policy_config(
     policies: Sequence[Policy],
     *,
     origin: str = "policy config",
-    lines: Mapping[tuple[str, ...], int] | None = None,
+    source: SourceMap | None = None,
 ) -> PolicyConfig:
-    """Validate a decoded configuration against the pack's policies."""
-    where = _Locator(origin, lines or {})
+    """Validate a decoded configuration against the pack's policies (`source`, from the
+    YAML loader, gives errors their line)."""
+    where = _Locator(source or SourceMap(origin))
     if data is None:
         return PolicyConfig(origin=origin)
     if not isinstance(data, Mapping):
@@ -169,16 +144,7 @@ def parse_policy_config(
 
 
 def load_policy_config(path: str | Path, policies: Sequence[Policy]) -> PolicyConfig:
-    """Read and validate a policy configuration file (YAML or JSON)."""
-    source = Path(path)
-    try:
-        text = source.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"policy configuration not found: {source}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        location = f"{source}:{mark.line + 1}" if mark is not None else str(source)
-        raise InputError(f"not valid YAML/JSON: {exc}", location=location) from exc
-    return parse_policy_config(data, policies, origin=str(source), lines=_line_map(text))
+    """Read and validate a policy configuration file (YAML or JSON; duplicate keys are
+    errors, as in every file the shared loader reads)."""
+    data, source = load_yaml(path, what="policy configuration", syntax="YAML/JSON")
+    return parse_policy_config(data, policies, origin=source.origin, source=source)

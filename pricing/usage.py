@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudwright.errors import InputError, UnknownNameError
+from cloudwright.yamlsource import SourceMap
 
 if TYPE_CHECKING:
     from optimizer.plan import Plan
@@ -115,39 +116,26 @@ class Usage:
 
 
 def load_usage(path: str | Path, *, known_types: set[str] | None = None) -> Usage:
-    """Read and validate a usage file; errors name the file, the line and the field."""
-    import yaml
+    """Read and validate a usage file; errors name the file, the line and the field.
+    Duplicate keys are errors (the shared loader, `cloudwright.yamlsource`)."""
+    from cloudwright.yamlsource import load_yaml
 
-    file = Path(path)
-    try:
-        text = file.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"usage file not found: {file}") from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}" if mark is not None else str(file)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", location=where) from exc
-    lines = _line_index(node) if node is not None else {}
-    return parse_usage(data or {}, origin=str(file), lines=lines, known_types=known_types)
+    data, source = load_yaml(path, what="usage file")
+    return parse_usage(data or {}, origin=source.origin, source=source, known_types=known_types)
 
 
 def parse_usage(
     data: Any,
     *,
     origin: str = "usage",
-    lines: Mapping[tuple[str, ...], int] | None = None,
+    source: SourceMap | None = None,
     known_types: set[str] | None = None,
 ) -> Usage:
-    lines = lines or {}
+    """Validate decoded usage data; `source` (from the YAML loader) gives errors their line."""
+    source = source or SourceMap(origin)
 
     def where(*path: str) -> str:
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in lines:
-                return f"{origin}:{lines[path[:cut]]}"
-        return origin
+        return source.location(path)
 
     if not isinstance(data, Mapping):
         raise InputError("expected a mapping at the top level", location=where())
@@ -206,19 +194,6 @@ def _checked(key: Any, value: Any, label: str, location: str) -> float:
             location=location,
         )
     return number
-
-
-def _line_index(node: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
-    """(key path) → 1-based line of that key in the YAML text."""
-    import yaml
-
-    out: dict[tuple[str, ...], int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = (*path, str(key_node.value))
-            out[child] = key_node.start_mark.line + 1
-            out.update(_line_index(value_node, child))
-    return out
 
 
 def usage_from_plan(plan: Plan) -> Usage:

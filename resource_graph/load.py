@@ -100,22 +100,11 @@ def default_plan_path(root: Path) -> Path:
 
 def read_stack_config(path: str | Path) -> dict[str, Any]:
     """The `config:` map of a Pulumi.<stack>.yaml (secure values become unknown secrets)."""
-    import yaml
-
+    from cloudwright.yamlsource import load_stack_config
     from resource_graph.state import plain_config
 
-    file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text("utf-8")) or {}
-    except FileNotFoundError as exc:
-        raise InputError(f"stack config not found: {file}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}" if mark is not None else str(file)
-        raise InputError(f"not valid YAML: {exc}", location=where) from exc
-    if not isinstance(data, Mapping):
-        raise InputError("expected a mapping with a `config:` key", location=str(file))
-    return plain_config(data.get("config") or {})
+    config, _ = load_stack_config(path, secure="keep")
+    return plain_config(config)
 
 
 def _read_json_file(path: Path) -> Any:

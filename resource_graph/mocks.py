@@ -317,8 +317,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs=dict(inputs),
                 id=resource_id,
                 state=state,
+                # The SDK gathers dependencies in sets: sort them, so the same program gives
+                # the same graph however its outputs happened to resolve.
                 property_dependencies={
-                    key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+                    key: sorted(deps.urns) for key, deps in request.propertyDependencies.items()
                 },
             )
         )

@@ -191,29 +191,11 @@ def _override(raw: Any, location: str) -> WorkloadOverrides:
 
 def read_stack_file(path: str | Path) -> dict[str, Any]:
     """The `config:` map of a Pulumi.<stack>.yaml; encrypted (`secure:`) values are left out,
-    since only the Pulumi CLI can decrypt them."""
-    import yaml
+    since only the Pulumi CLI can decrypt them (the keys they set fall back to defaults)."""
+    from cloudwright.yamlsource import load_stack_config
 
-    file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text("utf-8")) or {}
-    except FileNotFoundError as exc:
-        raise InputError(f"stack config not found: {file}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"not valid YAML: {exc}", location=f"{file}:{mark.line + 1}" if mark else str(file)
-        ) from exc
-    config = data.get("config") if isinstance(data, Mapping) else None
-    if config is None:
-        return {}
-    if not isinstance(config, Mapping):
-        raise InputError("`config:` must be a mapping", location=str(file))
-    return {
-        str(k): v
-        for k, v in config.items()
-        if not (isinstance(v, Mapping) and set(v) == {"secure"})
-    }
+    config, _ = load_stack_config(path, secure="omit")
+    return config
 
 
 def stack_file(root: Path, stack: str) -> Path:

@@ -179,14 +179,20 @@ def _solver(problem: Problem, outcome: Outcome) -> str:
             f"Solver: no shared constraint couples the workloads, so each takes its best of "
             f"{total} candidates; the plan is optimal (bound = objective)."
         )
+    rounds = "master LP(s)" if r.method == "Lagrangian sifting" else "round(s)"
     text = (
         f"Solver: HiGHS MILP on {r.considered} of {total} candidates ({r.status}); LP-relaxation "
-        f"bound {r.lp_bound:,.2f}, valid for all {total} candidates (column generation, "
-        f"{r.rounds} round(s)); gap {r.gap:.3%}."
+        f"bound {r.lp_bound:,.2f}, valid for all {total} candidates ({r.method}, {r.rounds} "
+        f"{rounds}); gap {r.gap:.3%}."
     )
     if r.gap > 0 and r.status == "optimal":
         text += (
             " The gap is the LP relaxation's (it may split a workload across options); HiGHS "
             "proved the plan optimal on its working set."
+        )
+    if r.status == "near-optimal":
+        text += (
+            " Near-optimal: within 0.01 % of the bound (HiGHS's default MIP gap), accepted "
+            "without a branch-and-bound proof."
         )
     return text

@@ -68,6 +68,7 @@ class SolveResult:
     considered: int  # candidate columns in the final MILP
     total: int  # candidates after exact pruning
     rounds: int
+    method: str = "column generation"  # or "Lagrangian sifting" (large fleets)
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,12 @@ def solve(
             keep_rows=keep_rows,
             time_limit_s=time_limit_s,
         )
+    method = "column generation"
     if sifted is not None:
         choice[cands.wl[sifted.rows]] = sifted.rows
         status, coupled_bound = sifted.status, sifted.bound
         considered, rounds = sifted.considered, sifted.rounds
+        method = "Lagrangian sifting"
     else:
         in_model = coupled[cands.wl]
         fallbacks = [
@@ -171,6 +174,7 @@ def solve(
         considered,
         len(cands),
         rounds,
+        method,
     )
 
 

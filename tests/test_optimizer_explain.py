@@ -151,3 +151,34 @@ def test_pareto_columns_are_marginal_and_average_everywhere(fixture_catalog: Cat
     assert "marginal $/t: extra $ per tonne avoided vs the previous point" in svg
     assert last.average_usd_per_tonne is not None
     assert f"average ${last.average_usd_per_tonne:,.0f} per tonne vs the cheapest" in svg
+
+
+def test_a_kept_workload_held_by_a_constraint_names_it(fixture_catalog: Catalog) -> None:
+    first = plan(fleet(PRETRAIN), fixture_catalog)
+    on_azure = first.model_copy(
+        update={
+            "assignments": [
+                first.assignments[0].model_copy(
+                    update={
+                        "cloud": "azure",
+                        "region": "eastus",
+                        "instance_type": "Standard_ND96isr_H100_v5",
+                    }
+                )
+            ]
+        }
+    )
+    # Moving to AWS would pay (no migration cost), but no H100s are left outside Azure.
+    capped = fleet(
+        PRETRAIN,
+        capacity=[
+            {"name": "no AWS H100", "cloud": "aws", "gpu": "H100", "max_gpus": 0},
+            {"name": "no GCP H100", "cloud": "gcp", "gpu": "H100", "max_gpus": 0},
+        ],
+    )
+    kept = plan(capped, fixture_catalog, lock=on_azure)
+    a, change = kept.assignment("pretrain"), kept.changes[0]
+    assert (a.cloud, a.region) == ("azure", "eastus") and change.action == "kept"
+    assert "more than moving costs" in change.reason and "capacity no AWS H100" in change.reason
+    assert a.why.startswith("Kept in place from the lock")
+    assert "more than moving costs" in a.why and "capacity no AWS H100" in a.why

@@ -10,6 +10,10 @@ budget; nothing is printed.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,6 +129,25 @@ def row_scale(coupling: Coupling) -> np.ndarray:
     return np.asarray(1.0 / size, dtype=np.float64)
 
 
+@contextmanager
+def native_stdout_to_stderr() -> Iterator[None]:
+    """Send anything HiGHS's C++ code writes to stdout (some builds leave debug prints in)
+    to stderr while it runs, so `--format json` on stdout stays parseable."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable fd 1 (embedded interpreters): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def run_milp(
     model: Model, time_limit_s: float, *, continuous_tail: int = 0
 ) -> tuple[np.ndarray | None, str, float]:
@@ -138,13 +161,18 @@ def run_milp(
     if continuous_tail:
         integrality[n - continuous_tail :] = 0
         upper[n - continuous_tail :] = np.inf
-    res = milp(
-        model.c,
-        integrality=integrality,
-        bounds=Bounds(0, upper),
-        constraints=constraints,
-        options={"disp": False, "time_limit": max(time_limit_s, 1.0), "mip_rel_gap": MIP_REL_GAP},
-    )
+    with native_stdout_to_stderr():
+        res = milp(
+            model.c,
+            integrality=integrality,
+            bounds=Bounds(0, upper),
+            constraints=constraints,
+            options={
+                "disp": False,
+                "time_limit": max(time_limit_s, 1.0),
+                "mip_rel_gap": MIP_REL_GAP,
+            },
+        )
     if res.x is None:
         return None, str(res.message), float("nan")
     status = "optimal" if res.status == 0 else "feasible (time limit reached)"

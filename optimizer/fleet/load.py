@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cloudwright.errors import InputError, closest
-from optimizer.fleet.source import SourceMap, format_path, load_yaml, parse_yaml
+from cloudwright.yamlsource import SourceMap, format_path, load_yaml, parse_yaml
 from optimizer.fleet.spec import Fleet
 
 MAX_REPORTED = 8
@@ -27,7 +27,7 @@ MAX_REPORTED = 8
 
 def load_fleet(path: str | Path) -> Fleet:
     """Parse and validate the fleet file at `path`."""
-    data, smap = load_yaml(path)
+    data, smap = load_yaml(path, what="fleet file")
     return fleet_from_data(data, smap)
 
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 import pycountry
 
 from cloudwright.errors import InputError, UnknownNameError
+from cloudwright.yamlsource import SourceMap, format_path
 from optimizer.catalog import Catalog
-from optimizer.fleet.source import SourceMap, format_path
 from optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
 
 Path_ = tuple[str | int, ...]

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from cloudwright.errors import UnknownNameError
+from cloudwright.yamlsource import format_path
 from optimizer.catalog import Catalog
-from optimizer.fleet.source import format_path
 from optimizer.fleet.spec import Fleet, Workload
 from optimizer.models.timeshift import (
     IntensitySeries,

@@ -130,22 +130,27 @@ def row_scale(coupling: Coupling) -> np.ndarray:
 
 
 @contextmanager
-def native_stdout_to_stderr() -> Iterator[None]:
-    """Send anything HiGHS's C++ code writes to stdout (some builds leave debug prints in)
-    to stderr while it runs, so `--format json` on stdout stays parseable."""
+def silence_native_stdout() -> Iterator[None]:
+    """Discard what HiGHS's C++ code writes to stdout while it runs.
+
+    We ask HiGHS for silence (`disp=False`) and read results from its return value; some
+    builds still leave a debug print in the MIP solver (HiGHS issue #2783), which would
+    corrupt `--format json` on stdout and clutter the terminal."""
     sys.stdout.flush()
     try:
         saved = os.dup(1)
     except OSError:  # no usable fd 1 (embedded interpreters): nothing to protect
         yield
         return
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 def run_milp(
@@ -161,7 +166,7 @@ def run_milp(
     if continuous_tail:
         integrality[n - continuous_tail :] = 0
         upper[n - continuous_tail :] = np.inf
-    with native_stdout_to_stderr():
+    with silence_native_stdout():
         res = milp(
             model.c,
             integrality=integrality,

@@ -244,7 +244,8 @@ def main() -> None:
     _ = catalog.region_offerings
     print(
         f"catalog {catalog.snapshot_date} loaded in {time.perf_counter() - t0:.2f} s "
-        f"({len(catalog.region_offerings):,} region offerings); objective cost"
+        f"({len(catalog.region_offerings):,} region offerings); "
+        + ("objective carbon under a binding budget" if args.budget else "objective cost")
     )
     rows = [run(n, args.seed, catalog, args.budget) for n in args.sizes]
     if args.chart is not None:

@@ -44,7 +44,7 @@ step "4. Offline preview: the real stack program under Pulumi's mocks"
 cw preview "$OUT/plan.json" --out "$OUT/graph.json"
 cw plan examples/three-clouds.yaml --objective cost --out "$OUT/three-clouds.plan.json" \
   --format markdown
-cw preview "$OUT/three-clouds.plan.json" --format json --out "$OUT/three-clouds.graph.json"
+cw preview "$OUT/three-clouds.plan.json" --out "$OUT/three-clouds.graph.json"
 
 step "5. Cost and carbon before 'pulumi up'"
 cw cost "$OUT/plan.json"        # the plan's offline preview, with its hours and storage

@@ -149,6 +149,16 @@ def test_cli_json_and_stack_config(project: Path) -> None:
     assert vpc["inputs"]["tags"]["owner"] == "ci-team"
 
 
+def test_cli_json_with_out_writes_the_file_and_keeps_stdout_clean(project: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["preview", "plan.json", "--format", "json", "--out", "graph.json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"schema"' not in result.stdout
+    graph = Graph.from_json(json.loads((project / "graph.json").read_text()))
+    assert graph.source == "offline-preview"
+
+
 def test_cli_without_a_plan_says_what_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

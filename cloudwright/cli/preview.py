@@ -64,9 +64,10 @@ def preview_command(
         graph.save(out)
         err_console().print(f"wrote {out}", highlight=False)
     if fmt is PreviewFormat.json:
-        import json
+        if out is None:  # with --out the graph is already in that file
+            import json
 
-        emit(json.dumps(graph.to_json(), indent=2), None)
+            emit(json.dumps(graph.to_json(), indent=2), None)
         return
     console = out_console()
     if not console.is_terminal:  # files, pipes, CI logs: keep rows whole

@@ -180,6 +180,28 @@ def test_price_flags() -> None:
     assert "unknown" in flags[4]
 
 
+def test_repeated_low_gpu_part_is_flagged_even_when_it_is_the_median() -> None:
+    regions = [f"r{i}" for i in range(8)]
+    gpu_part = [35.39, 35.39, 35.39, 35.39, 35.39, 82.75, 93.21, 107.58]
+    frame = pd.DataFrame(
+        {
+            "cloud": ["gcp"] * 8,
+            "instance_type": ["a3-megagpu-8g"] * 8,
+            "region": regions,
+            "gpu": ["H100"] * 8,
+            "gpu_price_usd_hr": pd.array(gpu_part, dtype="Float64"),
+            "price_on_demand_usd_hr": pd.array([p + 9.46 for p in gpu_part], dtype="Float64"),
+            "price_spot_usd_hr": pd.array([None] * 8, dtype="Float64"),
+        }
+    )
+    flags = price_sanity.flag_prices(frame)
+    assert all("repeated in 5 regions" in str(f) for f in flags[:5])
+    assert flags[5:].isna().all()  # the sound regions stay clean
+    # A value repeated in fewer regions than the rule needs is left to the peer median.
+    few = frame.assign(gpu_price_usd_hr=pd.array([35.39, 35.39] + [90.0] * 6, dtype="Float64"))
+    assert not any("repeated" in str(f) for f in price_sanity.flag_prices(few))
+
+
 def test_gcp_correction_rows_say_why(sky: Path) -> None:
     accel = pd.DataFrame(
         {

@@ -14,7 +14,8 @@ from optimizer.pareto import ParetoPoint
 
 WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 105, 30, 50, 60
-LABEL_GAP_PX = 28  # closer labelled points would print on top of each other
+LABEL_CHAR_PX = 5.5  # approximate width of one 10-px sans-serif character
+LABEL_HEIGHT_PX = 34  # a point's label is two lines: carbon price above, marginal $/t below
 TICKS = 5
 
 
@@ -41,7 +42,7 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
     ]
     path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs, ys, strict=True))
     parts.append(f'<polyline points="{path}" fill="none" stroke="#2b7a78" stroke-width="2"/>')
-    labelled: list[tuple[float, float]] = []
+    labelled: list[tuple[float, float, float, float]] = []
     for p, x, y in zip(points, xs, ys, strict=True):
         label = (
             "carbon-optimal"
@@ -53,8 +54,9 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#17252a"><title>{escape(label)}: '
             f"${p.monthly_usd:,.0f}/month, {x:,.2f} tCO2e/month; {_abatement(p)}</title></circle>"
         )
-        if all(abs(px - lx) + abs(py - ly) > LABEL_GAP_PX for lx, ly in labelled):
-            labelled.append((px, py))
+        box = _label_box(px, py, label, p.abatement_usd_per_tonne)
+        if not any(_overlap(box, other) for other in labelled):
+            labelled.append(box)
             parts.append(
                 f'<text x="{px + 6:.1f}" y="{py - 6:.1f}" font-size="10">{escape(label)}</text>'
             )
@@ -73,6 +75,19 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
     )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def _label_box(
+    px: float, py: float, label: str, abatement: float | None
+) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a point's label, as drawn to the right of the point."""
+    second = f"marginal ${abatement:,.0f}/t" if abatement is not None else ""
+    width = LABEL_CHAR_PX * max(len(label), len(second))
+    return (px + 6, py - LABEL_HEIGHT_PX / 2, px + 6 + width, py + LABEL_HEIGHT_PX / 2)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _abatement(p: ParetoPoint) -> str:

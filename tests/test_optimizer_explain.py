@@ -182,3 +182,34 @@ def test_a_kept_workload_held_by_a_constraint_names_it(fixture_catalog: Catalog)
     assert "more than moving costs" in change.reason and "capacity no AWS H100" in change.reason
     assert a.why.startswith("Kept in place from the lock")
     assert "more than moving costs" in a.why and "capacity no AWS H100" in a.why
+
+
+def test_frontier_labels_never_overlap() -> None:
+    """Points close together (as at a frontier's knee) keep only labels that fit."""
+    import re
+
+    from optimizer.chart import LABEL_CHAR_PX, LABEL_HEIGHT_PX
+    from optimizer.pareto import ParetoPoint
+
+    rows = [
+        (0.0, 177_688, 4060),
+        (800, 177_836, 3780),
+        (3200, 177_964, 3700),
+        (6400, 189_622, 720),
+        (25600, 192_544, 580),
+        (51200, 205_225, 110),
+    ]
+    points = [
+        ParetoPoint(price, usd, kg, (), None if i == 0 else 1000.0 * i)
+        for i, (price, usd, kg) in enumerate(rows)
+    ]
+    svg = frontier_svg(points)
+    boxes = []
+    for x, y, text in re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="10">([^<]+)<', svg):
+        left, mid = float(x), float(y) + 6 + 4  # label baseline sits 6 px above the point
+        width = LABEL_CHAR_PX * max(len(text), len("marginal $6,000/t"))
+        boxes.append((left, mid - LABEL_HEIGHT_PX / 2, left + width, mid + LABEL_HEIGHT_PX / 2))
+    assert len(boxes) >= 3  # the far-apart points keep their labels
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])

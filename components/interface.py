@@ -22,7 +22,7 @@ import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from cloudwright.errors import InputError
 
@@ -261,26 +261,53 @@ class GpuCluster(abc.ABC):
         """The nodes' identity: role ARN, service account e-mail, managed identity id."""
 
 
+class NetworkType(Protocol):
+    def __call__(
+        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = ...
+    ) -> ClusterNetwork: ...
+
+
+class StorageType(Protocol):
+    def __call__(
+        self,
+        name: str,
+        args: StorageArgs,
+        network: ClusterNetwork,
+        opts: pulumi.ResourceOptions | None = ...,
+    ) -> ClusterStorage: ...
+
+
+class ClusterType(Protocol):
+    def __call__(
+        self,
+        name: str,
+        args: ClusterArgs,
+        network: ClusterNetwork,
+        storage: ClusterStorage,
+        opts: pulumi.ResourceOptions | None = ...,
+    ) -> GpuCluster: ...
+
+
 class CloudKit(abc.ABC):
-    """One cloud's factory for its provider and components."""
+    """One cloud's factory: its explicit provider, and its three component types (as data)."""
 
     cloud: str
+    network_type: NetworkType
+    storage_type: StorageType
+    cluster_type: ClusterType
 
     @abc.abstractmethod
     def provider(self, name: str, args: ProviderArgs) -> pulumi.ProviderResource:
         """An explicit provider for one region (never the ambient default provider)."""
 
-    @abc.abstractmethod
-    def network(
-        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions
-    ) -> ClusterNetwork: ...
+    def network(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions) -> ClusterNetwork:
+        return self.network_type(name, args, opts=opts)
 
-    @abc.abstractmethod
     def storage(
         self, name: str, args: StorageArgs, network: ClusterNetwork, opts: pulumi.ResourceOptions
-    ) -> ClusterStorage: ...
+    ) -> ClusterStorage:
+        return self.storage_type(name, args, network, opts=opts)
 
-    @abc.abstractmethod
     def cluster(
         self,
         name: str,
@@ -288,7 +315,8 @@ class CloudKit(abc.ABC):
         network: ClusterNetwork,
         storage: ClusterStorage,
         opts: pulumi.ResourceOptions,
-    ) -> GpuCluster: ...
+    ) -> GpuCluster:
+        return self.cluster_type(name, args, network, storage, opts=opts)
 
 
 def load_kit(cloud: str) -> CloudKit:

@@ -41,14 +41,13 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
         self,
         name: str,
         args: NetworkArgs,
-        efa_only: bool = True,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("cloudwright:aws:ClusterNetwork", name, None, opts)
         self.args = args
         tags = dict(args.tags)
         self._efa = efa_count(args.fabric)
-        self._efa_only = efa_only and supports_efa_only(args.instance_type)
+        self._efa_only = args.efa_only and supports_efa_only(args.instance_type)
         node_cidr, public_cidr = carve_subnets(
             args.cidr_block,
             [node_subnet_prefix(args, self._efa_only), NAT_SUBNET_PREFIX],

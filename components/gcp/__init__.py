@@ -13,20 +13,14 @@ from cloudwright.errors import InputError
 from components.gcp.cluster import GcpGpuCluster
 from components.gcp.network import GcpClusterNetwork
 from components.gcp.storage import GcpClusterStorage
-from components.interface import (
-    CloudKit,
-    ClusterArgs,
-    ClusterNetwork,
-    ClusterStorage,
-    GpuCluster,
-    NetworkArgs,
-    ProviderArgs,
-    StorageArgs,
-)
+from components.interface import CloudKit, ProviderArgs
 
 
 class GcpKit(CloudKit):
     cloud = "gcp"
+    network_type = GcpClusterNetwork
+    storage_type = GcpClusterStorage
+    cluster_type = GcpGpuCluster
 
     def provider(self, name: str, args: ProviderArgs) -> pulumi.ProviderResource:
         if not args.project:
@@ -35,24 +29,6 @@ class GcpKit(CloudKit):
                 hint="pulumi config set gcp:project <project-id>",
             )
         return Provider(name, project=args.project, region=args.region)
-
-    def network(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions) -> ClusterNetwork:
-        return GcpClusterNetwork(name, args, opts=opts)
-
-    def storage(
-        self, name: str, args: StorageArgs, network: ClusterNetwork, opts: pulumi.ResourceOptions
-    ) -> ClusterStorage:
-        return GcpClusterStorage(name, args, network, opts=opts)
-
-    def cluster(
-        self,
-        name: str,
-        args: ClusterArgs,
-        network: ClusterNetwork,
-        storage: ClusterStorage,
-        opts: pulumi.ResourceOptions,
-    ) -> GpuCluster:
-        return GcpGpuCluster(name, args, network, storage, opts=opts)
 
 
 KIT = GcpKit()

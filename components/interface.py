@@ -19,7 +19,7 @@ Invariants:
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
@@ -122,6 +122,19 @@ def filesystem_feature(kind: FileSystemKind) -> Feature | None:
     if kind in (FileSystemKind.AUTO, FileSystemKind.NONE):
         return None
     return Feature(kind.value)
+
+
+def resolve_filesystem(
+    cloud: str, args: StorageArgs, auto: Callable[[StorageArgs], FileSystemKind]
+) -> FileSystemKind:
+    """The file system to build: AUTO → the cloud's own choice (`auto`) when the plan asks for
+    a parallel file system, else none; an explicit kind must be one the cloud offers."""
+    if args.filesystem == FileSystemKind.AUTO:
+        return auto(args) if args.parallel_fs_tb > 0 else FileSystemKind.NONE
+    feature = filesystem_feature(args.filesystem)
+    if feature is not None:
+        require(cloud, feature)
+    return args.filesystem
 
 
 # ---- args ---------------------------------------------------------------------------------

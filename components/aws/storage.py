@@ -23,24 +23,13 @@ from components.interface import (
     ClusterStorage,
     FileSystemKind,
     StorageArgs,
-    filesystem_feature,
-    require,
+    resolve_filesystem,
 )
 from components.sizing import aws_partition, fsx_lustre_capacity_gib, fsx_throughput_tier
 
 FSX_MOUNT_POINT = "/fsx"
 LUSTRE_VERSION = "2.15"
 KMS_DELETION_WINDOW_DAYS = 30  # the maximum: a deleted key can be recovered for a month
-
-
-def resolve_filesystem(args: StorageArgs) -> FileSystemKind:
-    """AUTO → FSx for Lustre when the plan asks for a parallel file system."""
-    if args.filesystem == FileSystemKind.AUTO:
-        return FileSystemKind.FSX_LUSTRE if args.parallel_fs_tb > 0 else FileSystemKind.NONE
-    feature = filesystem_feature(args.filesystem)
-    if feature is not None:
-        require("aws", feature)
-    return args.filesystem
 
 
 def _deny_insecure_transport(bucket_arn: str) -> str:
@@ -73,7 +62,7 @@ class AwsClusterStorage(pulumi.ComponentResource, ClusterStorage):
         net = expect(network, AwsClusterNetwork, "network")
         tags = dict(args.tags)
         self.partition = aws_partition(args.region)
-        self._kind = resolve_filesystem(args)
+        self._kind = resolve_filesystem("aws", args, lambda _: FileSystemKind.FSX_LUSTRE)
         self.kms_key_arn: pulumi.Output[str] | None = None
         if args.object_tb > 0 or self._kind != FileSystemKind.NONE:
             self.kms_key_arn = self._key(name, args, tags)

@@ -22,8 +22,7 @@ from components.interface import (
     ClusterStorage,
     FileSystemKind,
     StorageArgs,
-    filesystem_feature,
-    require,
+    resolve_filesystem,
 )
 from components.sizing import amlfs_size, amlfs_subnet_prefix, carve_subnets
 from components.tags import alnum_name
@@ -38,15 +37,6 @@ DEFAULT_ZONE = "1"
 CONTAINER_NAME = "data"
 
 
-def resolve_filesystem(args: StorageArgs) -> FileSystemKind:
-    if args.filesystem == FileSystemKind.AUTO:
-        return FileSystemKind.AMLFS if args.parallel_fs_tb > 0 else FileSystemKind.NONE
-    feature = filesystem_feature(args.filesystem)
-    if feature is not None:
-        require("azure", feature)
-    return args.filesystem
-
-
 class AzureClusterStorage(pulumi.ComponentResource, ClusterStorage):
     def __init__(
         self,
@@ -58,7 +48,7 @@ class AzureClusterStorage(pulumi.ComponentResource, ClusterStorage):
         super().__init__("cloudwright:azure:ClusterStorage", name, None, opts)
         net = expect(network, AzureClusterNetwork, "network")
         tags = dict(args.tags)
-        self._kind = resolve_filesystem(args)
+        self._kind = resolve_filesystem("azure", args, lambda _: FileSystemKind.AMLFS)
         self.account: storage.StorageAccount | None = None
         self.container: storage.BlobContainer | None = None
         if args.object_tb > 0:

@@ -23,8 +23,7 @@ from components.interface import (
     ClusterStorage,
     FileSystemKind,
     StorageArgs,
-    filesystem_feature,
-    require,
+    resolve_filesystem,
 )
 from components.sizing import (
     choose_gcp_filesystem,
@@ -47,13 +46,9 @@ MOUNT_POINTS = {
 }
 
 
-def resolve_filesystem(args: StorageArgs) -> FileSystemKind:
-    if args.filesystem == FileSystemKind.AUTO:
-        return choose_gcp_filesystem(args.parallel_fs_tb, args.throughput_mb_s_per_tib)
-    feature = filesystem_feature(args.filesystem)
-    if feature is not None:
-        require("gcp", feature)
-    return args.filesystem
+def _auto_filesystem(args: StorageArgs) -> FileSystemKind:
+    """AUTO on GCP: by size and throughput (Managed Lustre, else Filestore)."""
+    return choose_gcp_filesystem(args.parallel_fs_tb, args.throughput_mb_s_per_tib)
 
 
 class GcpClusterStorage(pulumi.ComponentResource, ClusterStorage):
@@ -67,7 +62,11 @@ class GcpClusterStorage(pulumi.ComponentResource, ClusterStorage):
         super().__init__("cloudwright:gcp:ClusterStorage", name, None, opts)
         net = expect(network, GcpClusterNetwork, "network")
         labels = gcp_labels(args.tags)
-        self._kind = resolve_filesystem(args) if args.parallel_fs_tb > 0 else FileSystemKind.NONE
+        self._kind = (
+            resolve_filesystem("gcp", args, _auto_filesystem)
+            if args.parallel_fs_tb > 0
+            else FileSystemKind.NONE
+        )
         self.bucket_resource: storage.Bucket | None = None
         if args.object_tb > 0:
             self.bucket_resource = self._bucket(name, args, labels)

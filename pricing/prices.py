@@ -36,7 +36,6 @@ class PriceBook:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._cache: dict[tuple[Any, ...], Price | PriceMiss] = {}
-        self._instances: dict[tuple[str, str, str], dict[str, Any]] | None = None
         self._types: dict[str, set[str]] | None = None
         self._spelling: dict[tuple[str, str], str] = {}
 
@@ -60,23 +59,15 @@ class PriceBook:
         return self._egress(price, region, quantity or 0.0)
 
     # ---- instances ----------------------------------------------------------------------
-    def _instance_index(self) -> dict[tuple[str, str, str], dict[str, Any]]:
-        if self._instances is None:
-            frame = self.catalog.region_offerings
-            cols = ["cloud", "region", "instance_type", "price_on_demand_usd_hr"]
-            cols += ["price_spot_usd_hr", "source", "snapshot_date"]
-            self._instances = {
-                (str(rec["cloud"]), str(rec["region"]), str(rec["instance_type"])): {
-                    str(k): v for k, v in rec.items()
-                }
-                for rec in frame[cols].to_dict("records")
-            }
+    def _instance_index(self) -> None:
+        """Instance types per cloud and Azure's case-insensitive spellings, from the catalog's
+        own offering index (built once per catalog, not per estimate)."""
+        if self._types is None:
             types: dict[str, set[str]] = {}
-            for cloud, _, instance_type in self._instances:
+            for cloud, _, instance_type in self.catalog.region_offering_keys():
                 types.setdefault(cloud, set()).add(instance_type)
                 self._spelling[(cloud, instance_type.lower())] = instance_type
             self._types = types
-        return self._instances
 
     def canonical_instance_type(self, cloud: str, instance_type: str) -> str:
         """The catalog's spelling of an instance type. Azure treats VM sizes
@@ -91,9 +82,8 @@ class PriceBook:
             return PriceMiss(price.instance_type.reason)
         if region is None:
             return PriceMiss("region unknown (no region input, provider or stack config)")
-        index = self._instance_index()
         instance_type = self.canonical_instance_type(price.cloud, price.instance_type)
-        rec = index.get((price.cloud, region, instance_type))
+        rec = self.catalog.region_offering(price.cloud, region, instance_type)
         if rec is None:
             known = instance_type in (self._types or {}).get(price.cloud, set())
             if known:

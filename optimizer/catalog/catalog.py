@@ -369,22 +369,40 @@ class Catalog:
         _edge_zone_columns(out, frame, keys)
         return out.reset_index()
 
+    # Columns of `region_offering` records: what per-resource price lookups need.
+    OFFERING_RECORD_COLUMNS = (
+        "cloud", "region", "instance_type", "price_on_demand_usd_hr", "price_spot_usd_hr",
+        "price_flag", "source", "snapshot_date",
+    )  # fmt: skip
+
+    @cached_property
+    def _region_offering_index(self) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """(cloud, region, instance_type) → record, built once per catalog: pricing looks up
+        thousands of resources, and a table scan per lookup would dominate."""
+        frame = self.region_offerings
+        cols = self.OFFERING_RECORD_COLUMNS
+        values = zip(*(frame[c].tolist() for c in cols), strict=True)
+        return {(str(r[0]), str(r[1]), str(r[2])): dict(zip(cols, r, strict=True)) for r in values}
+
+    def region_offering(self, cloud: str, region: str, instance_type: str) -> dict[str, Any] | None:
+        """The region-level record (OFFERING_RECORD_COLUMNS) of an offering, or None.
+        The returned dict is shared: read it, don't change it."""
+        return self._region_offering_index.get((cloud, region, instance_type))
+
+    def region_offering_keys(self) -> list[tuple[str, str, str]]:
+        """Every (cloud, region, instance_type) the catalog sells."""
+        return list(self._region_offering_index)
+
     def hourly_price(
         self, cloud: str, region: str, instance_type: str, *, spot: bool = False
     ) -> float | None:
         """Region-level hourly price; None when the catalog has no price for it."""
-        frame = self.region_offerings
-        hit = frame[
-            (frame["cloud"] == cloud)
-            & (frame["region"] == region)
-            & (frame["instance_type"] == instance_type)
-        ]
-        if hit.empty:
+        rec = self.region_offering(cloud, region, instance_type)
+        if rec is None:
             self.check_region(cloud, region)
             self.check_instance_type(cloud, instance_type)
             return None
-        column = "price_spot_usd_hr" if spot else "price_on_demand_usd_hr"
-        value = _none_if_na(hit.iloc[0][column])
+        value = _none_if_na(rec["price_spot_usd_hr" if spot else "price_on_demand_usd_hr"])
         return float(value) if value is not None else None
 
     def unit_price(

@@ -1,5 +1,8 @@
 # Two commands do all set-up on a fresh machine: `make demo` and `make test`.
-# Both create .venv when it is missing and (re)install the project when pyproject.toml changes.
+# Both create .venv when it is missing and install the locked dependency set
+# (requirements.lock, hashes checked) when the lock or pyproject.toml changes.
+# `make lock` refreshes the lock; `make test-latest` runs the suite on the newest versions
+# the ranges in pyproject.toml allow, so a new release that breaks us fails a named check.
 
 # The first interpreter that actually runs and is 3.11+ (a pyenv shim may exist and not run).
 PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
@@ -9,17 +12,37 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := build/demo
+LATEST := .venv-latest
+# uv resolves and installs; it is itself pinned by hash in requirements-bootstrap.lock.
+COMPILE := pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11
 
-.PHONY: demo test lint typecheck unit bench chromium clean
+.PHONY: demo test lint typecheck layers unit bench chromium clean lock test-latest
+
+define make_venv
+	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required: none of python3, python3.13, python3.12, python3.11 runs as 3.11+" >&2; exit 1; }
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --require-hashes -r requirements-bootstrap.lock
+endef
 
 $(BIN)/python:
-	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required: none of python3, python3.13, python3.12, python3.11 runs as 3.11+" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(call make_venv,$(VENV))
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
+
+# Refresh requirements.lock to the newest versions the ranges in pyproject.toml allow.
+lock: | $(BIN)/python
+	$(BIN)/uv $(COMPILE) --upgrade --quiet -o requirements.lock
+
+# The suite on the newest allowed versions (not the lock): a fresh venv each time.
+test-latest:
+	rm -rf $(LATEST)
+	$(call make_venv,$(LATEST))
+	$(LATEST)/bin/uv pip install --quiet --python $(LATEST)/bin/python --upgrade --resolution highest -e '.[dev]'
+	@$(LATEST)/bin/python -m pip list --format freeze 2>/dev/null | grep -i -E '^(pulumi|pandas|numpy|scipy|pydantic|pyyaml|typer|codecarbon)' | tr '\n' ' '; echo
+	$(LATEST)/bin/python -m pytest -q -p no:cacheprovider || { echo "test-latest FAILED: the newest dependency versions the ranges allow break the suite (the lock still passes: see make test)" >&2; exit 1; }
 
 demo: $(STAMP)
 	@bash scripts/demo.sh $(BIN) $(DEMO)
@@ -30,12 +53,16 @@ lint: $(STAMP)
 	$(BIN)/python scripts/check_file_length.py
 
 typecheck: $(STAMP)
-	$(BIN)/mypy cloudwright optimizer components stacks resource_graph pricing reports policies profiler
+	$(BIN)/mypy -p cloudwright
+
+# The layer contract (pyproject.toml [tool.importlinter]): lower layers never import higher ones.
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
-test: lint typecheck chromium unit
+test: lint layers typecheck chromium unit
 
 # Headless Chromium checks the HTML report; install Debian's package when we can (CI runs
 # as root on a fresh machine). Without it those tests skip and say why.
@@ -48,4 +75,4 @@ bench: $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LATEST) build .mypy_cache .pytest_cache .ruff_cache

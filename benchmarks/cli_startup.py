@@ -59,7 +59,7 @@ def catalog_load(runs: int) -> dict[str, float]:
     code = """
 import time
 t0 = time.perf_counter()
-from optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog import Catalog
 t1 = time.perf_counter()
 c = Catalog.load()
 offers = c.region_offerings

@@ -22,11 +22,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from optimizer.catalog import Catalog  # noqa: E402
-from pricing import estimate  # noqa: E402
-from pricing.usage import Usage  # noqa: E402
-from resource_graph.model import Graph, Resource, cloud_of_type  # noqa: E402
-from resource_graph.regions import resolve_regions  # noqa: E402
+from cloudwright.optimizer.catalog import Catalog  # noqa: E402
+from cloudwright.pricing import estimate  # noqa: E402
+from cloudwright.pricing.usage import Usage  # noqa: E402
+from cloudwright.resource_graph.model import Graph, Resource, cloud_of_type  # noqa: E402
+from cloudwright.resource_graph.regions import resolve_regions  # noqa: E402
 
 TEMPLATE: list[tuple[str, dict[str, Any]]] = [
     (
@@ -107,10 +107,10 @@ def pipeline(size: int, catalog: Catalog, *, show: bool) -> tuple[Any, int]:
     """Generate, price and render; returns the report and the HTML size."""
     import json
 
-    from reports.csv_out import render_csv
-    from reports.focus import render_focus
-    from reports.html import render_html
-    from reports.table import render_text
+    from cloudwright.reports.csv_out import render_csv
+    from cloudwright.reports.focus import render_focus
+    from cloudwright.reports.html import render_html
+    from cloudwright.reports.table import render_text
 
     step = timed if show else (lambda _label, fn: fn())
     graph = step("generate graph", lambda: generated_graph(size))

@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from cloudwright.fsio import write_text
-from optimizer.catalog import Catalog
-from optimizer.chart import bars_svg
-from optimizer.fleet.spec import Fleet
-from optimizer.planner import build_plan, objective_spec, optimise, prepare
+from cloudwright.core.fsio import write_text
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.chart import bars_svg
+from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
 
 CITIES = [
     ("frankfurt", 50.11, 8.68),

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from optimizer.catalog import Catalog  # noqa: E402
-from optimizer.plan import (  # noqa: E402
+from cloudwright.optimizer.catalog import Catalog  # noqa: E402
+from cloudwright.optimizer.plan import (  # noqa: E402
     Assignment,
     CatalogRef,
     CostBreakdown,
@@ -85,7 +85,7 @@ def main() -> int:
     catalog = Catalog.load(ROOT / "tests" / "fixtures" / "catalog")
     the_plan = fleet(args.workloads)
 
-    from resource_graph.offline import preview_plan
+    from cloudwright.resource_graph.offline import preview_plan
 
     timings = []
     for run in ("cold", "warm"):

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import pulumi
 
-from components.interface import ClusterNetwork, ClusterStorage
+from cloudwright.components.interface import ClusterNetwork, ClusterStorage
 
 T = TypeVar("T")
 

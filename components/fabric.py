@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloudwright.errors import InputError
-from components.interface import FabricSpec
+from cloudwright.components.interface import FabricSpec
+from cloudwright.core.errors import InputError
 
 # ---- AWS: Elastic Fabric Adapter --------------------------------------------------------------
 

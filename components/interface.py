@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from cloudwright.errors import InputError
+from cloudwright.core.errors import InputError
 
 if TYPE_CHECKING:
     import pulumi
@@ -90,9 +90,9 @@ UNSUPPORTED: dict[str, dict[Feature, str]] = {
 }
 
 CLOUD_MODULES: dict[str, str] = {
-    "aws": "components.aws",
-    "gcp": "components.gcp",
-    "azure": "components.azure",
+    "aws": "cloudwright.components.aws",
+    "gcp": "cloudwright.components.gcp",
+    "azure": "cloudwright.components.azure",
 }
 
 
@@ -336,7 +336,7 @@ def load_kit(cloud: str) -> CloudKit:
     """Import the cloud's module (only when the program needs that cloud) and return its kit."""
     import importlib
 
-    from cloudwright.errors import UnknownNameError
+    from cloudwright.core.errors import UnknownNameError
 
     module_name = CLOUD_MODULES.get(cloud)
     if module_name is None:

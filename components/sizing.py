@@ -16,8 +16,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cloudwright.errors import InputError
-from components.interface import FileSystemKind
+from cloudwright.components.interface import FileSystemKind
+from cloudwright.core.errors import InputError
 
 BYTES_PER_TB = 10**12
 BYTES_PER_GIB = 2**30

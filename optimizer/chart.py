@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from optimizer.pareto import ParetoPoint
+from cloudwright.optimizer.pareto import ParetoPoint
 
 WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 105, 30, 50, 60

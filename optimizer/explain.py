@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from optimizer.fleet.spec import Workload
-from optimizer.lock import MoveCosts, move_trade, placement
-from optimizer.plan import Alternative, Assignment, CostBreakdown, Storage, placement_id
-from optimizer.solver.candidates import CandidateSet
-from optimizer.solver.coupling import Coupling
-from optimizer.solver.filters import requirement
-from optimizer.solver.objective import objective_unit
+from cloudwright.optimizer.fleet.spec import Workload
+from cloudwright.optimizer.lock import MoveCosts, move_trade, placement
+from cloudwright.optimizer.plan import Alternative, Assignment, CostBreakdown, Storage, placement_id
+from cloudwright.optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.solver.coupling import Coupling
+from cloudwright.optimizer.solver.filters import requirement
+from cloudwright.optimizer.solver.objective import objective_unit
 
 MAX_ALTERNATIVES = 3
 SCAN_ROWS = 24  # rows per workload scanned for distinct alternatives (a few per region)

@@ -25,15 +25,15 @@ from typing import Literal
 
 import numpy as np
 
-from cloudwright.errors import CloudwrightError
-from optimizer.catalog import Catalog
-from optimizer.fleet.spec import Fleet
-from optimizer.models.egress import EgressPricer
-from optimizer.models.energy import network_energy_kwh
-from optimizer.models.storage import GB_PER_TB
-from optimizer.plan import Change, Plan
-from optimizer.solver.candidates import CandidateSet, PlacementKey
-from optimizer.solver.objective import KG_PER_TONNE, ObjectiveSpec
+from cloudwright.core.errors import CloudwrightError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.models.egress import EgressPricer
+from cloudwright.optimizer.models.energy import network_energy_kwh
+from cloudwright.optimizer.models.storage import GB_PER_TB
+from cloudwright.optimizer.plan import Change, Plan
+from cloudwright.optimizer.solver.candidates import CandidateSet, PlacementKey
+from cloudwright.optimizer.solver.objective import KG_PER_TONNE, ObjectiveSpec
 
 
 @dataclass(frozen=True)

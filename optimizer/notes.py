@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from optimizer.planner import Outcome, Problem
+    from cloudwright.optimizer.planner import Outcome, Problem
 
 
 def plan_notes(problem: Problem, outcome: Outcome) -> list[str]:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.planner import Problem
-from optimizer.solver.milp import solve
-from optimizer.solver.objective import KG_PER_TONNE, TIE_BREAK
+from cloudwright.optimizer.planner import Problem
+from cloudwright.optimizer.solver.milp import solve
+from cloudwright.optimizer.solver.objective import KG_PER_TONNE, TIE_BREAK
 
 # Carbon prices swept, US$ per tonne: zero, then roughly doubling to well past any policy
 # price, so the cheap end and the carbon-optimal end are both reached.

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cloudwright.errors import InputError
-from cloudwright.fsio import write_text
+from cloudwright.core.errors import InputError
+from cloudwright.core.fsio import write_text
 
 PLAN_VERSION = 1
 
@@ -141,7 +141,7 @@ class Plan(_Model):
         for a in self.assignments:
             if a.workload == workload:
                 return a
-        from cloudwright.errors import UnknownNameError
+        from cloudwright.core.errors import UnknownNameError
 
         raise UnknownNameError("workload", workload, [a.workload for a in self.assignments])
 

@@ -20,25 +20,25 @@ from typing import ParamSpec, TypeVar
 
 import numpy as np
 
-from optimizer.catalog import Catalog
-from optimizer.explain import Explainer, Solution, solution_id
-from optimizer.fleet.resolve import resolve
-from optimizer.fleet.spec import (
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.explain import Explainer, Solution, solution_id
+from cloudwright.optimizer.fleet.resolve import resolve
+from cloudwright.optimizer.fleet.spec import (
     DEFAULT_CARBON_PRICE_SOURCE,
     DEFAULT_CARBON_PRICE_USD_PER_TONNE,
     Fleet,
 )
-from optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
-from optimizer.models.energy import ProfileSource
-from optimizer.notes import plan_notes
-from optimizer.plan import CatalogRef, Objective, Plan, SolverInfo, Totals
-from optimizer.solver.candidates import CandidateSet, build_candidates
-from optimizer.solver.coupling import Coupling, build_coupling
-from optimizer.solver.diagnose import explain_infeasible
-from optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
-from optimizer.solver.objective import ObjectiveSpec, objective_vectors
-from optimizer.solver.objective import objective_unit as unit_of
-from optimizer.solver.offers import OfferTable, build_offer_table
+from cloudwright.optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
+from cloudwright.optimizer.models.energy import ProfileSource
+from cloudwright.optimizer.notes import plan_notes
+from cloudwright.optimizer.plan import CatalogRef, Objective, Plan, SolverInfo, Totals
+from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
+from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
+from cloudwright.optimizer.solver.diagnose import explain_infeasible
+from cloudwright.optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
+from cloudwright.optimizer.solver.objective import ObjectiveSpec, objective_vectors
+from cloudwright.optimizer.solver.objective import objective_unit as unit_of
+from cloudwright.optimizer.solver.offers import OfferTable, build_offer_table
 
 DEFAULT_TIME_LIMIT_S = 60.0
 

@@ -15,8 +15,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from optimizer.pareto import ParetoPoint
-from optimizer.plan import Assignment, Plan
+from cloudwright.optimizer.pareto import ParetoPoint
+from cloudwright.optimizer.plan import Assignment, Plan
 
 ESTIMATE_NOTE = (
     "Energy and carbon are estimates (modelled from board power, CCF host coefficients, PUE "
@@ -134,7 +134,22 @@ def changes_table(plan: Plan) -> Table:
     return table
 
 
-def plan_renderables(plan: Plan) -> list[RenderableType]:
+BRIEF_ROWS = 50  # with --out, a longer plan shows only its totals; the file has the rest
+
+
+def plan_renderables(plan: Plan, *, brief: bool = False) -> list[RenderableType]:
+    """The plan for a terminal. `brief` (the plan was written to a file): a fleet of more
+    than BRIEF_ROWS assignments shows only the solver line and totals."""
+    if brief and len(plan.assignments) > BRIEF_ROWS:
+        return [
+            Text(_header(plan), style="bold"),
+            Text(_solver_line(plan), style="dim"),
+            Text(
+                f"{len(plan.assignments):,} assignments; the table, reasons and alternatives "
+                "are in the plan file (`cloudwright plan … -f markdown` renders them).",
+            ),
+            Text(ESTIMATE_NOTE, style="italic"),
+        ]
     out: list[RenderableType] = [assignments_table(plan), Text(_solver_line(plan), style="dim")]
     out.append(Text("\nWhy", style="bold"))
     for a in plan.assignments:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies import PACK_NAME
-from policies.rules import build_policies
+from cloudwright.policies import PACK_NAME
+from cloudwright.policies.rules import build_policies
 
 
 def pack_arguments() -> dict[str, Any]:

@@ -31,9 +31,9 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import serialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from policies import props as p
-from resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
-from resource_graph.regions import resolve_regions
+from cloudwright.policies import props as p
+from cloudwright.resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
+from cloudwright.resource_graph.regions import resolve_regions
 
 DELETED_OPS = frozenset({"delete", "delete-replaced", "discard", "remove-pending-replace"})
 PROVIDER_PREFIX = "pulumi:providers:"

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies import props as p
+from cloudwright.policies import props as p
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from cloudwright.errors import InputError, UnknownNameError
-from cloudwright.yamlsource import SourceMap, load_yaml
-from policies.schema import SchemaError, check_object, with_defaults
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.core.yamlsource import SourceMap, load_yaml
+from cloudwright.policies.schema import SchemaError, check_object, with_defaults
 
 ALL = "all"
 LEVEL_KEY = "enforcementLevel"

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from optimizer.catalog import Catalog
-    from resource_graph.model import Graph
+    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.resource_graph.model import Graph
 
 
 class CostTotals(Protocol):
@@ -38,7 +38,7 @@ Estimator = Callable[["Graph", "Catalog"], Any]
 
 def default_catalog() -> Catalog:
     """$CLOUDWRIGHT_CATALOG if set, else the snapshot shipped with the package."""
-    from optimizer.catalog import Catalog
+    from cloudwright.optimizer.catalog import Catalog
 
     directory = os.environ.get("CLOUDWRIGHT_CATALOG")
     return Catalog.load(Path(directory) if directory else None)
@@ -46,7 +46,7 @@ def default_catalog() -> Catalog:
 
 def default_estimator(graph: Graph, catalog: Catalog) -> Any:
     """The project's cost engine (imported on first use: pandas is not free to import)."""
-    from pricing.engine import estimate
+    from cloudwright.pricing.engine import estimate
 
     return estimate(graph, catalog)
 
@@ -102,7 +102,7 @@ class RuleContext:
         """The cost report of a stack's `PolicyResource`s. The budget and carbon rules price
         the same list in one offline run, so the last report is kept for that list object
         (the engine hands each stack policy a fresh list, which is simply priced again)."""
-        from policies.adapters import graph_from_stack
+        from cloudwright.policies.adapters import graph_from_stack
 
         if self._estimated is not None and self._estimated[0] is resources:
             return self._estimated[1]

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies import props as p
-from policies.compute import compute_facts
-from resource_graph.model import cloud_of_type
+from cloudwright.policies import props as p
+from cloudwright.policies.compute import compute_facts
+from cloudwright.resource_graph.model import cloud_of_type
 
 _KINDS = {
     "Group": "auto-scaling group",

@@ -31,14 +31,14 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError  # the engine's own not-applicable signal
 from pulumi_policy.proxy import UnknownValueError
 
-from policies.adapters import GraphView
-from policies.config import PolicyConfig, parse_policy_config
-from policies.context import Estimator, RuleContext
-from policies.rules import build_policies
+from cloudwright.policies.adapters import GraphView
+from cloudwright.policies.config import PolicyConfig, parse_policy_config
+from cloudwright.policies.context import Estimator, RuleContext
+from cloudwright.policies.rules import build_policies
 
 if TYPE_CHECKING:
-    from optimizer.catalog import Catalog
-    from resource_graph.model import Graph
+    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.resource_graph.model import Graph
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 

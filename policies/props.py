@@ -31,7 +31,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from resource_graph.model import Unknown
+from cloudwright.resource_graph.model import Unknown
 
 _SENTINELS: Final = frozenset(
     {

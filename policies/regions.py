@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from policies import props as p
-from resource_graph.model import cloud_of_type
-from resource_graph.regions import (
+from cloudwright.policies import props as p
+from cloudwright.resource_graph.model import cloud_of_type
+from cloudwright.resource_graph.regions import (
     aws_region_of_zone,
     normalize_azure_location,
     split_gcp_location,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policies.offline import PolicyResult, Violation
+from cloudwright.policies.offline import PolicyResult, Violation
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

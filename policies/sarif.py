@@ -19,8 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from policies.offline import Note, PolicyInfo, PolicyResult, Violation
-from resource_graph.model import Graph
+from cloudwright.policies.offline import Note, PolicyInfo, PolicyResult, Violation
+from cloudwright.resource_graph.model import Graph
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

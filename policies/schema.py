@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwright.errors import closest
+from cloudwright.core.errors import closest
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),

@@ -10,15 +10,16 @@ from pathlib import Path
 
 MAX_LINES = 600
 PACKAGES = (
-    "cloudwright",
+    "cloudwright/core",
+    "cloudwright/cli",
+    "cloudwright/resource_graph",
+    "cloudwright/pricing",
+    "cloudwright/reports",
+    "cloudwright/profiler",
     "optimizer",
     "components",
     "stacks",
-    "resource_graph",
-    "pricing",
-    "reports",
     "policies",
-    "profiler",
     "scripts",
     "benchmarks",
 )

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cloudwright.fsio import write_text
-from optimizer.models.timeshift import load_intensity_csv
+from cloudwright.core.fsio import write_text
+from cloudwright.optimizer.models.timeshift import load_intensity_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT.parent / "shared" / "data" / "carbon" / "hourly" / "de_2020_ci_15min.csv"

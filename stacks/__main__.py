@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pulumi
 
-from optimizer.catalog import Catalog
-from optimizer.plan import load_plan
-from stacks.program import run
-from stacks.settings import StackSettings, config_keys
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.plan import load_plan
+from cloudwright.stacks.program import run
+from cloudwright.stacks.settings import StackSettings, config_keys
 
 
 def project_root() -> Path:

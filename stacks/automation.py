@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cloudwright.errors import CloudwrightError, InputError, ToolMissingError
+from cloudwright.core.errors import CloudwrightError, InputError, ToolMissingError
 
 INSTALL_HINT = (
     "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh "

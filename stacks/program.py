@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from cloudwright.errors import InputError
-from components.interface import (
+from cloudwright.components.interface import (
     CloudKit,
     ClusterArgs,
     FabricSpec,
@@ -33,14 +32,15 @@ from components.interface import (
     market_feature,
     require,
 )
-from components.sizing import allocate_blocks
-from components.tags import base_tags, slug
-from optimizer.catalog.zones import is_edge_zone
-from optimizer.plan import Assignment, Plan, content_id
-from stacks.settings import DEFAULT_BOOT_DISK_GB, StackSettings, WorkloadOverrides
+from cloudwright.components.sizing import allocate_blocks
+from cloudwright.components.tags import base_tags, slug
+from cloudwright.core.errors import InputError
+from cloudwright.optimizer.catalog.zones import is_edge_zone
+from cloudwright.optimizer.plan import Assignment, Plan, content_id
+from cloudwright.stacks.settings import DEFAULT_BOOT_DISK_GB, StackSettings, WorkloadOverrides
 
 if TYPE_CHECKING:
-    from optimizer.catalog import Catalog
+    from cloudwright.optimizer.catalog import Catalog
 
 
 @dataclass(frozen=True)

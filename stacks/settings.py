@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cloudwright.errors import InputError
-from components.interface import FileSystemKind, Market
-from components.sizing import validate_admin_cidrs
+from cloudwright.components.interface import FileSystemKind, Market
+from cloudwright.components.sizing import validate_admin_cidrs
+from cloudwright.core.errors import InputError
 
 NS = "cloudwright"
 DEFAULT_PLAN = "plan.json"
@@ -159,7 +159,7 @@ def _override(raw: Any, location: str) -> WorkloadOverrides:
         raise InputError("expected a map of overrides", location=location)
     unknown = sorted(set(raw) - set(_OVERRIDE_KEYS))
     if unknown:
-        from cloudwright.errors import UnknownNameError
+        from cloudwright.core.errors import UnknownNameError
 
         raise UnknownNameError("override", unknown[0], _OVERRIDE_KEYS, location=location)
     try:
@@ -192,7 +192,7 @@ def _override(raw: Any, location: str) -> WorkloadOverrides:
 def read_stack_file(path: str | Path) -> dict[str, Any]:
     """The `config:` map of a Pulumi.<stack>.yaml; encrypted (`secure:`) values are left out,
     since only the Pulumi CLI can decrypt them (the keys they set fall back to defaults)."""
-    from cloudwright.yamlsource import load_stack_config
+    from cloudwright.core.yamlsource import load_stack_config
 
     config, _ = load_stack_config(path, secure="omit")
     return config

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from components.tags import REQUIRED_KEYS
-from resource_graph.model import Graph, Resource
+from cloudwright.components.tags import REQUIRED_KEYS
+from cloudwright.resource_graph.model import Graph, Resource
 
 WORLD = ("0.0.0.0/0", "::/0", "*", "Internet", "Any", "any")
 SDK_PACKAGES = {"aws": "pulumi_aws", "gcp": "pulumi_gcp", "azure-native": "pulumi_azure_native"}

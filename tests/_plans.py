@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimizer.plan import Assignment, CatalogRef, CostBreakdown, Plan, Storage, Totals, content_id
+from cloudwright.optimizer.plan import (
+    Assignment,
+    CatalogRef,
+    CostBreakdown,
+    Plan,
+    Storage,
+    Totals,
+    content_id,
+)
 
 
 def assignment(

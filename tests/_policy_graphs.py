@@ -12,9 +12,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from optimizer.catalog import Catalog
-from policies.offline import PolicyResult, Violation, run_policies
-from resource_graph.model import Graph, Resource, cloud_of_type
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.policies.offline import PolicyResult, Violation, run_policies
+from cloudwright.resource_graph.model import Graph, Resource, cloud_of_type
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "policies"
 PROJECT = "cloudwright"

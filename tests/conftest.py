@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from cloudwright.errors import UnknownNameError
-from optimizer.catalog import Catalog, Point
+from cloudwright.core.errors import UnknownNameError
+from cloudwright.optimizer.catalog import Catalog, Point
 
 
 def test_region_offerings_one_row_per_region_and_type(fixture_catalog: Catalog) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cloudwright.errors import DataError
-from optimizer.catalog.build import price_sanity, skypilot
-from optimizer.catalog.build.fabric import apply_fabrics, normalise_fabric, read_fabrics
-from optimizer.catalog.build.snapshot import Snapshot, write_snapshot
-from optimizer.catalog.build.sources import normalise_date, parse_source_date
-from optimizer.catalog.build.unit_prices import tier_starts
-from optimizer.catalog.catalog import Catalog
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog.build import price_sanity, skypilot
+from cloudwright.optimizer.catalog.build.fabric import apply_fabrics, normalise_fabric, read_fabrics
+from cloudwright.optimizer.catalog.build.snapshot import Snapshot, write_snapshot
+from cloudwright.optimizer.catalog.build.sources import normalise_date, parse_source_date
+from cloudwright.optimizer.catalog.build.unit_prices import tier_starts
+from cloudwright.optimizer.catalog.catalog import Catalog
 
 AWS_HEADER = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone,Arch"
 GCP_HEADER = "InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,GpuInfo,Region,AvailabilityZone,Price,SpotPrice"

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cloudwright.errors import UnknownNameError
-from optimizer.catalog.build.latency_fit import fit_latency
-from optimizer.catalog.build.regions import choose_intensity
-from optimizer.catalog.codecarbon_grid import gcp_region_intensity, grid_intensity
+from cloudwright.core.errors import UnknownNameError
+from cloudwright.optimizer.catalog.build.latency_fit import fit_latency
+from cloudwright.optimizer.catalog.build.regions import choose_intensity
+from cloudwright.optimizer.catalog.codecarbon_grid import gcp_region_intensity, grid_intensity
 
 LBS_PER_MWH_TO_G_PER_KWH = 0.45359237
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.catalog import Catalog
-from optimizer.catalog.build.gcp_gpus import accelerator_types
-from pricing.aws.ebs_volume import _LABELS as EBS_TYPES
-from pricing.azure.aks_cluster import _TIER_PRODUCT as AKS_TIERS
-from pricing.azure.machine import _DISK_LABELS as AZURE_DISKS
-from pricing.gcp.filestore import _LEGACY_TIERS as FILESTORE_LEGACY
-from pricing.gcp.machine import _DISK_LABELS as GCP_DISKS
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.build.gcp_gpus import accelerator_types
+from cloudwright.pricing.aws.ebs_volume import _LABELS as EBS_TYPES
+from cloudwright.pricing.azure.aks_cluster import _TIER_PRODUCT as AKS_TIERS
+from cloudwright.pricing.azure.machine import _DISK_LABELS as AZURE_DISKS
+from cloudwright.pricing.gcp.filestore import _LEGACY_TIERS as FILESTORE_LEGACY
+from cloudwright.pricing.gcp.machine import _DISK_LABELS as GCP_DISKS
 
 ROOT = Path(__file__).resolve().parent.parent
 Key = tuple[str, str, str, str]
@@ -98,7 +98,7 @@ Call = tuple[str, list[str | None], dict[str, str | None]]
 def _calls(name: str) -> Iterator[Call]:
     """Every `name(...)` call in pricing/: where, positional and keyword arguments as
     literals (None where the argument is computed)."""
-    for path in sorted((ROOT / "pricing").rglob("*.py")):
+    for path in sorted((ROOT / "cloudwright" / "pricing").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

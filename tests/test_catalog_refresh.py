@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from cloudwright.errors import InputError, NetworkError
-from optimizer.catalog import Catalog
-from optimizer.catalog.refresh import refresh_snapshot
-from optimizer.catalog.refresh.http import http_get_json, redact
+from cloudwright.core.errors import InputError, NetworkError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.refresh import refresh_snapshot
+from cloudwright.optimizer.catalog.refresh.http import http_get_json, redact
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = FIXTURES / "price_api"

@@ -11,14 +11,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cloudwright.errors import DataError
-from optimizer.catalog import Catalog
-from optimizer.catalog.build import gcp_gpus, skypilot
-from optimizer.catalog.build.offerings import zone_kinds
-from optimizer.catalog.build.unit_prices import _convert, _pick, tier_starts
-from optimizer.catalog.refresh.gcp import machine_prices
-from optimizer.catalog.shapes import AttachedShape, attached_name, machine_type_of, split_attached
-from optimizer.catalog.zones import zone_kind
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.build import gcp_gpus, skypilot
+from cloudwright.optimizer.catalog.build.offerings import zone_kinds
+from cloudwright.optimizer.catalog.build.unit_prices import _convert, _pick, tier_starts
+from cloudwright.optimizer.catalog.refresh.gcp import machine_prices
+from cloudwright.optimizer.catalog.shapes import (
+    AttachedShape,
+    attached_name,
+    machine_type_of,
+    split_attached,
+)
+from cloudwright.optimizer.catalog.zones import zone_kind
 
 GCP_HEADER = "InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,GpuInfo,Region,AvailabilityZone,Price,SpotPrice"
 MEM_16 = "\"{'Gpus': [{'MemoryInfo': {'SizeInMiB': 16384}}]}\""

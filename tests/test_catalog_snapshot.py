@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.catalog import Catalog, schema
-from optimizer.catalog.catalog import PACKAGED_SNAPSHOT
+from cloudwright.optimizer.catalog import Catalog, schema
+from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT
 
 
 @pytest.fixture(scope="module")

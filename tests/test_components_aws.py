@@ -9,11 +9,11 @@ import pytest
 from _graph_checks import of_type, one, orphans, untagged, world_admin_ingress
 from _plans import assignment, p5_cluster, plan
 
-from cloudwright.errors import InputError
-from optimizer.catalog import Catalog
-from optimizer.plan import Storage
-from resource_graph.model import Graph
-from resource_graph.offline import preview_plan
+from cloudwright.core.errors import InputError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.plan import Storage
+from cloudwright.resource_graph.model import Graph
+from cloudwright.resource_graph.offline import preview_plan
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -6,11 +6,11 @@ import pytest
 from _graph_checks import of_type, one, orphans, untagged, world_admin_ingress
 from _plans import a3_mega_cluster, assignment, plan
 
-from cloudwright.errors import InputError
-from optimizer.catalog import Catalog
-from optimizer.plan import Plan, Storage
-from resource_graph.model import Graph
-from resource_graph.offline import preview_plan
+from cloudwright.core.errors import InputError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.plan import Plan, Storage
+from cloudwright.resource_graph.model import Graph
+from cloudwright.resource_graph.offline import preview_plan
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -246,7 +246,7 @@ def test_machine_types_without_attached_gpus_have_no_guest_accelerators(mega: Gr
 
 
 def test_attached_gpu_preview_summary_names_host_and_gpus(fixture_catalog: Catalog) -> None:
-    from components.summary import key_settings
+    from cloudwright.components.summary import key_settings
 
     graph = preview_plan(_t4_plan(), catalog=fixture_catalog)
     line = key_settings(INSTANCE, of_type(graph, INSTANCE)[0].inputs)
@@ -256,7 +256,7 @@ def test_attached_gpu_preview_summary_names_host_and_gpus(fixture_catalog: Catal
 def test_accelerators_the_image_driver_lacks_are_refused(fixture_catalog: Catalog) -> None:
     import pandas as pd
 
-    from optimizer.catalog import schema
+    from cloudwright.optimizer.catalog import schema
 
     offerings = fixture_catalog.offerings
     t4 = offerings[offerings["instance_type"] == "n1-standard-8+nvidia-tesla-t4x1"]

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cloudwright.errors import InputError
-from components import fabric, sizing, tags
-from components.interface import FabricSpec, FileSystemKind
+from cloudwright.components import fabric, sizing, tags
+from cloudwright.components.interface import FabricSpec, FileSystemKind
+from cloudwright.core.errors import InputError
 
 TB = st.floats(min_value=0.001, max_value=5000, allow_nan=False, allow_infinity=False)
 TIERS = st.sampled_from([1, 40, 100, 125, 200, 250, 400, 500, 999, 1000])

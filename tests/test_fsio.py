@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudwright.fsio import atomic_writer, write_text
+from cloudwright.core.fsio import atomic_writer, write_text
 
 
 def test_failed_write_leaves_old_file_and_no_temp(tmp_path: Path) -> None:

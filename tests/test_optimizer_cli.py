@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from cloudwright.cli import app as app_module
 from cloudwright.cli.app import app
-from optimizer.catalog import Catalog
-from optimizer.fleet import load_fleet
-from optimizer.plan import load_plan, parse_plan
-from optimizer.planner import plan
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet import load_fleet
+from cloudwright.optimizer.plan import load_plan, parse_plan
+from cloudwright.optimizer.planner import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "catalog"
@@ -79,10 +79,20 @@ def test_table_output_explains_and_says_estimates(runner: CliRunner, fleet_file:
 
 
 def test_json_output_is_the_plan(runner: CliRunner, fleet_file: Path) -> None:
-    result = runner.invoke(app, ["plan", str(fleet_file), "-f", "json", "-o", "cost"])
+    result = runner.invoke(app, ["plan", str(fleet_file), "-f", "json", "--objective", "cost"])
     assert result.exit_code == 0, result.output
     p = parse_plan(json.loads(result.stdout))
     assert p.objective == "cost" and {a.workload for a in p.assignments} == {"pretrain", "chat"}
+
+
+def test_short_o_is_out_in_plan_as_everywhere(
+    runner: CliRunner, fleet_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(fleet_file), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert parse_plan(json.loads(out.read_text("utf-8"))).assignments
+    assert result.stdout == ""  # with --out, the plan goes to the file only
 
 
 def test_markdown_output(runner: CliRunner, fleet_file: Path) -> None:
@@ -96,8 +106,10 @@ def test_out_writes_a_valid_lock(runner: CliRunner, fleet_file: Path, tmp_path: 
     result = runner.invoke(app, ["plan", str(fleet_file), "--out", str(out), "-f", "json"])
     assert result.exit_code == 0, result.output
     saved = load_plan(out)
-    assert saved == parse_plan(json.loads(result.stdout))
+    assert result.stdout == ""
     assert saved.fleet == "cli-demo"
+    printed = runner.invoke(app, ["plan", str(fleet_file), "-f", "json"])
+    assert parse_plan(json.loads(printed.stdout)).assignments == saved.assignments
 
 
 def test_pareto_prints_the_frontier_and_writes_an_svg(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cloudwright.errors import InputError, UnknownNameError
-from optimizer.catalog import Catalog
-from optimizer.fleet import load_fleet, parse_fleet
-from optimizer.fleet.resolve import resolve
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet import load_fleet, parse_fleet
+from cloudwright.optimizer.fleet.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from optimizer.solver.model import silence_native_stdout
+from cloudwright.optimizer.solver.model import silence_native_stdout
 
 
 def test_native_writes_to_fd1_are_discarded_and_fd1_restored(

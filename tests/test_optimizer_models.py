@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cloudwright.errors import DataError, InputError
-from optimizer.catalog import Catalog, Point
-from optimizer.models.egress import EgressPricer, tiered_cost
-from optimizer.models.energy import node_power
-from optimizer.models.latency import LatencyModel, Population
-from optimizer.models.power import power_vectors
-from optimizer.models.storage import GB_PER_TB, StoragePricer
-from optimizer.models.timeshift import (
+from cloudwright.core.errors import DataError, InputError
+from cloudwright.optimizer.catalog import Catalog, Point
+from cloudwright.optimizer.models.egress import EgressPricer, tiered_cost
+from cloudwright.optimizer.models.energy import node_power
+from cloudwright.optimizer.models.latency import LatencyModel, Population
+from cloudwright.optimizer.models.power import power_vectors
+from cloudwright.optimizer.models.storage import GB_PER_TB, StoragePricer
+from cloudwright.optimizer.models.timeshift import (
     best_start,
     expected_saving,
     load_intensity_csv,

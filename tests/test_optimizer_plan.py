@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from cloudwright.errors import InfeasibleError
-from optimizer.catalog import Catalog, InstanceSpec
-from optimizer.fleet import parse_fleet
-from optimizer.fleet.spec import Fleet
-from optimizer.models.energy import MeasuredPower
-from optimizer.plan import content_id, load_plan, save_plan
-from optimizer.planner import plan
+from cloudwright.core.errors import InfeasibleError
+from cloudwright.optimizer.catalog import Catalog, InstanceSpec
+from cloudwright.optimizer.fleet import parse_fleet
+from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.models.energy import MeasuredPower
+from cloudwright.optimizer.plan import content_id, load_plan, save_plan
+from cloudwright.optimizer.planner import plan
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloudwright.errors import InfeasibleError
-from optimizer.catalog import Catalog
-from optimizer.fleet.spec import Fleet
-from optimizer.plan import Plan
-from optimizer.planner import plan, prepare
-from optimizer.solver import lagrange
+from cloudwright.core.errors import InfeasibleError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.plan import Plan
+from cloudwright.optimizer.planner import plan, prepare
+from cloudwright.optimizer.solver import lagrange
 
 SHAPES = [("H100", 8), ("A100-40GB", 8), ("L4", 1), ("T4", 1), ("H200", 8)]
 POOLS = [("aws", "us-east-1"), ("aws", "*"), ("gcp", "*"), ("azure", "*"), (None, "*")]

@@ -9,13 +9,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from cloudwright.errors import InfeasibleError
-from optimizer.catalog import Catalog
-from optimizer.catalog.zones import is_edge_zone
-from optimizer.fleet.spec import Fleet
-from optimizer.planner import plan
-from optimizer.solver.filters import needs_regular_zones
-from optimizer.solver.offers import build_offer_table
+from cloudwright.core.errors import InfeasibleError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.zones import is_edge_zone
+from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.planner import plan
+from cloudwright.optimizer.solver.filters import needs_regular_zones
+from cloudwright.optimizer.solver.offers import build_offer_table
 
 TABLES = ("offerings", "regions", "gpus", "egress", "unit_prices", "coefficients", "latency")
 LOCAL_ZONE = "use1-atl2-az1"  # Atlanta, a Local Zone of us-east-1

@@ -7,10 +7,10 @@ import pytest
 from _policy_graphs import load, res, stack
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from optimizer.catalog import Catalog
-from policies import props as p
-from policies.adapters import GraphView, graph_from_stack, to_wire
-from resource_graph.model import COMPUTED, SECRET
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.policies import props as p
+from cloudwright.policies.adapters import GraphView, graph_from_stack, to_wire
+from cloudwright.resource_graph.model import COMPUTED, SECRET
 
 
 def test_get_reads_through_proxies_and_stops_at_unknowns() -> None:
@@ -80,7 +80,7 @@ def test_deleted_resources_are_not_checked() -> None:
 
 @pytest.mark.parametrize("fixture", ["aws_secure", "gcp_insecure", "azure_secure"])
 def test_round_trip_keeps_what_pricing_needs(fixture: str, fixture_catalog: Catalog) -> None:
-    from pricing.engine import estimate
+    from cloudwright.pricing.engine import estimate
 
     graph = load(fixture)
     back = graph_from_stack(GraphView(graph).policy_resources(), stack="prod")

@@ -14,7 +14,7 @@ from _policy_graphs import FIXTURES
 from typer.testing import CliRunner
 
 from cloudwright.cli.app import app
-from cloudwright.errors import ThresholdExceeded
+from cloudwright.core.errors import ThresholdExceeded
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "tests" / "fixtures" / "catalog"
@@ -82,7 +82,7 @@ def test_sarif_output_uses_the_source_file(
 
 
 def test_bad_config_is_a_clear_input_error(runner: CliRunner, tmp_path: Path) -> None:
-    from cloudwright.errors import InputError
+    from cloudwright.core.errors import InputError
 
     config = _config(tmp_path, "monthly-budget:\n  monthlyUSD: 5\n")
     result = runner.invoke(app, ["check", str(FIXTURES / "aws_secure.json"), "-c", str(config)])

@@ -10,10 +10,10 @@ import pytest
 from _policy_graphs import load, of, run
 from pulumi_policy import EnforcementLevel
 
-from cloudwright.errors import InputError, UnknownNameError
-from optimizer.catalog import Catalog
-from policies.config import load_policy_config, parse_policy_config
-from policies.rules import build_policies
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.policies.config import load_policy_config, parse_policy_config
+from cloudwright.policies.rules import build_policies
 
 POLICIES = build_policies()
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from _policy_graphs import load, names, of, res, run, stack
 
-from optimizer.catalog import Catalog
-from resource_graph.model import COMPUTED, Graph, Resource
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.resource_graph.model import COMPUTED, Graph, Resource
 
 LT = "aws:ec2/launchTemplate:LaunchTemplate"
 ASG = "aws:autoscaling/group:Group"
@@ -112,8 +112,8 @@ def test_workload_that_needs_a_fabric_on_a_type_without_one(fixture_catalog: Cat
 def test_unknown_template_id_resolves_through_property_dependencies(
     fixture_catalog: Catalog,
 ) -> None:
-    from policies.adapters import GraphView
-    from policies.fleet import Stack, node_groups
+    from cloudwright.policies.adapters import GraphView
+    from cloudwright.policies.fleet import Stack, node_groups
 
     decoy = res(LT, "other-lt", {"instanceType": "p4d.24xlarge", "networkInterfaces": efa(4)})
     lt = res(LT, "train-lt", {"instanceType": "p5.48xlarge", "networkInterfaces": []})

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from _policy_graphs import load, names, of, res, run, stack, stub_estimator
 
-from optimizer.catalog import Catalog
-from policies.regions import resource_region
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.policies.regions import resource_region
 
 EU = {"allowed-regions": {"regions": ["eu-*", "europe-*", "westeurope", "gcp:eu"]}}
 
@@ -134,9 +134,9 @@ def test_per_workload_residency(fixture_catalog: Catalog) -> None:
 
 
 def test_bad_country_codes_are_config_errors() -> None:
-    from cloudwright.errors import InputError
-    from policies.config import parse_policy_config
-    from policies.rules import build_policies
+    from cloudwright.core.errors import InputError
+    from cloudwright.policies.config import parse_policy_config
+    from cloudwright.policies.rules import build_policies
 
     with pytest.raises(
         InputError, match=r"allowed-regions.countries\[0\]: 'Germany' does not match"
@@ -154,7 +154,7 @@ def test_allowed_regions_not_applicable_until_configured(fixture_catalog: Catalo
 
 
 def test_unknown_region_is_reported_as_unchecked(fixture_catalog: Catalog) -> None:
-    from resource_graph.model import COMPUTED
+    from cloudwright.resource_graph.model import COMPUTED
 
     graph = stack(res("aws:s3/bucket:Bucket", "b", {"region": COMPUTED}))
     result = run(graph, fixture_catalog, EU)
@@ -229,7 +229,7 @@ def test_gcp_provider_default_labels_count(fixture_catalog: Catalog) -> None:
 
 
 def test_computed_tag_value_counts_as_present(fixture_catalog: Catalog) -> None:
-    from resource_graph.model import COMPUTED
+    from cloudwright.resource_graph.model import COMPUTED
 
     graph = stack(res("aws:ebs/volume:Volume", "v", {"tags": {**TAGS, "owner": COMPUTED}}))
     assert of(run(graph, fixture_catalog), "required-tags") == []
@@ -265,8 +265,8 @@ def test_budget_not_applicable_without_a_cap(fixture_catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("fixture", ["aws_secure", "gcp_secure", "azure_secure"])
 def test_budget_with_the_real_cost_engine(fixture_catalog: Catalog, fixture: str) -> None:
-    from policies.offline import run_policies
-    from pricing.engine import estimate
+    from cloudwright.policies.offline import run_policies
+    from cloudwright.pricing.engine import estimate
 
     graph = load(fixture)
     report = estimate(graph, fixture_catalog)

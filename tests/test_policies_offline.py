@@ -11,12 +11,12 @@ import pytest
 from _plans import assignment, plan
 from _policy_graphs import load, of
 
-from optimizer.catalog import Catalog
-from optimizer.plan import Storage
-from policies.config import load_policy_config
-from policies.offline import run_policies
-from policies.rules import build_policies
-from resource_graph.offline import preview_plan
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.plan import Storage
+from cloudwright.policies.config import load_policy_config
+from cloudwright.policies.offline import run_policies
+from cloudwright.policies.rules import build_policies
+from cloudwright.resource_graph.offline import preview_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "examples" / "policy-config.json"
@@ -181,8 +181,8 @@ def test_offline_preview_in_prod_flags_spot(fixture_catalog: Catalog) -> None:
 
 def test_example_fleet_passes_under_the_example_policy_config() -> None:
     """What `make demo` runs: plan the example fleet, preview it offline, check it."""
-    from optimizer.fleet import load_fleet
-    from optimizer.planner import plan as make_plan
+    from cloudwright.optimizer.fleet import load_fleet
+    from cloudwright.optimizer.planner import plan as make_plan
 
     catalog = Catalog.load()  # the shipped snapshot, as the demo uses
     fleet = load_fleet(ROOT / "examples" / "fleet.yaml")

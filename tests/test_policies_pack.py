@@ -51,7 +51,7 @@ def test_importing_the_pack_and_its_rules_starts_nothing() -> None:
 def test_pack_arguments_are_valid_for_policypack() -> None:
     from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
-    import policies.__main__ as main
+    import cloudwright.policies.__main__ as main
 
     arguments = main.pack_arguments()
     assert arguments["name"] == "cloudwright"

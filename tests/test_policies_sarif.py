@@ -9,8 +9,8 @@ from typing import Any
 
 from _policy_graphs import FIXTURES, load, run
 
-from optimizer.catalog import Catalog
-from policies.sarif import SARIF_VERSION, artifact_uri, to_sarif
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.policies.sarif import SARIF_VERSION, artifact_uri, to_sarif
 
 CONFIG = {"allowed-regions": {"regions": ["us-*"]}}
 RESULT_LEVELS = {"none", "note", "warning", "error"}
@@ -102,7 +102,7 @@ def test_stdin_sources_have_only_logical_locations(fixture_catalog: Catalog) -> 
 def test_unknown_values_become_review_notes(fixture_catalog: Catalog) -> None:
     from _policy_graphs import res, stack
 
-    from resource_graph.model import COMPUTED
+    from cloudwright.resource_graph.model import COMPUTED
 
     graph = stack(res("aws:s3/bucket:Bucket", "b", {"region": COMPUTED}))
     log = to_sarif(run(graph, fixture_catalog, CONFIG), graph=graph)

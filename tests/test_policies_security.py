@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from _policy_graphs import of, res, run, stack
 
-from optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog import Catalog
 
 ALL_PAB = {
     k: True

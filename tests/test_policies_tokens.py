@@ -13,9 +13,9 @@ import pulumi_azure_native
 import pulumi_gcp
 import pytest
 
-from policies.compute import READERS
-from policies.regions import AZURE_LOCATED_TYPES, GCP_LOCATED_TYPES
-from policies.rules import admin_ports, encryption, public_storage, tags
+from cloudwright.policies.compute import READERS
+from cloudwright.policies.regions import AZURE_LOCATED_TYPES, GCP_LOCATED_TYPES
+from cloudwright.policies.rules import admin_ports, encryption, public_storage, tags
 
 PACKAGES = {
     "aws": Path(pulumi_aws.__file__).parent,

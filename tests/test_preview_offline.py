@@ -12,10 +12,10 @@ from _plans import a3_mega_cluster, nd_h100_cluster, p5_cluster, plan
 from typer.testing import CliRunner
 
 from cloudwright.cli.app import app
-from optimizer.catalog import Catalog
-from optimizer.plan import Plan, save_plan
-from resource_graph.model import Graph
-from resource_graph.offline import preview_plan
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.plan import Plan, save_plan
+from cloudwright.resource_graph.model import Graph
+from cloudwright.resource_graph.offline import preview_plan
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 FIXTURE_CATALOG = Path(__file__).resolve().parent / "fixtures" / "catalog"
@@ -102,7 +102,7 @@ def test_graph_json_round_trip(fleet: Graph, tmp_path: Path) -> None:
 def test_a_failed_preview_leaves_the_runtime_usable(
     fleet_plan: Plan, fixture_catalog: Catalog
 ) -> None:
-    from cloudwright.errors import InputError
+    from cloudwright.core.errors import InputError
 
     with pytest.raises(InputError):
         preview_plan(
@@ -172,7 +172,7 @@ def test_cli_without_a_plan_says_what_is_missing(
 def test_undecryptable_secrets_in_the_config_count_as_unset(
     fleet_plan: Plan, fixture_catalog: Catalog
 ) -> None:
-    from resource_graph.model import SECRET
+    from cloudwright.resource_graph.model import SECRET
 
     graph = preview_plan(
         fleet_plan,

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pricing.doc_tables import free_table, supported_table, usage_keys_table
+from cloudwright.pricing.doc_tables import free_table, supported_table, usage_keys_table
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def test_supported_and_free_tables_match_the_registry() -> None:
     text = (DOCS / "cost.md").read_text("utf-8")
-    assert supported_table() in text, "regenerate with: .venv/bin/python -m pricing.doc_tables"
-    assert free_table() in text, "regenerate with: .venv/bin/python -m pricing.doc_tables"
+    assert supported_table() in text, (
+        "regenerate with: .venv/bin/python -m cloudwright.pricing.doc_tables"
+    )
+    assert free_table() in text, (
+        "regenerate with: .venv/bin/python -m cloudwright.pricing.doc_tables"
+    )
 
 
 def test_usage_keys_table_matches_the_code() -> None:

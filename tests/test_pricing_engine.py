@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from optimizer.catalog import Catalog, InstanceSpec
-from optimizer.models.energy import MeasuredPower
-from pricing import estimate
-from pricing.free import FREE_TYPES
-from pricing.registry import classify, pricers
-from pricing.usage import Usage
-from resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
+from cloudwright.optimizer.catalog import Catalog, InstanceSpec
+from cloudwright.optimizer.models.energy import MeasuredPower
+from cloudwright.pricing import estimate
+from cloudwright.pricing.free import FREE_TYPES
+from cloudwright.pricing.registry import classify, pricers
+from cloudwright.pricing.usage import Usage
+from cloudwright.resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
 
 SITE = Path(__file__).resolve().parent.parent / ".venv" / "lib"
 

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from _plans import assignment, plan
 
-from optimizer.catalog import Catalog
-from optimizer.models.energy import instance_energy
-from pricing import estimate
-from pricing.report import ResourceCost
-from pricing.usage import Usage
-from resource_graph.model import Graph, Resource
-from resource_graph.offline import preview_plan
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.models.energy import instance_energy
+from cloudwright.pricing import estimate
+from cloudwright.pricing.report import ResourceCost
+from cloudwright.pricing.usage import Usage
+from cloudwright.resource_graph.model import Graph, Resource
+from cloudwright.resource_graph.offline import preview_plan
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 INSTANCE = "gcp:compute/instance:Instance"
@@ -138,7 +138,7 @@ def test_attached_gpu_energy_is_counted_once_on_the_host_line(fixture_catalog: C
     assert gpu.energy_kwh_month is None
     assert host.note and "n1-standard-8+nvidia-tesla-t4x1" in host.note
     assert gpu.note and "counted on the instance line" in gpu.note
-    from pricing.energy import EnergyModel
+    from cloudwright.pricing.energy import EnergyModel
 
     utilization = EnergyModel(fixture_catalog, Usage()).gpu_utilization(vm("any", "n1-standard-8"))
     shape = instance_energy(

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 import yaml
 
-from optimizer.catalog import Catalog
-from pricing import estimate
-from pricing.registry import pricers
-from pricing.report import CostReport
-from pricing.usage import parse_usage
-from resource_graph.model import Graph, Resource, cloud_of_type, normalize_value
-from resource_graph.regions import resolve_regions
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.pricing import estimate
+from cloudwright.pricing.registry import pricers
+from cloudwright.pricing.report import CostReport
+from cloudwright.pricing.usage import parse_usage
+from cloudwright.resource_graph.model import Graph, Resource, cloud_of_type, normalize_value
+from cloudwright.resource_graph.regions import resolve_regions
 
 GOLDEN = Path(__file__).parent / "golden" / "pricing"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.yaml"))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cloudwright.errors import InputError, UnknownNameError
-from optimizer.plan import parse_plan
-from pricing.pipeline import read_usage
-from pricing.usage import Usage, load_usage, usage_from_plan
-from resource_graph.model import Resource
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.optimizer.plan import parse_plan
+from cloudwright.pricing.pipeline import read_usage
+from cloudwright.pricing.usage import Usage, load_usage, usage_from_plan
+from cloudwright.resource_graph.model import Resource
 
 
 def write(tmp_path: Path, text: str) -> Path:

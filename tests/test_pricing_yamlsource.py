@@ -1,4 +1,4 @@
-"""The shared YAML loader (`cloudwright.yamlsource`) and the files read through it: usage
+"""The shared YAML loader (`cloudwright.core.yamlsource`) and the files read through it: usage
 files, policy configurations and Pulumi stack configs. Duplicate keys are errors everywhere,
 errors keep file:line, merge keys and anchors behave as YAML says."""
 
@@ -10,20 +10,20 @@ from typing import Any
 
 import pytest
 
-from cloudwright.errors import InputError
-from cloudwright.yamlsource import (
+from cloudwright.core.errors import InputError
+from cloudwright.core.yamlsource import (
     SourceMap,
     format_path,
     load_stack_config,
     load_yaml,
     parse_yaml,
 )
-from policies.config import load_policy_config
-from policies.rules import build_policies
-from pricing.usage import load_usage
-from resource_graph.load import read_stack_config
-from resource_graph.model import Unknown
-from stacks.settings import read_stack_file
+from cloudwright.policies.config import load_policy_config
+from cloudwright.policies.rules import build_policies
+from cloudwright.pricing.usage import load_usage
+from cloudwright.resource_graph.load import read_stack_config
+from cloudwright.resource_graph.model import Unknown
+from cloudwright.stacks.settings import read_stack_file
 
 
 def write(tmp_path: Path, text: str, name: str = "file.yaml") -> Path:
@@ -75,7 +75,7 @@ def test_syntax_errors_keep_the_line_and_the_format_name() -> None:
     with pytest.raises(InputError) as caught:
         parse_yaml("a: [\n", "f.json", syntax="YAML/JSON")
     assert caught.value.location == "f.json:2"
-    assert "not valid YAML/JSON: expected the node content" in caught.value.message
+    assert "not valid YAML/JSON: did not find expected node content" in caught.value.message
 
 
 def test_file_errors_say_what_the_file_should_have_been(tmp_path: Path) -> None:

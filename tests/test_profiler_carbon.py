@@ -10,10 +10,10 @@ from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from cloudwright.cli.app import app
-from cloudwright.errors import InputError, UnknownNameError
-from optimizer.catalog import Catalog
-from optimizer.catalog.codecarbon_grid import gcp_region_intensity, grid_intensity
-from profiler.grid import intensity_report, resolve_location
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.codecarbon_grid import gcp_region_intensity, grid_intensity
+from cloudwright.profiler.grid import intensity_report, resolve_location
 
 CATALOG = ["--catalog", str(FIXTURES / "catalog")]
 

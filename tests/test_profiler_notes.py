@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from profiler.notes import measurement_notes
-from profiler.record import Measurement
-from profiler.tracker import DetectedSetup, detect_setup
+from cloudwright.profiler.notes import measurement_notes
+from cloudwright.profiler.record import Measurement
+from cloudwright.profiler.tracker import DetectedSetup, detect_setup
 
 
 class NvidiaGPUDevice:

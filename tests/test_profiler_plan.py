@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from test_profiler_scaling import make_profile
 
-from optimizer.catalog import Catalog
-from optimizer.fleet import parse_fleet
-from optimizer.plan import Assignment, Plan
-from optimizer.planner import plan
-from profiler.record import Location
-from profiler.runner import ProfileRequest, run_profiled
-from profiler.store import ProfileStore
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet import parse_fleet
+from cloudwright.optimizer.plan import Assignment, Plan
+from cloudwright.optimizer.planner import plan
+from cloudwright.profiler.record import Location
+from cloudwright.profiler.runner import ProfileRequest, run_profiled
+from cloudwright.profiler.store import ProfileStore
 
 FLEET = """
 version: 1

@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cloudwright.cli.app import app
-from cloudwright.errors import InputError
-from profiler.record import Location, Profile
-from profiler.runner import ProfileRequest, RunOutcome, run_profiled
-from profiler.store import ProfileStore
+from cloudwright.core.errors import InputError
+from cloudwright.profiler.record import Location, Profile
+from cloudwright.profiler.runner import ProfileRequest, RunOutcome, run_profiled
+from cloudwright.profiler.store import ProfileStore
 
 BUSY = "sum(i*i for i in range(3*10**6)); print('child output')"
 CLI = Path(sys.executable).with_name("cloudwright")

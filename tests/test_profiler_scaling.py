@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.catalog import Catalog
-from optimizer.models.energy import instance_energy, node_power
-from profiler.gpu_names import catalog_gpu_name, common_catalog_gpu
-from profiler.record import (
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.models.energy import instance_energy, node_power
+from cloudwright.profiler.gpu_names import catalog_gpu_name, common_catalog_gpu
+from cloudwright.profiler.record import (
     Energy,
     Hardware,
     Location,
@@ -21,7 +21,7 @@ from profiler.record import (
     Profile,
     Utilization,
 )
-from profiler.scaling import measured_power_from, scale_profile
+from cloudwright.profiler.scaling import measured_power_from, scale_profile
 
 HOUR_S = 3600.0
 
@@ -189,7 +189,7 @@ def test_scaled_power_is_linear_in_measured_power(
     ],
 )
 def test_gpu_driver_names_map_to_catalog_names(device: str, expected: str | None) -> None:
-    from optimizer.catalog.schema import CANONICAL_GPUS
+    from cloudwright.optimizer.catalog.schema import CANONICAL_GPUS
 
     assert catalog_gpu_name(device, CANONICAL_GPUS) == expected
 

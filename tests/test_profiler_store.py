@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from test_profiler_scaling import make_profile
 
-from cloudwright.errors import DataError
-from optimizer.catalog import Catalog
-from profiler.store import ProfileStore, default_state_dir, find_project_root
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.profiler.store import ProfileStore, default_state_dir, find_project_root
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from cloudwright.errors import InputError
-from optimizer.catalog import Catalog
-from resource_graph.load import default_plan_path, load_graph, load_source, read_stack_config
-from resource_graph.state import tags_of
+from cloudwright.core.errors import InputError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.resource_graph.load import (
+    default_plan_path,
+    load_graph,
+    load_source,
+    read_stack_config,
+)
+from cloudwright.resource_graph.state import tags_of
 
 FLEET = Path(__file__).parent / "golden" / "graphs" / "fleet.graph.json"
 PREVIEW = {
@@ -128,7 +133,7 @@ PLAN = Path(__file__).parent / "golden" / "plans" / "llm.plan.json"
 
 
 def test_plan_goes_through_the_offline_preview(fixture_catalog: Catalog) -> None:
-    from pricing.pipeline import report_for
+    from cloudwright.pricing.pipeline import report_for
 
     loaded = load_source(PLAN, catalog=fixture_catalog)
     assert loaded.kind == "plan" and loaded.plan is not None

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from cloudwright.errors import InputError
-from resource_graph.model import COMPUTED, PULUMI_UNKNOWN, SECRET
-from resource_graph.preview_json import KNOWN_OPS, read_preview
+from cloudwright.core.errors import InputError
+from cloudwright.resource_graph.model import COMPUTED, PULUMI_UNKNOWN, SECRET
+from cloudwright.resource_graph.preview_json import KNOWN_OPS, read_preview
 
 STACK = "urn:pulumi:dev::fleet::"
 AWS_PROVIDER = f"{STACK}pulumi:providers:aws::default_7_0_0"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.catalog import Catalog
-from pricing import estimate
-from resource_graph.load import load_graph
-from resource_graph.model import COMPUTED
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.pricing import estimate
+from cloudwright.resource_graph.load import load_graph
+from cloudwright.resource_graph.model import COMPUTED
 
 AWS = "pulumi-json/aws-preview-ec2-ebs-natgw-eks__rshade-infracost.json"
 GCP = "pulumi-json/gcp-checkpoint-gke-cluster__demonccc-pulumi_gcp_gke.json"
@@ -179,7 +179,7 @@ def test_azure_dirty_and_clean_checkpoints_price_the_same(
 def test_real_files_with_the_shipped_snapshot(shared_data: Path) -> None:
     """Deliberately the shipped catalog: the real files' regions and sizes are priced by it.
     Only structure is asserted, so a price refresh does not churn the test."""
-    from optimizer.catalog.catalog import PACKAGED_SNAPSHOT
+    from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT
 
     if not (PACKAGED_SNAPSHOT / "manifest.json").is_file():
         pytest.skip("no shipped catalog snapshot in this checkout")

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from cloudwright.errors import InputError
-from resource_graph.model import Graph
-from resource_graph.regions import split_gcp_location
-from resource_graph.stack_export import read_state
+from cloudwright.core.errors import InputError
+from cloudwright.resource_graph.model import Graph
+from cloudwright.resource_graph.regions import split_gcp_location
+from cloudwright.resource_graph.stack_export import read_state
 
 STACK = "urn:pulumi:prod::fleet::"
 

@@ -11,21 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.catalog import Catalog
-from pricing import estimate
-from pricing.report import CostReport
-from pricing.usage import Usage
-from reports.csv_out import COLUMNS as CSV_COLUMNS
-from reports.csv_out import render_csv
-from reports.diff import diff_reports
-from reports.diff import render_markdown as diff_markdown
-from reports.diff import render_text as diff_text
-from reports.focus import COLUMNS as FOCUS_COLUMNS
-from reports.focus import render_focus
-from reports.markdown import render_markdown
-from reports.table import render_text
-from resource_graph.load import load_graph
-from resource_graph.model import Graph
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.pricing import estimate
+from cloudwright.pricing.report import CostReport
+from cloudwright.pricing.usage import Usage
+from cloudwright.reports.csv_out import COLUMNS as CSV_COLUMNS
+from cloudwright.reports.csv_out import render_csv
+from cloudwright.reports.diff import diff_reports
+from cloudwright.reports.diff import render_markdown as diff_markdown
+from cloudwright.reports.diff import render_text as diff_text
+from cloudwright.reports.focus import COLUMNS as FOCUS_COLUMNS
+from cloudwright.reports.focus import render_focus
+from cloudwright.reports.markdown import render_markdown
+from cloudwright.reports.table import render_text
+from cloudwright.resource_graph.load import load_graph
+from cloudwright.resource_graph.model import Graph
 
 FLEET = Path(__file__).parent / "golden" / "graphs" / "fleet.graph.json"
 USAGE = Usage(

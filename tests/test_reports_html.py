@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.catalog import Catalog
-from pricing import estimate
-from pricing.report import CostReport
-from pricing.usage import Usage
-from reports.html import render_html
-from resource_graph.load import load_graph
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.pricing import estimate
+from cloudwright.pricing.report import CostReport
+from cloudwright.pricing.usage import Usage
+from cloudwright.reports.html import render_html
+from cloudwright.resource_graph.load import load_graph
 
 FLEET = Path(__file__).parent / "golden" / "graphs" / "fleet.graph.json"
 CHARTS = ("by-cloud", "by-region", "by-workload", "share-by-region", "cost-vs-carbon", "costliest")

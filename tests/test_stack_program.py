@@ -10,13 +10,13 @@ import pytest
 from _graph_checks import of_type
 from _plans import assignment, nd_h100_cluster, p5_cluster, plan
 
-from cloudwright.errors import InputError, ToolMissingError, UnknownNameError
-from components.interface import FileSystemKind, Market, load_kit
-from optimizer.catalog import Catalog
-from optimizer.plan import Storage
-from resource_graph.offline import preview_plan
-from stacks import automation
-from stacks.settings import StackSettings, plan_path, read_stack_file
+from cloudwright.components.interface import FileSystemKind, Market, load_kit
+from cloudwright.core.errors import InputError, ToolMissingError, UnknownNameError
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.plan import Storage
+from cloudwright.resource_graph.offline import preview_plan
+from cloudwright.stacks import automation
+from cloudwright.stacks.settings import StackSettings, plan_path, read_stack_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,8 +204,8 @@ def test_the_pulumi_entry_point_runs_under_mocks(tmp_path: Path) -> None:
     and the catalog it names, builds the components and exports outputs per workload."""
     import runpy
 
-    from optimizer.plan import save_plan
-    from resource_graph.offline import run_mocked
+    from cloudwright.optimizer.plan import save_plan
+    from cloudwright.resource_graph.offline import run_mocked
 
     save_plan(plan(p5_cluster()), tmp_path / "plan.json")
     config = {
@@ -225,7 +225,7 @@ def test_the_pulumi_entry_point_runs_under_mocks(tmp_path: Path) -> None:
 
 
 def test_regular_zones_come_before_edge_zones() -> None:
-    from stacks.program import zone_rank
+    from cloudwright.stacks.program import zone_rank
 
     zones = ["use1-atl2-az1", "use1-az6", "usw2-wl1-sfo-wlz1", "usw2-lax1-az1", "use1-az2"]
     assert sorted(zones, key=lambda z: zone_rank("aws", z)) == [
@@ -246,8 +246,8 @@ def test_placement_skips_local_and_wavelength_zones(fixture_catalog: Catalog) ->
     availability zone (the Local Zone's ID sorts before it)."""
     import pandas as pd
 
-    from stacks.program import place
-    from stacks.settings import WorkloadOverrides
+    from cloudwright.stacks.program import place
+    from cloudwright.stacks.settings import WorkloadOverrides
 
     offerings = fixture_catalog.offerings
     base = offerings[offerings["instance_type"] == "g6.xlarge"].iloc[[0]]

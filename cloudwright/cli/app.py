@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cloudwright.cli import carbon, catalog, check, cost, deploy, plan, preview, profile
-from cloudwright.errors import CloudwrightError
+from cloudwright.core.errors import CloudwrightError
 
 app = typer.Typer(
     name="cloudwright",
@@ -19,9 +19,36 @@ app = typer.Typer(
     "deploy them with Pulumi; report cost and carbon before you run `pulumi up`.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, pwsh
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from cloudwright import __version__
+
+        sys.stdout.write(f"cloudwright {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Place GPU workloads on AWS, GCP and Azure by price, latency and carbon; deploy them
+    with Pulumi; report cost and carbon before you run `pulumi up`.
+
+    Exit codes: 0 ok, 1 a gate failed (policy violation, --fail-above), 2 bad input,
+    3 infeasible, 4 catalog/data error, 5 Pulumi CLI missing, 6 network error."""
+
 
 app.add_typer(catalog.app, name="catalog")
 plan.register(app)

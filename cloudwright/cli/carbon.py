@@ -41,7 +41,7 @@ def intensity(
     For a region: the catalog's figure (what plans use), its alternative where the catalog
     has one, and codecarbon's own lookup. For a country: codecarbon's figure.
     """
-    from profiler.grid import intensity_report
+    from cloudwright.profiler.grid import intensity_report
 
     catalog = None
     if cloud:

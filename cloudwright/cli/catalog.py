@@ -47,7 +47,7 @@ def stats(
     """Per cloud: regions, instance types, GPU offerings and GPU models in the snapshot."""
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import out_console
-    from optimizer.catalog import render, views
+    from cloudwright.optimizer.catalog import render, views
 
     data = views.stats(open_catalog(catalog_dir))
     if fmt is StatsFormat.json:
@@ -78,7 +78,7 @@ def show(
     """
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import err_console, out_console
-    from optimizer.catalog import render, views
+    from cloudwright.optimizer.catalog import render, views
 
     catalog = open_catalog(catalog_dir)
     frame = views.show(
@@ -121,8 +121,8 @@ def build(
     """Build a snapshot from SkyPilot-format catalogs plus the reference data; written
     atomically (a failed build leaves the old snapshot)."""
     from cloudwright.cli.console import err_console
-    from optimizer.catalog.build import build_snapshot
-    from optimizer.catalog.catalog import PACKAGED_SNAPSHOT
+    from cloudwright.optimizer.catalog.build import build_snapshot
+    from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT
 
     target = out or PACKAGED_SNAPSHOT
     snapshot = build_snapshot(from_skypilot, reference, target)
@@ -154,7 +154,7 @@ def refresh(
     """Update on-demand and spot prices from the provider's public price API. Offline, a
     timeout or a bad response: an error, and the snapshot is left untouched."""
     from cloudwright.cli.console import err_console
-    from optimizer.catalog.refresh import refresh_snapshot
+    from cloudwright.optimizer.catalog.refresh import refresh_snapshot
 
     result = refresh_snapshot(cloud.value, catalog_dir, api_key=api_key, timeout_s=timeout_s)
     err_console().print(result.summary(), highlight=False)

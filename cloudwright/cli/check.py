@@ -50,13 +50,13 @@ def check(
     from cloudwright import __version__
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
-    from cloudwright.errors import ThresholdExceeded
-    from policies.config import PolicyConfig, load_policy_config
-    from policies.offline import run_policies
-    from policies.render import render_rich, render_text, summary
-    from policies.rules import build_policies
-    from policies.sarif import artifact_uri, to_sarif
-    from resource_graph.load import load_graph
+    from cloudwright.core.errors import ThresholdExceeded
+    from cloudwright.policies.config import PolicyConfig, load_policy_config
+    from cloudwright.policies.offline import run_policies
+    from cloudwright.policies.render import render_rich, render_text, summary
+    from cloudwright.policies.rules import build_policies
+    from cloudwright.policies.sarif import artifact_uri, to_sarif
+    from cloudwright.resource_graph.load import load_graph
 
     catalog = open_catalog(catalog_dir)
     config = (
@@ -93,8 +93,8 @@ def check(
 
 def _artifact_file(source: str | None) -> Path | None:
     """The file the graph came from (the plan when no source was given; none for stdin)."""
-    from cloudwright.errors import InputError
-    from resource_graph.load import default_plan_path
+    from cloudwright.core.errors import InputError
+    from cloudwright.resource_graph.load import default_plan_path
 
     if source == "-":
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from optimizer.catalog import Catalog
+    from cloudwright.optimizer.catalog import Catalog
 
 DEFAULT_MAX_AGE_DAYS = 30
 
@@ -19,7 +19,7 @@ def max_catalog_age_days() -> int:
     try:
         return int(raw) if raw else DEFAULT_MAX_AGE_DAYS
     except ValueError as exc:
-        from cloudwright.errors import InputError
+        from cloudwright.core.errors import InputError
 
         raise InputError(
             f"CLOUDWRIGHT_CATALOG_MAX_AGE_DAYS must be a whole number, got {raw!r}"
@@ -29,7 +29,7 @@ def max_catalog_age_days() -> int:
 def open_catalog(directory: Path | None = None) -> Catalog:
     """The snapshot in `directory`, $CLOUDWRIGHT_CATALOG, or the packaged one; warns when old."""
     from cloudwright.cli.console import warn
-    from optimizer.catalog import Catalog
+    from cloudwright.optimizer.catalog import Catalog
 
     chosen = directory or (
         Path(os.environ["CLOUDWRIGHT_CATALOG"]) if os.environ.get("CLOUDWRIGHT_CATALOG") else None

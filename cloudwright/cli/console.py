@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cloudwright.errors import CloudwrightError
+    from cloudwright.core.errors import CloudwrightError
 
 _stderr: Console | None = None
 _stdout: Console | None = None
@@ -17,9 +17,12 @@ _stdout: Console | None = None
 def err_console() -> Console:
     global _stderr
     if _stderr is None:
+        import sys
+
         from rich.console import Console
 
-        _stderr = Console(stderr=True)
+        # Not a terminal (CI logs, pipes): no hard wrap at 80 columns, one line per message.
+        _stderr = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
     return _stderr
 
 
@@ -33,14 +36,18 @@ def out_console() -> Console:
 
 
 def print_error(error: CloudwrightError) -> None:
+    from rich.markup import escape
+
     console = err_console()
-    console.print(f"[bold red]error:[/] {error.message}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(error.message)}", highlight=False, markup=True)
     if error.hint:
-        console.print(f"  [yellow]{error.hint}[/]", highlight=False)
+        console.print(f"  [yellow]{escape(error.hint)}[/]", highlight=False)
 
 
 def warn(message: str) -> None:
-    err_console().print(f"[yellow]warning:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    err_console().print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -50,7 +57,7 @@ def emit(text: str, out: Path | None) -> None:
 
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from cloudwright.fsio import write_text
+    from cloudwright.core.fsio import write_text
 
     write_text(out, text)
     err_console().print(f"wrote {out}", highlight=False)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from optimizer.models.energy import ProfileSource
-    from pricing.report import CostReport
+    from cloudwright.optimizer.models.energy import ProfileSource
+    from cloudwright.pricing.report import CostReport
 
 SOURCE_HELP = (
     "plan.json, graph.json, `pulumi preview --json` output, a `pulumi stack export`, a "
@@ -49,7 +49,7 @@ def _profiles(enabled: bool) -> ProfileSource | None:
     if not enabled:
         return None
     try:
-        from profiler.store import ProfileStore
+        from cloudwright.profiler.store import ProfileStore
     except ImportError:
         return None
     return ProfileStore.open_default()
@@ -61,22 +61,22 @@ def _render(report: CostReport, fmt: CostFormat) -> str:
 
         return json.dumps(report.to_json(), indent=2) + "\n"
     if fmt is CostFormat.csv:
-        from reports.csv_out import render_csv
+        from cloudwright.reports.csv_out import render_csv
 
         return render_csv(report)
     if fmt is CostFormat.markdown:
-        from reports.markdown import render_markdown
+        from cloudwright.reports.markdown import render_markdown
 
         return render_markdown(report)
     if fmt is CostFormat.html:
-        from reports.html import render_html
+        from cloudwright.reports.html import render_html
 
         return render_html(report)
     if fmt is CostFormat.focus:
-        from reports.focus import render_focus
+        from cloudwright.reports.focus import render_focus
 
         return render_focus(report)
-    from reports.table import render_text
+    from cloudwright.reports.table import render_text
 
     return render_text(report)
 
@@ -108,10 +108,10 @@ def cost(
     """Estimate the monthly cost, energy and carbon of a stack, before `pulumi up`."""
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console, warn
-    from cloudwright.errors import ThresholdExceeded
-    from pricing.pipeline import read_usage, report_for
-    from reports import format as money
-    from resource_graph.load import read_stack_config
+    from cloudwright.core.errors import ThresholdExceeded
+    from cloudwright.pricing.pipeline import read_usage, report_for
+    from cloudwright.reports import format as money
+    from cloudwright.resource_graph.load import read_stack_config
 
     catalog = open_catalog(catalog_dir)
     config = read_stack_config(stack_config) if stack_config is not None else None
@@ -123,7 +123,7 @@ def cost(
         profiles=_profiles(profiles),
     )
     if fmt is CostFormat.table and out is None:
-        from reports.table import render
+        from cloudwright.reports.table import render
 
         console = out_console()
         console.print(render(report, console.width), highlight=False)
@@ -169,9 +169,9 @@ def diff(
 
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, out_console
-    from pricing.pipeline import read_usage, report_for
-    from reports import diff as diffs
-    from resource_graph.load import read_stack_config
+    from cloudwright.pricing.pipeline import read_usage, report_for
+    from cloudwright.reports import diff as diffs
+    from cloudwright.resource_graph.load import read_stack_config
 
     catalog = open_catalog(catalog_dir)
     config = read_stack_config(stack_config) if stack_config is not None else None

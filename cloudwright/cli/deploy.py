@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from stacks.automation import DeployResult
+    from cloudwright.stacks.automation import DeployResult
 
 app = typer.Typer(help="Deploy the plan with Pulumi (needs the Pulumi CLI).", no_args_is_help=True)
 
@@ -27,7 +27,7 @@ def preview(
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
 ) -> None:
     """`pulumi preview` of the stack: what `up` would change."""
-    from stacks.automation import run
+    from cloudwright.stacks.automation import run
 
     result = run("preview", stack=stack, project_dir=Path.cwd(), plan=plan, on_output=_stream)
     _summarise(result)
@@ -40,7 +40,7 @@ def up(
     yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
 ) -> None:
     """`pulumi up` of the stack: create or update the plan's resources."""
-    from stacks.automation import run
+    from cloudwright.stacks.automation import run
 
     if not yes:
         _summarise(

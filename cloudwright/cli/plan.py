@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from optimizer.models.energy import ProfileSource
-    from optimizer.pareto import ParetoPoint
-    from optimizer.planner import Problem
+    from cloudwright.optimizer.models.energy import ProfileSource
+    from cloudwright.optimizer.pareto import ParetoPoint
+    from cloudwright.optimizer.planner import Problem
 
 
 PIPE_WIDTH = 150
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
 def plan_command(
     fleet: Path = typer.Argument(..., help="Fleet spec (YAML).", show_default=False),
     objective: ObjectiveChoice | None = typer.Option(
-        None, "--objective", "-o", help="Override the fleet's objective."
+        None, "--objective", help="Override the fleet's objective."
     ),
     carbon_price: float | None = typer.Option(
         None,
@@ -50,7 +50,9 @@ def plan_command(
         min=0,
         help="US$ per tonne CO2e for `balanced` (and carbon hysteresis with --lock).",
     ),
-    out: Path | None = typer.Option(None, "--out", help="Write the plan lock (plan.json) here."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the plan lock (plan.json) here."
+    ),
     lock: Path | None = typer.Option(
         None, "--lock", help="Current plan.json: keep placements unless moving pays."
     ),
@@ -70,10 +72,10 @@ def plan_command(
     """Place every workload by cost, carbon, latency or a balance of them; write plan.json."""
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
-    from optimizer import render
-    from optimizer.fleet import load_fleet
-    from optimizer.plan import load_plan, save_plan
-    from optimizer.planner import build_plan, objective_spec, optimise, prepare
+    from cloudwright.optimizer import render
+    from cloudwright.optimizer.fleet import load_fleet
+    from cloudwright.optimizer.plan import load_plan, save_plan
+    from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
 
     spec_file = load_fleet(fleet)
     catalog = open_catalog(catalog_dir)
@@ -88,12 +90,14 @@ def plan_command(
         err_console().print(f"wrote {out}", highlight=False)
     if points is not None:
         _write_chart(points, chart or _default_chart(out))
+    if out is not None and fmt is not PlanFormat.table:
+        return  # the plan is in the file; stdout stays free of a second copy
     if fmt is PlanFormat.json:
         emit(render.render_json(result, points), None)
     elif fmt is PlanFormat.markdown:
         emit(render.render_markdown(result, points), None)
     else:
-        items = render.plan_renderables(result)
+        items = render.plan_renderables(result, brief=out is not None)
         if points is not None:
             items.append(render.pareto_table(points))
         if out_console().is_terminal:
@@ -108,14 +112,14 @@ def _profiles(enabled: bool) -> ProfileSource | None:
     if not enabled:
         return None
     try:
-        from profiler.store import ProfileStore
+        from cloudwright.profiler.store import ProfileStore
     except ImportError:
         return None
     return ProfileStore.open_default()
 
 
 def _frontier(problem: Problem, time_limit: float) -> list[ParetoPoint]:
-    from optimizer.pareto import frontier
+    from cloudwright.optimizer.pareto import frontier
 
     return frontier(problem, time_limit_s=time_limit)
 
@@ -128,8 +132,8 @@ def _default_chart(out: Path | None) -> Path:
 
 def _write_chart(points: list[ParetoPoint], path: Path) -> None:
     from cloudwright.cli.console import err_console
-    from cloudwright.fsio import write_text
-    from optimizer.chart import frontier_svg
+    from cloudwright.core.fsio import write_text
+    from cloudwright.optimizer.chart import frontier_svg
 
     write_text(path, frontier_svg(points))
     err_console().print(f"wrote {path}", highlight=False)

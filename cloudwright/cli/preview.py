@@ -16,7 +16,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from resource_graph.model import Graph
+    from cloudwright.resource_graph.model import Graph
 
 
 PIPE_WIDTH = 160
@@ -48,9 +48,9 @@ def preview_command(
     """Run the stack program offline (Pulumi mocks) and show every resource it would create."""
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
-    from optimizer.plan import load_plan
-    from resource_graph.offline import preview_plan
-    from stacks.settings import plan_path, read_stack_file, stack_file
+    from cloudwright.optimizer.plan import load_plan
+    from cloudwright.resource_graph.offline import preview_plan
+    from cloudwright.stacks.settings import plan_path, read_stack_file, stack_file
 
     root = Path.cwd()
     config_file = stack_file(root, stack)
@@ -84,7 +84,7 @@ def _renderables(graph: Graph) -> list[RenderableType]:
 
     from rich.table import Table
 
-    from components.summary import key_settings
+    from cloudwright.components.summary import key_settings
 
     resources = sorted(
         graph.custom_resources(),

@@ -20,8 +20,8 @@ from cloudwright.cli.common import TableFormat
 if TYPE_CHECKING:
     from typer._click import Command, Context
 
-    from profiler.record import Profile
-    from profiler.store import ProfileStore
+    from cloudwright.profiler.record import Profile
+    from cloudwright.profiler.store import ProfileStore
 
 COMMAND_KEY = "cloudwright.profile.command"
 _USAGE = "cloudwright profile --workload NAME --country ISO3 -- python train.py"
@@ -41,7 +41,7 @@ class _ProfileGroup(TyperGroup):
         self, ctx: Context, args: list[str]
     ) -> tuple[str | None, Command | None, list[str]]:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
-            from cloudwright.errors import InputError, closest
+            from cloudwright.core.errors import InputError, closest
 
             near = closest(args[0], self.commands)
             hint = f"did you mean: {', '.join(near)}?" if near else None
@@ -106,7 +106,7 @@ def profile(
     command: list[str] = ctx.meta.get(COMMAND_KEY) or []
     if ctx.invoked_subcommand is not None:
         if command:
-            from cloudwright.errors import InputError
+            from cloudwright.core.errors import InputError
 
             raise InputError(
                 f"`profile {ctx.invoked_subcommand}` runs nothing; drop the `-- …` part",
@@ -116,7 +116,7 @@ def profile(
     if not command and not workload:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
-    from cloudwright.errors import InputError
+    from cloudwright.core.errors import InputError
 
     if not command:
         raise InputError("nothing to run", hint=f"put the command after `--`: {_USAGE}")
@@ -138,9 +138,9 @@ def _run(
 ) -> int:
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import print_error, warn
-    from profiler.grid import resolve_location
-    from profiler.runner import ProfileRequest, run_profiled
-    from profiler.store import ProfileStore
+    from cloudwright.profiler.grid import resolve_location
+    from cloudwright.profiler.runner import ProfileRequest, run_profiled
+    from cloudwright.profiler.store import ProfileStore
 
     catalog = open_catalog(catalog_dir) if where["cloud"] else None
     location = resolve_location(catalog, **where)
@@ -157,7 +157,7 @@ def _run(
         )
     )
     if outcome.profile is None:
-        from cloudwright.errors import DataError
+        from cloudwright.core.errors import DataError
 
         error = DataError(f"no profile stored: {outcome.problem}")
         if outcome.exit_code == 0:
@@ -175,7 +175,7 @@ def _print_summary(profile: Profile, store: ProfileStore) -> None:
     from rich.markup import escape
 
     from cloudwright.cli.console import err_console
-    from profiler.report import energy_unit, fmt_energy, fmt_power, part_basis
+    from cloudwright.profiler.report import energy_unit, fmt_energy, fmt_power, part_basis
 
     e, basis = profile.energy, part_basis(profile)
     unit = energy_unit(e.total_kwh)
@@ -199,8 +199,8 @@ def list_profiles(
     ),
 ) -> None:
     """Profiled workloads: newest successful run of each, with its energy and method."""
-    from profiler.report import list_rows
-    from profiler.store import ProfileStore
+    from cloudwright.profiler.report import list_rows
+    from cloudwright.profiler.store import ProfileStore
 
     store = ProfileStore.open_default()
     profiles = store.list()
@@ -238,8 +238,8 @@ def show(
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
 ) -> None:
     """A workload's newest profile, its run history, and optionally its scaled power."""
-    from cloudwright.errors import UnknownNameError
-    from profiler.store import ProfileStore
+    from cloudwright.core.errors import UnknownNameError
+    from cloudwright.profiler.store import ProfileStore
 
     store = ProfileStore.open_default()
     history = store.history(name)
@@ -261,8 +261,8 @@ def show(
 
 def _comparison(profile: Profile, on: str, utilization: float, catalog_dir: Path | None) -> Any:
     from cloudwright.cli.common import open_catalog
-    from cloudwright.errors import InputError
-    from profiler.report import compare
+    from cloudwright.core.errors import InputError
+    from cloudwright.profiler.report import compare
 
     cloud, sep, instance_type = on.partition(":")
     if not sep or not cloud or not instance_type:
@@ -273,7 +273,7 @@ def _comparison(profile: Profile, on: str, utilization: float, catalog_dir: Path
 def _render_show(
     latest: Profile, history: list[Profile], comparison: Any, fmt: TableFormat
 ) -> None:
-    from profiler.report import details, history_row
+    from cloudwright.profiler.report import details, history_row
 
     title = f"Profile {latest.workload!r}"
     if fmt == TableFormat.markdown:

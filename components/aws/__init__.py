@@ -9,10 +9,10 @@ from __future__ import annotations
 import pulumi
 from pulumi_aws import Provider
 
-from components.aws.cluster import AwsGpuCluster
-from components.aws.network import AwsClusterNetwork
-from components.aws.storage import AwsClusterStorage
-from components.interface import CloudKit, ProviderArgs
+from cloudwright.components.aws.cluster import AwsGpuCluster
+from cloudwright.components.aws.network import AwsClusterNetwork
+from cloudwright.components.aws.storage import AwsClusterStorage
+from cloudwright.components.interface import CloudKit, ProviderArgs
 
 
 class AwsKit(CloudKit):

@@ -22,12 +22,18 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_aws import autoscaling, ec2, iam, ssm
 
-from cloudwright.errors import InputError
-from components.aws.network import AwsClusterNetwork
-from components.aws.storage import FSX_MOUNT_POINT, AwsClusterStorage
-from components.base import bootstrap_script, child, expect
-from components.fabric import efa_interfaces
-from components.interface import ClusterArgs, ClusterNetwork, ClusterStorage, GpuCluster, Market
+from cloudwright.components.aws.network import AwsClusterNetwork
+from cloudwright.components.aws.storage import FSX_MOUNT_POINT, AwsClusterStorage
+from cloudwright.components.base import bootstrap_script, child, expect
+from cloudwright.components.fabric import efa_interfaces
+from cloudwright.components.interface import (
+    ClusterArgs,
+    ClusterNetwork,
+    ClusterStorage,
+    GpuCluster,
+    Market,
+)
+from cloudwright.core.errors import InputError
 
 ROOT_DEVICE = "/dev/sda1"  # the DLAMI's (Ubuntu) root device name
 # Containers on the node reach IMDSv2 through one extra network hop.

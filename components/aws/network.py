@@ -15,10 +15,10 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_aws import ec2, get_availability_zones_output, vpc
 
-from components.base import child
-from components.fabric import efa_count, efa_interfaces, ips_per_node, supports_efa_only
-from components.interface import ClusterNetwork, NetworkArgs
-from components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
+from cloudwright.components.base import child
+from cloudwright.components.fabric import efa_count, efa_interfaces, ips_per_node, supports_efa_only
+from cloudwright.components.interface import ClusterNetwork, NetworkArgs
+from cloudwright.components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
 
 # Addresses kept free beyond the nodes' own: FSx file servers, endpoints, replacements
 # during rolling updates.

@@ -16,16 +16,20 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_aws import fsx, kms, s3
 
-from components.aws.network import AwsClusterNetwork
-from components.base import child, expect
-from components.interface import (
+from cloudwright.components.aws.network import AwsClusterNetwork
+from cloudwright.components.base import child, expect
+from cloudwright.components.interface import (
     ClusterNetwork,
     ClusterStorage,
     FileSystemKind,
     StorageArgs,
     resolve_filesystem,
 )
-from components.sizing import aws_partition, fsx_lustre_capacity_gib, fsx_throughput_tier
+from cloudwright.components.sizing import (
+    aws_partition,
+    fsx_lustre_capacity_gib,
+    fsx_throughput_tier,
+)
 
 FSX_MOUNT_POINT = "/fsx"
 LUSTRE_VERSION = "2.15"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native.provider import Provider
 
-from components.azure.cluster import AzureGpuCluster
-from components.azure.network import AzureClusterNetwork
-from components.azure.storage import AzureClusterStorage
-from components.interface import CloudKit, ProviderArgs
+from cloudwright.components.azure.cluster import AzureGpuCluster
+from cloudwright.components.azure.network import AzureClusterNetwork
+from cloudwright.components.azure.storage import AzureClusterStorage
+from cloudwright.components.interface import CloudKit, ProviderArgs
 
 
 class AzureKit(CloudKit):

@@ -16,12 +16,18 @@ import base64
 import pulumi
 from pulumi_azure_native import authorization, compute, managedidentity
 
-from cloudwright.errors import InputError
-from components.azure.network import AzureClusterNetwork
-from components.azure.storage import AMLFS_MOUNT_POINT, AzureClusterStorage
-from components.base import bootstrap_script, child, expect
-from components.fabric import check_azure_ib_scale, is_infiniband
-from components.interface import ClusterArgs, ClusterNetwork, ClusterStorage, GpuCluster, Market
+from cloudwright.components.azure.network import AzureClusterNetwork
+from cloudwright.components.azure.storage import AMLFS_MOUNT_POINT, AzureClusterStorage
+from cloudwright.components.base import bootstrap_script, child, expect
+from cloudwright.components.fabric import check_azure_ib_scale, is_infiniband
+from cloudwright.components.interface import (
+    ClusterArgs,
+    ClusterNetwork,
+    ClusterStorage,
+    GpuCluster,
+    Market,
+)
+from cloudwright.core.errors import InputError
 
 HPC_IMAGE = {
     "publisher": "microsoft-dsvm",

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_azure_native import network, resources
 
-from components.base import child
-from components.interface import ClusterNetwork, NetworkArgs
-from components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
+from cloudwright.components.base import child
+from cloudwright.components.interface import ClusterNetwork, NetworkArgs
+from cloudwright.components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
 
 SPARE_ADDRESSES = 32
 LARGEST_NODE_SUBNET_PREFIX = 24

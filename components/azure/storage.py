@@ -15,17 +15,17 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_azure_native import network, storage, storagecache
 
-from components.azure.network import AzureClusterNetwork
-from components.base import child, expect
-from components.interface import (
+from cloudwright.components.azure.network import AzureClusterNetwork
+from cloudwright.components.base import child, expect
+from cloudwright.components.interface import (
     ClusterNetwork,
     ClusterStorage,
     FileSystemKind,
     StorageArgs,
     resolve_filesystem,
 )
-from components.sizing import amlfs_size, amlfs_subnet_prefix, carve_subnets
-from components.tags import alnum_name
+from cloudwright.components.sizing import amlfs_size, amlfs_subnet_prefix, carve_subnets
+from cloudwright.components.tags import alnum_name
 
 AMLFS_MOUNT_POINT = "/amlfs"
 AMLFS_FSNAME = "lustrefs"  # the file system name Azure Managed Lustre serves

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pulumi
 from pulumi_gcp import Provider
 
-from cloudwright.errors import InputError
-from components.gcp.cluster import GcpGpuCluster
-from components.gcp.network import GcpClusterNetwork
-from components.gcp.storage import GcpClusterStorage
-from components.interface import CloudKit, ProviderArgs
+from cloudwright.components.gcp.cluster import GcpGpuCluster
+from cloudwright.components.gcp.network import GcpClusterNetwork
+from cloudwright.components.gcp.storage import GcpClusterStorage
+from cloudwright.components.interface import CloudKit, ProviderArgs
+from cloudwright.core.errors import InputError
 
 
 class GcpKit(CloudKit):

@@ -25,14 +25,20 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_gcp import compute, projects, serviceaccount, storage
 
-from cloudwright.errors import InputError
-from components.base import bootstrap_script, child, expect
-from components.fabric import gcp_boot_disk_type
-from components.gcp.network import GcpClusterNetwork
-from components.gcp.storage import MOUNT_POINTS, GcpClusterStorage
-from components.interface import ClusterArgs, ClusterNetwork, ClusterStorage, GpuCluster, Market
-from components.tags import gcp_labels, service_account_id
-from optimizer.catalog.shapes import AttachedShape, split_attached
+from cloudwright.components.base import bootstrap_script, child, expect
+from cloudwright.components.fabric import gcp_boot_disk_type
+from cloudwright.components.gcp.network import GcpClusterNetwork
+from cloudwright.components.gcp.storage import MOUNT_POINTS, GcpClusterStorage
+from cloudwright.components.interface import (
+    ClusterArgs,
+    ClusterNetwork,
+    ClusterStorage,
+    GpuCluster,
+    Market,
+)
+from cloudwright.components.tags import gcp_labels, service_account_id
+from cloudwright.core.errors import InputError
+from cloudwright.optimizer.catalog.shapes import AttachedShape, split_attached
 
 # Ubuntu 22.04 with the NVIDIA driver preinstalled (the image Cluster Toolkit's A4 blueprint uses).
 GPU_IMAGES = {

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import compute
 
-from cloudwright.errors import InputError
-from components.base import child
-from components.fabric import GcpNicLayout, gcp_nic_layout
-from components.interface import ClusterNetwork, NetworkArgs
-from components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
+from cloudwright.components.base import child
+from cloudwright.components.fabric import GcpNicLayout, gcp_nic_layout
+from cloudwright.components.interface import ClusterNetwork, NetworkArgs
+from cloudwright.components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
+from cloudwright.core.errors import InputError
 
 SPARE_ADDRESSES = 32
 LARGEST_SUBNET_PREFIX = 24

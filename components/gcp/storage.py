@@ -16,22 +16,22 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_gcp import compute, filestore, lustre, parallelstore, servicenetworking, storage
 
-from components.base import child, expect
-from components.gcp.network import GcpClusterNetwork
-from components.interface import (
+from cloudwright.components.base import child, expect
+from cloudwright.components.gcp.network import GcpClusterNetwork
+from cloudwright.components.interface import (
     ClusterNetwork,
     ClusterStorage,
     FileSystemKind,
     StorageArgs,
     resolve_filesystem,
 )
-from components.sizing import (
+from cloudwright.components.sizing import (
     choose_gcp_filesystem,
     filestore_zonal_size,
     managed_lustre_size,
     parallelstore_size,
 )
-from components.tags import gcp_labels
+from cloudwright.components.tags import gcp_labels
 
 # Private services access range for Managed Lustre / Parallelstore (their setup guides
 # reserve a /20 for the producer network).

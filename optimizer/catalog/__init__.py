@@ -5,7 +5,7 @@ derive the snapshot from public sources with the project's own code; fetchers
 (`optimizer.catalog.refresh`) update prices from the providers' public APIs.
 """
 
-from optimizer.catalog.catalog import (
+from cloudwright.optimizer.catalog.catalog import (
     Catalog,
     Coefficient,
     GpuSpec,

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import DataError, UnknownNameError
-from optimizer.catalog import schema
-from optimizer.catalog.types import (
+from cloudwright.core.errors import DataError, UnknownNameError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.types import (
     Coefficient,
     GpuSpec,
     InstanceSpec,
@@ -33,7 +33,7 @@ from optimizer.catalog.types import (
     _none_if_na,
     great_circle_km,
 )
-from optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
+from cloudwright.optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
 
 PACKAGED_SNAPSHOT = Path(__file__).resolve().parent / "data"
 

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from cloudwright.errors import DataError, UnknownNameError
+from cloudwright.core.errors import DataError, UnknownNameError
 
 GRAMS_PER_KG = 1000.0
 

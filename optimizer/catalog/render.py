@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from optimizer.catalog.views import records
+from cloudwright.optimizer.catalog.views import records
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -337,7 +337,7 @@ def empty_table(name: str) -> pd.DataFrame:
 
 def coerce_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` with exactly the schema's columns, in order, cast to their dtypes."""
-    from cloudwright.errors import DataError
+    from cloudwright.core.errors import DataError
 
     columns = TABLES[name]
     # Nullable columns added to the schema later may be absent from older snapshots: empty.

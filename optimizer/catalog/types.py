@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import DataError
+from cloudwright.core.errors import DataError
 
 
 @dataclass(frozen=True)

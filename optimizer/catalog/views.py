@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.catalog import schema
-from optimizer.catalog.catalog import Catalog
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.catalog import Catalog
 
 SHOW_COLUMNS: tuple[str, ...] = (
     "cloud",

@@ -4,8 +4,8 @@
 field path and the line. `resolve(fleet, catalog)` checks names against the catalog.
 """
 
-from optimizer.fleet.load import load_fleet, parse_fleet
-from optimizer.fleet.spec import (
+from cloudwright.optimizer.fleet.load import load_fleet, parse_fleet
+from cloudwright.optimizer.fleet.spec import (
     Budget,
     CapacityEntry,
     DataSpec,

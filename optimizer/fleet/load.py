@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cloudwright.errors import InputError, closest
-from cloudwright.yamlsource import SourceMap, format_path, load_yaml, parse_yaml
-from optimizer.fleet.spec import Fleet
+from cloudwright.core.errors import InputError, closest
+from cloudwright.core.yamlsource import SourceMap, format_path, load_yaml, parse_yaml
+from cloudwright.optimizer.fleet.spec import Fleet
 
 MAX_REPORTED = 8
 

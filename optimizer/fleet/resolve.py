@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 
 import pycountry
 
-from cloudwright.errors import InputError, UnknownNameError
-from cloudwright.yamlsource import SourceMap, format_path
-from optimizer.catalog import Catalog
-from optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.core.yamlsource import SourceMap, format_path
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
 
 Path_ = tuple[str | int, ...]
 GLOB_CHARS = frozenset("*?[")

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from cloudwright.yamlsource import SourceMap
+from cloudwright.core.yamlsource import SourceMap
 
 Objective = Literal["cost", "carbon", "latency", "balanced"]
 Kind = Literal["training", "inference", "batch"]

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from cloudwright.errors import DataError
-from optimizer.catalog import Catalog
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import Catalog
 
 Tiers = tuple[tuple[float, float], ...]  # (tier_start_gb, usd_per_gb), ascending
 

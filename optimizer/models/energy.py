@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from optimizer.catalog import Catalog, InstanceSpec
+from cloudwright.optimizer.catalog import Catalog, InstanceSpec
 
 
 @dataclass(frozen=True)

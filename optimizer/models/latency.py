@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog import Catalog
 
 EARTH_RADIUS_KM = 6371.0  # the sphere `optimizer.catalog.great_circle_km` uses
 

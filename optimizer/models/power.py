@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog import Catalog
 
 
 @dataclass(frozen=True)

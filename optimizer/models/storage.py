@@ -23,8 +23,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from optimizer.catalog import Catalog, UnitPrice
-from optimizer.models.energy import storage_energy_kwh_month
+from cloudwright.optimizer.catalog import Catalog, UnitPrice
+from cloudwright.optimizer.models.energy import storage_energy_kwh_month
 
 GB_PER_TB = 1000.0
 TB_PER_TIB = 2**40 / 1e12

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import InputError
+from cloudwright.core.errors import InputError
 
 MIN_SERIES_HOURS = 48
 MAX_GAP_HOURS = 6  # short gaps are interpolated; longer ones would invent the grid's shape

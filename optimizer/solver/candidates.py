@@ -26,14 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.catalog import Catalog
-from optimizer.fleet.spec import Fleet, Workload
-from optimizer.models.energy import ProfileSource
-from optimizer.models.latency import LatencyModel
-from optimizer.solver.deferral import DeferralPlan, deferral_plans
-from optimizer.solver.filters import Feasible, FilterCache, feasible_offers
-from optimizer.solver.metrics import Metrics, compute_metrics
-from optimizer.solver.offers import OfferTable
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.spec import Fleet, Workload
+from cloudwright.optimizer.models.energy import ProfileSource
+from cloudwright.optimizer.models.latency import LatencyModel
+from cloudwright.optimizer.solver.deferral import DeferralPlan, deferral_plans
+from cloudwright.optimizer.solver.filters import Feasible, FilterCache, feasible_offers
+from cloudwright.optimizer.solver.metrics import Metrics, compute_metrics
+from cloudwright.optimizer.solver.offers import OfferTable
 
 PlacementKey = tuple[str, str, str, bool]  # cloud, region, instance type, spot
 

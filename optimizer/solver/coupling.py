@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from cloudwright.errors import InfeasibleError
-from optimizer.fleet.resolve import region_matches
-from optimizer.solver.candidates import CandidateSet
+from cloudwright.core.errors import InfeasibleError
+from cloudwright.optimizer.fleet.resolve import region_matches
+from cloudwright.optimizer.solver.candidates import CandidateSet
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from cloudwright.errors import UnknownNameError
-from cloudwright.yamlsource import format_path
-from optimizer.catalog import Catalog
-from optimizer.fleet.spec import Fleet, Workload
-from optimizer.models.timeshift import (
+from cloudwright.core.errors import UnknownNameError
+from cloudwright.core.yamlsource import format_path
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.spec import Fleet, Workload
+from cloudwright.optimizer.models.timeshift import (
     IntensitySeries,
     ShiftResult,
     expected_saving,
     load_intensity_csv,
 )
-from optimizer.solver.offers import RegionTable
+from cloudwright.optimizer.solver.offers import RegionTable
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from cloudwright.errors import InfeasibleError
-from optimizer.solver.candidates import CandidateSet
-from optimizer.solver.coupling import Coupling
-from optimizer.solver.model import Model, build_model, run_milp
+from cloudwright.core.errors import InfeasibleError
+from cloudwright.optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.solver.coupling import Coupling
+from cloudwright.optimizer.solver.model import Model, build_model, run_milp
 
 SLACK_TOL = 1e-6
 TIME_LIMIT_S = 60.0

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cloudwright.errors import InfeasibleError
-from optimizer.fleet.resolve import matches_any
-from optimizer.fleet.spec import Fleet, Residency, Workload
-from optimizer.models.latency import LatencyModel, Population
-from optimizer.solver.offers import OfferTable, RegionTable
+from cloudwright.core.errors import InfeasibleError
+from cloudwright.optimizer.fleet.resolve import matches_any
+from cloudwright.optimizer.fleet.spec import Fleet, Residency, Workload
+from cloudwright.optimizer.models.latency import LatencyModel, Population
+from cloudwright.optimizer.solver.offers import OfferTable, RegionTable
 
 MAX_LISTED = 8
 

@@ -45,9 +45,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from optimizer.solver.candidates import CandidateSet
-from optimizer.solver.coupling import Coupling
-from optimizer.solver.model import MIP_REL_GAP, build_model, dollar_margin, run_milp
+from cloudwright.optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.solver.coupling import Coupling
+from cloudwright.optimizer.solver.model import MIP_REL_GAP, build_model, dollar_margin, run_milp
 
 SIFT_MIN_WORKLOADS = 1000  # below this the column-generation path is as fast
 SAMPLE_WORKLOADS = 500

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.catalog import Catalog
-from optimizer.fleet.spec import Fleet
-from optimizer.models.egress import EgressPricer, Tiers
-from optimizer.models.energy import ProfileSource, network_energy_kwh
-from optimizer.models.latency import LatencyModel, Population
-from optimizer.models.storage import StoragePricer
-from optimizer.solver.deferral import DeferralPlan
-from optimizer.solver.offers import OfferTable
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.models.egress import EgressPricer, Tiers
+from cloudwright.optimizer.models.energy import ProfileSource, network_energy_kwh
+from cloudwright.optimizer.models.latency import LatencyModel, Population
+from cloudwright.optimizer.models.storage import StoragePricer
+from cloudwright.optimizer.solver.deferral import DeferralPlan
+from cloudwright.optimizer.solver.offers import OfferTable
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from optimizer.solver import lagrange
-from optimizer.solver.candidates import CandidateSet
-from optimizer.solver.coupling import Coupling
-from optimizer.solver.model import (
+from cloudwright.optimizer.solver import lagrange
+from cloudwright.optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.solver.coupling import Coupling
+from cloudwright.optimizer.solver.model import (
     MIP_REL_GAP,
     Model,
     build_model,

@@ -20,8 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from optimizer.solver.candidates import CandidateSet
-from optimizer.solver.coupling import Coupling
+from cloudwright.optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.solver.coupling import Coupling
 
 MIP_REL_GAP = 1e-5
 BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see dollar_margin)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.plan import Objective
-from optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.plan import Objective
+from cloudwright.optimizer.solver.candidates import CandidateSet
 
 TIE_BREAK = 1e-6
 KG_PER_TONNE = 1000.0

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import Catalog, RegionInfo
-from optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
-from optimizer.models.power import power_vectors
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import Catalog, RegionInfo
+from cloudwright.optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
+from cloudwright.optimizer.models.power import power_vectors
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
-from policies.context import RuleContext
-from policies.rules import (
+from cloudwright.policies.context import RuleContext
+from cloudwright.policies.rules import (
     admin_ports,
     budget,
     encryption,

@@ -16,8 +16,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from policies.context import RuleContext
-from policies.rules.common import number, schema, settings
+from cloudwright.policies.context import RuleContext
+from cloudwright.policies.rules.common import number, schema, settings
 
 MONTHLY = "monthly-budget"
 CARBON = "carbon-budget"

@@ -15,8 +15,8 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
 
-from policies import props as p
-from policies.schema import with_defaults
+from cloudwright.policies import props as p
+from cloudwright.policies.schema import with_defaults
 
 CLOUD_SCOPES = ("aws", "gcp", "azure")
 

@@ -29,9 +29,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from policies import props as p
-from policies.context import RuleContext
-from policies.rules.common import schema, settings
+from cloudwright.policies import props as p
+from cloudwright.policies.context import RuleContext
+from cloudwright.policies.rules.common import schema, settings
 
 NAME = "storage-encryption"
 

@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from cloudwright.errors import CloudwrightError
-from policies import props as p
-from policies.context import RuleContext
-from policies.fleet import NodeGroup, Stack, StackResource, node_groups, workload_of
-from policies.rules.common import schema, settings, string_list
+from cloudwright.core.errors import CloudwrightError
+from cloudwright.policies import props as p
+from cloudwright.policies.context import RuleContext
+from cloudwright.policies.fleet import NodeGroup, Stack, StackResource, node_groups, workload_of
+from cloudwright.policies.rules.common import schema, settings, string_list
 
 if TYPE_CHECKING:
-    from optimizer.catalog.catalog import InstanceSpec
+    from cloudwright.optimizer.catalog.catalog import InstanceSpec
 
 NAME = "gpu-fabric"
 

@@ -26,12 +26,12 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from cloudwright.errors import CloudwrightError
-from policies import props as p
-from policies.compute import compute_facts
-from policies.context import RuleContext
-from policies.fleet import NodeGroup, Stack, node_groups
-from policies.rules.common import number, schema, scoped_match, settings, string_list
+from cloudwright.core.errors import CloudwrightError
+from cloudwright.policies import props as p
+from cloudwright.policies.compute import compute_facts
+from cloudwright.policies.context import RuleContext
+from cloudwright.policies.fleet import NodeGroup, Stack, node_groups
+from cloudwright.policies.rules.common import number, schema, scoped_match, settings, string_list
 
 ALLOW_LIST = "instance-allow-list"
 SPOT = "spot-only-in-dev"

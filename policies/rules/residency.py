@@ -26,13 +26,13 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
-from cloudwright.errors import CloudwrightError
-from policies import props as p
-from policies.context import RuleContext
-from policies.regions import resource_region
-from policies.rules.common import schema, scoped_match, settings, string_list
-from policies.rules.tags import declared_tags
-from resource_graph.model import cloud_of_type
+from cloudwright.core.errors import CloudwrightError
+from cloudwright.policies import props as p
+from cloudwright.policies.context import RuleContext
+from cloudwright.policies.regions import resource_region
+from cloudwright.policies.rules.common import schema, scoped_match, settings, string_list
+from cloudwright.policies.rules.tags import declared_tags
+from cloudwright.resource_graph.model import cloud_of_type
 
 NAME = "allowed-regions"
 

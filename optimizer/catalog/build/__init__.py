@@ -4,6 +4,11 @@ One module per table or source; each is a pure function from input paths to a fr
 `schema.TABLES`. `build_snapshot` runs them all and writes the snapshot atomically.
 """
 
-from optimizer.catalog.build.snapshot import BuildInputs, Snapshot, build_snapshot, build_tables
+from cloudwright.optimizer.catalog.build.snapshot import (
+    BuildInputs,
+    Snapshot,
+    build_snapshot,
+    build_tables,
+)
 
 __all__ = ["BuildInputs", "Snapshot", "build_snapshot", "build_tables"]

@@ -18,7 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv, reference_table
+from cloudwright.optimizer.catalog.build.sources import (
+    SourceRef,
+    describe,
+    read_csv,
+    reference_table,
+)
 
 _EC2_TYPE = r"^Linux/UNIX, on-demand, (?P<type>[a-z][a-z0-9-]*\.[a-z0-9-]+)$"
 _NOT_EC2 = ("db.", "cache.", "mq.", "ml.", "dax.", "kafka.", "search.", "ra3.", "dc2.")

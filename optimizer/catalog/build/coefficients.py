@@ -19,10 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import schema
-from optimizer.catalog.build.latency_fit import LatencyFit
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv, reference_table
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.latency_fit import LatencyFit
+from cloudwright.optimizer.catalog.build.sources import (
+    SourceRef,
+    describe,
+    read_csv,
+    reference_table,
+)
 
 MONTHS_PER_YEAR = 12
 

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.catalog import schema
-from optimizer.catalog.build.sources import (
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.sources import (
     SourceRef,
     describe,
     normalise_date,
     read_csv,
     reference_table,
 )
-from optimizer.catalog.build.unit_prices import tier_table
+from cloudwright.optimizer.catalog.build.unit_prices import tier_table
 
 _GCP_WITHIN = {
     "north-america": "Network egress / Traffic within the US or Canada",

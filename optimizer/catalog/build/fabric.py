@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import schema
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.sources import SourceRef, describe, read_csv
 
 _RULES: tuple[tuple[str, str], ...] = (
     # (regex on the lower-cased fabric text, canonical fabric); first match wins. Plain

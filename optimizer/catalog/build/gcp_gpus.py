@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog.build.skypilot import canonical_gpu, gpu_memory_gb, read_cloud
-from optimizer.catalog.build.sources import reference_table
-from optimizer.catalog.shapes import attached_name
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog.build.skypilot import canonical_gpu, gpu_memory_gb, read_cloud
+from cloudwright.optimizer.catalog.build.sources import reference_table
+from cloudwright.optimizer.catalog.shapes import attached_name
 
 GPU_SERVICE = "gpu"
 SPOT_SUFFIX = "-spot"

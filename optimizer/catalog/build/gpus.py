@@ -17,9 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import schema
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv, reference_table
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.sources import (
+    SourceRef,
+    describe,
+    read_csv,
+    reference_table,
+)
 
 
 def _canonical(gpu: str, variant: str, memory_gb: float) -> str:

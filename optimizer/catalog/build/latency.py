@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.catalog import schema
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.sources import SourceRef, describe, read_csv
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog.catalog import Point, great_circle_km
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog.catalog import Point, great_circle_km
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import schema
-from optimizer.catalog.build.aws_cpu import aws_cpu_offerings
-from optimizer.catalog.build.fabric import apply_fabrics, read_fabrics
-from optimizer.catalog.build.price_sanity import SanityRules, flag_prices
-from optimizer.catalog.build.skypilot import aws_offerings, azure_offerings, gcp_offerings
-from optimizer.catalog.build.sources import REFERENCE_DIR, SourceRef
-from optimizer.catalog.zones import zone_kind
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.aws_cpu import aws_cpu_offerings
+from cloudwright.optimizer.catalog.build.fabric import apply_fabrics, read_fabrics
+from cloudwright.optimizer.catalog.build.price_sanity import SanityRules, flag_prices
+from cloudwright.optimizer.catalog.build.skypilot import (
+    aws_offerings,
+    azure_offerings,
+    gcp_offerings,
+)
+from cloudwright.optimizer.catalog.build.sources import REFERENCE_DIR, SourceRef
+from cloudwright.optimizer.catalog.zones import zone_kind
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from optimizer.catalog.build.sources import reference_table
+from cloudwright.optimizer.catalog.build.sources import reference_table
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,19 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
-from cloudwright.errors import DataError, UnknownNameError
-from optimizer.catalog import schema
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv, reference_table
-from optimizer.catalog.codecarbon_grid import GridIntensity, gcp_region_intensity, grid_intensity
+from cloudwright.core.errors import DataError, UnknownNameError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.sources import (
+    SourceRef,
+    describe,
+    read_csv,
+    reference_table,
+)
+from cloudwright.optimizer.catalog.codecarbon_grid import (
+    GridIntensity,
+    gcp_region_intensity,
+    grid_intensity,
+)
 
 
 def iso3(iso2: str) -> str:

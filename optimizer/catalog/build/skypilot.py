@@ -25,10 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import schema
-from optimizer.catalog.build.price_sanity import correct_gcp_accelerators
-from optimizer.catalog.build.sources import SourceRef, describe, read_csv, reference_table
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.price_sanity import correct_gcp_accelerators
+from cloudwright.optimizer.catalog.build.sources import (
+    SourceRef,
+    describe,
+    read_csv,
+    reference_table,
+)
 
 MIB_PER_GB = 1024.0
 
@@ -159,7 +164,7 @@ def gcp_offerings(root: Path) -> tuple[pd.DataFrame, list[SourceRef]]:
     )
     attached = attach_gcp_gpus(frame, accel)
     # Imported here: gcp_gpus builds on this module's readers.
-    from optimizer.catalog.build.gcp_gpus import attached_offerings
+    from cloudwright.optimizer.catalog.build.gcp_gpus import attached_offerings
 
     return pd.concat([attached, attached_offerings(frame, accel)], ignore_index=True), refs
 

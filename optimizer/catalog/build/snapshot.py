@@ -17,23 +17,23 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import DataError
-from cloudwright.fsio import write_json
-from optimizer.catalog import schema
-from optimizer.catalog.build.coefficients import build_coefficients
-from optimizer.catalog.build.egress import build_egress
-from optimizer.catalog.build.gpus import build_gpus
-from optimizer.catalog.build.latency import LatencyInputs, build_latency
-from optimizer.catalog.build.latency_fit import fit_latency, fit_points
-from optimizer.catalog.build.offerings import OfferingInputs, build_offerings
-from optimizer.catalog.build.regions import build_regions
-from optimizer.catalog.build.sources import (
+from cloudwright.core.errors import DataError
+from cloudwright.core.fsio import write_json
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.coefficients import build_coefficients
+from cloudwright.optimizer.catalog.build.egress import build_egress
+from cloudwright.optimizer.catalog.build.gpus import build_gpus
+from cloudwright.optimizer.catalog.build.latency import LatencyInputs, build_latency
+from cloudwright.optimizer.catalog.build.latency_fit import fit_latency, fit_points
+from cloudwright.optimizer.catalog.build.offerings import OfferingInputs, build_offerings
+from cloudwright.optimizer.catalog.build.regions import build_regions
+from cloudwright.optimizer.catalog.build.sources import (
     SourceRef,
     latest_date,
     parse_source_date,
     reference_value,
 )
-from optimizer.catalog.build.unit_prices import build_unit_prices
+from cloudwright.optimizer.catalog.build.unit_prices import build_unit_prices
 
 BUILDER = "cloudwright catalog build (optimizer.catalog.build)"
 

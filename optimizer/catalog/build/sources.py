@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cloudwright.errors import DataError
+from cloudwright.core.errors import DataError
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -34,11 +34,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cloudwright.errors import DataError
-from optimizer.catalog import schema
-from optimizer.catalog.build.gcp_gpus import gpu_rows_of, gpu_unit_prices
-from optimizer.catalog.build.skypilot import cloud_files
-from optimizer.catalog.build.sources import (
+from cloudwright.core.errors import DataError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.gcp_gpus import gpu_rows_of, gpu_unit_prices
+from cloudwright.optimizer.catalog.build.skypilot import cloud_files
+from cloudwright.optimizer.catalog.build.sources import (
     SourceRef,
     describe,
     normalise_date,

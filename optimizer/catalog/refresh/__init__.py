@@ -21,14 +21,14 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import NetworkError
-from optimizer.catalog import schema
-from optimizer.catalog.build.price_sanity import flag_prices
-from optimizer.catalog.build.snapshot import Snapshot, snapshot_date_of, write_snapshot
-from optimizer.catalog.build.sources import SourceRef
-from optimizer.catalog.catalog import PACKAGED_SNAPSHOT, Catalog
-from optimizer.catalog.refresh import aws, azure, gcp
-from optimizer.catalog.refresh.http import Fetch, http_get_json
+from cloudwright.core.errors import NetworkError
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.price_sanity import flag_prices
+from cloudwright.optimizer.catalog.build.snapshot import Snapshot, snapshot_date_of, write_snapshot
+from cloudwright.optimizer.catalog.build.sources import SourceRef
+from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT, Catalog
+from cloudwright.optimizer.catalog.refresh import aws, azure, gcp
+from cloudwright.optimizer.catalog.refresh.http import Fetch, http_get_json
 
 SOURCES = {
     "aws": "AWS Price List bulk offer files (AmazonEC2, per region)",

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import NetworkError
-from optimizer.catalog.refresh.http import Fetch, expect
+from cloudwright.core.errors import NetworkError
+from cloudwright.optimizer.catalog.refresh.http import Fetch, expect
 
 BASE = "https://pricing.us-east-1.amazonaws.com"
 INDEX = f"{BASE}/offers/v1.0/aws/AmazonEC2/current/region_index.json"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import NetworkError
-from optimizer.catalog.refresh.http import Fetch, expect, with_query
+from cloudwright.core.errors import NetworkError
+from cloudwright.optimizer.catalog.refresh.http import Fetch, expect, with_query
 
 API = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"

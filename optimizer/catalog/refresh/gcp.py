@@ -20,11 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from cloudwright.errors import InputError, NetworkError
-from optimizer.catalog.build.gcp_gpus import accelerator_types
-from optimizer.catalog.build.skypilot import _host_accelerator
-from optimizer.catalog.refresh.http import Fetch, expect, with_query
-from optimizer.catalog.shapes import split_attached
+from cloudwright.core.errors import InputError, NetworkError
+from cloudwright.optimizer.catalog.build.gcp_gpus import accelerator_types
+from cloudwright.optimizer.catalog.build.skypilot import _host_accelerator
+from cloudwright.optimizer.catalog.refresh.http import Fetch, expect, with_query
+from cloudwright.optimizer.catalog.shapes import split_attached
 
 SERVICE = "6F81-5844-456A"  # Compute Engine
 API = f"https://cloudbilling.googleapis.com/v1/services/{SERVICE}/skus"

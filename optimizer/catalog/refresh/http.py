@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cloudwright.errors import NetworkError
+from cloudwright.core.errors import NetworkError
 
 Fetch = Callable[[str], Any]
 

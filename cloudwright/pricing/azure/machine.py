@@ -1,0 +1,90 @@
+"""What Azure VMs, scale sets and AKS pools share: VM hours and managed disks.
+
+Prices in the catalog are Linux pay-as-you-go and spot rates; a Windows machine's licence is
+not in them, so its instance price is reported unknown rather than understated. Spot when
+`priority` (or `scaleSetPriority`) is "Spot".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudwright.pricing.components import (
+    CostComponent,
+    Quantity,
+    StorageEnergy,
+    Text,
+    UnitRate,
+    Unpriced,
+)
+from cloudwright.pricing.compute import Purchase, instance_hours
+from cloudwright.pricing.values import times
+
+_DISK_LABELS = {
+    "Premium_LRS": "Premium SSD",
+    "Premium_ZRS": "Premium SSD",
+    "PremiumV2_LRS": "Premium SSD v2",
+    "StandardSSD_LRS": "Standard SSD",
+    "StandardSSD_ZRS": "Standard SSD",
+    "Standard_LRS": "Standard HDD",
+    "UltraSSD_LRS": "Ultra Disk",
+}
+WINDOWS_UNPRICED = Unpriced("Windows licence prices are not in the catalog (Linux only)")
+
+
+def purchase_of(priority: Any) -> Purchase:
+    if isinstance(priority, str) and priority.lower() == "spot":
+        return Purchase("spot", spot=True)
+    return Purchase("pay as you go")
+
+
+def vm_hours(
+    *, size: Text, nodes: Quantity, hours: float, priority: Any, windows: bool = False
+) -> CostComponent:
+    return instance_hours(
+        cloud="azure",
+        os_label="Windows" if windows else "Linux",
+        instance_type=WINDOWS_UNPRICED if windows and isinstance(size, str) else size,
+        nodes=nodes,
+        hours=hours,
+        purchase=purchase_of(priority),
+    )
+
+
+def managed_disk(
+    sku: Text, size_gb: Quantity, *, prefix: str = "", count: Quantity = 1.0
+) -> list[CostComponent]:
+    if isinstance(sku, Unpriced):
+        name, medium = f"{prefix}Storage (unknown disk type)", "ssd"
+    else:
+        name = f"{prefix}Storage ({_DISK_LABELS.get(sku, sku)}, {sku})"
+        medium = "hdd" if sku == "Standard_LRS" else "ssd"
+    return [
+        CostComponent(
+            name=name,
+            unit="GB",
+            quantity=times(size_gb, count),
+            price=UnitRate("azure", "managed_disk", sku, "GB-month"),
+            energy=StorageEnergy("hdd" if medium == "hdd" else "ssd", "block"),
+            note="Azure bills disks in size tiers; priced per provisioned GB",
+        )
+    ]
+
+
+def os_disk(
+    sku: Text | None, size_gb: Quantity | None, *, prefix: str, count: Quantity = 1.0
+) -> list[CostComponent]:
+    """An OS/data disk whose size may be the image's (then it waits on `root_volume_gb`)."""
+    sku = sku or Unpriced("storage account type is not set (Azure picks it by VM size)")
+    if size_gb is None:
+        return [
+            CostComponent(
+                name=f"{prefix}Storage (size set by the image)",
+                unit="GB",
+                quantity=Unpriced("depends on usage: set root_volume_gb in the usage file"),
+                price=UnitRate("azure", "managed_disk", sku, "GB-month"),
+                usage_based=True,
+                usage_key="root_volume_gb",
+            )
+        ]
+    return managed_disk(sku, size_gb, prefix=prefix, count=count)

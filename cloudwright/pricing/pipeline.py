@@ -1,0 +1,75 @@
+"""Source → cost report, the way the CLI and the diff need it.
+
+`report_for(source, ...)`: a saved cost report (JSON, `schema: cloudwright.cost/v1`) is read
+back as it is; anything else goes through `resource_graph.load` and `estimate`. When the
+source is a plan, its usage (hours, object storage per workload) is the base layer and the
+user's usage file overrides it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cloudwright.pricing.engine import estimate
+from cloudwright.pricing.registry import priced_types
+from cloudwright.pricing.report import SCHEMA, CostReport
+from cloudwright.pricing.usage import Usage, load_usage, usage_from_plan
+
+if TYPE_CHECKING:
+    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.optimizer.models.energy import ProfileSource
+
+
+def read_usage(path: str | Path | None) -> Usage:
+    """The usage file at `path` (validated against the priced types), or no usage."""
+    if path is None:
+        return Usage()
+    return load_usage(path, known_types=priced_types())
+
+
+def saved_report(source: str | Path | None) -> CostReport | None:
+    """The cost report stored at `source`, or None when it is not one."""
+    if source is None or str(source) == "-":
+        return None
+    path = Path(source)
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None  # the graph loader reports the problem with a line number
+    if isinstance(data, dict) and data.get("schema") == SCHEMA:
+        return CostReport.from_json(data)
+    return None
+
+
+def report_for(
+    source: str | Path | None,
+    *,
+    catalog: Catalog,
+    usage: Usage | None = None,
+    config: Mapping[str, Any] | None = None,
+    profiles: ProfileSource | None = None,
+) -> CostReport:
+    """Price `source` (see the module docstring)."""
+    stored = saved_report(source)
+    if stored is not None:
+        return stored
+    from cloudwright.resource_graph.load import load_source
+
+    loaded = load_source(source, catalog=catalog, config=config)
+    layered = usage or Usage()
+    if loaded.plan is not None:
+        layered = usage_from_plan(loaded.plan).overlay(layered)
+    report = estimate(loaded.graph, catalog, usage=layered, profiles=profiles)
+    graph = loaded.graph
+    if loaded.plan is None and graph.source == "offline-preview" and graph.plan_id:
+        report.notes.append(
+            f"this graph is the offline preview of plan {graph.plan_id}, read without the plan: "
+            "its hours per month and object storage are not applied (price the plan.json, or "
+            "set them in a usage file)"
+        )
+    return report

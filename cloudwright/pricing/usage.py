@@ -1,0 +1,213 @@
+"""The usage file: quantities a resource's inputs cannot say (stored GB, egress, hours).
+
+```yaml
+version: 1
+defaults:                    # per Pulumi type token; "*" applies to every resource
+  "*": {hours_per_month: 730}
+  aws:s3/bucket:Bucket: {storage_gb: 1000}
+workloads:                   # per `workload` tag
+  llm-pretrain: {gpu_utilization: 0.8, hours_per_month: 720}
+resources:                   # per resource, by URN or by logical name
+  llm-data: {storage_gb: 50000, egress_gb: 200}
+```
+
+Lookup order for one key, first hit wins: the resource (URN, then name), its workload, its
+type, "*". Every key is declared in `USAGE_KEYS` with its bounds; anything else is an input
+error that names the file and line. Values from a plan (hours, object storage) sit under
+whatever the user's file says (`Usage.overlay`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.core.yamlsource import SourceMap
+
+if TYPE_CHECKING:
+    from cloudwright.optimizer.plan import Plan
+    from cloudwright.resource_graph.model import Resource
+
+USAGE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class UsageKey:
+    doc: str
+    minimum: float = 0.0
+    maximum: float | None = None
+
+
+USAGE_KEYS: dict[str, UsageKey] = {
+    "hours_per_month": UsageKey("hours the resource runs per month (compute, gateways)", 0, 744),
+    "gpu_utilization": UsageKey("average GPU utilisation 0–1, for the energy model", 0, 1),
+    "nodes": UsageKey("node count of an autoscaled group, when its inputs do not fix it", 0),
+    "zones": UsageKey("zones a regional GKE node pool spans, when node_locations is unset", 1),
+    "storage_gb": UsageKey("GB stored in an object store (S3, GCS, Azure Blob)"),
+    "egress_gb": UsageKey("GB per month sent to the internet"),
+    "data_processed_gb": UsageKey("GB per month through a NAT gateway"),
+    "put_requests": UsageKey("write/list requests per month to an object store"),
+    "get_requests": UsageKey("read requests per month to an object store"),
+    "root_volume_gb": UsageKey("root volume size when the machine image decides it (GB)", 0),
+    "address_in_use": UsageKey(
+        "share of the month a reserved external IP is attached (1 in use, 0 idle)", 0, 1
+    ),
+}
+
+_SECTIONS = ("version", "defaults", "workloads", "resources")
+
+
+@dataclass(frozen=True)
+class UsageValue:
+    value: float
+    source: str  # e.g. "usage.yaml resources.llm-data"
+
+
+@dataclass
+class Usage:
+    defaults: dict[str, dict[str, float]] = field(default_factory=dict)
+    workloads: dict[str, dict[str, float]] = field(default_factory=dict)
+    resources: dict[str, dict[str, float]] = field(default_factory=dict)
+    origin: str = "usage"
+
+    def lookup(self, resource: Resource, key: str) -> UsageValue | None:
+        for section, name in self._places(resource):
+            values = getattr(self, section).get(name)
+            if values is not None and key in values:
+                return UsageValue(values[key], f"{self.origin} {section}.{name}")
+        return None
+
+    def value(self, resource: Resource, key: str) -> float | None:
+        hit = self.lookup(resource, key)
+        return hit.value if hit is not None else None
+
+    def _places(self, resource: Resource) -> list[tuple[str, str]]:
+        places = [("resources", resource.urn), ("resources", resource.name)]
+        if resource.workload:
+            places.append(("workloads", resource.workload))
+        places += [("defaults", resource.type), ("defaults", "*")]
+        return places
+
+    def overlay(self, other: Usage) -> Usage:
+        """A new Usage where `other`'s values win over this one's, key by key."""
+
+        def merge(
+            a: dict[str, dict[str, float]], b: dict[str, dict[str, float]]
+        ) -> dict[str, dict[str, float]]:
+            out = {k: dict(v) for k, v in a.items()}
+            for name, values in b.items():
+                out.setdefault(name, {}).update(values)
+            return out
+
+        return Usage(
+            merge(self.defaults, other.defaults),
+            merge(self.workloads, other.workloads),
+            merge(self.resources, other.resources),
+            other.origin if other.resources or other.defaults else self.origin,
+        )
+
+    def unmatched(self, resources: list[Resource]) -> list[str]:
+        """Per-resource overrides that name no resource of the graph (likely typos)."""
+        names = {r.urn for r in resources} | {r.name for r in resources}
+        return sorted(k for k in self.resources if k not in names)
+
+
+def load_usage(path: str | Path, *, known_types: set[str] | None = None) -> Usage:
+    """Read and validate a usage file; errors name the file, the line and the field.
+    Duplicate keys are errors (the shared loader, `cloudwright.core.yamlsource`)."""
+    from cloudwright.core.yamlsource import load_yaml
+
+    data, source = load_yaml(path, what="usage file")
+    return parse_usage(data or {}, origin=source.origin, source=source, known_types=known_types)
+
+
+def parse_usage(
+    data: Any,
+    *,
+    origin: str = "usage",
+    source: SourceMap | None = None,
+    known_types: set[str] | None = None,
+) -> Usage:
+    """Validate decoded usage data; `source` (from the YAML loader) gives errors their line."""
+    source = source or SourceMap(origin)
+
+    def where(*path: str) -> str:
+        return source.location(path)
+
+    if not isinstance(data, Mapping):
+        raise InputError("expected a mapping at the top level", location=where())
+    for key in data:
+        if key not in _SECTIONS:
+            raise UnknownNameError("usage section", str(key), _SECTIONS, location=where(str(key)))
+    version = data.get("version", USAGE_VERSION)
+    if version != USAGE_VERSION:
+        raise InputError(
+            f"version: expected {USAGE_VERSION}, got {version!r}", location=where("version")
+        )
+    sections: dict[str, dict[str, dict[str, float]]] = {}
+    for section in ("defaults", "workloads", "resources"):
+        sections[section] = _section(data.get(section), section, where)
+    if known_types is not None:
+        valid = sorted(known_types | {"*"})
+        for type_token in sections["defaults"]:
+            if type_token not in valid:
+                raise UnknownNameError(
+                    "priced resource type",
+                    type_token,
+                    valid,
+                    location=where("defaults", type_token),
+                )
+    return Usage(sections["defaults"], sections["workloads"], sections["resources"], origin=origin)
+
+
+def _section(raw: Any, section: str, where: Any) -> dict[str, dict[str, float]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{section}: expected a mapping", location=where(section))
+    out: dict[str, dict[str, float]] = {}
+    for name, values in raw.items():
+        label = f"{section}.{name}"
+        if not isinstance(values, Mapping):
+            raise InputError(f"{label}: expected a mapping of usage keys", location=where(section))
+        out[str(name)] = {
+            str(k): _checked(k, v, f"{label}.{k}", where(section, str(name), str(k)))
+            for k, v in values.items()
+        }
+    return out
+
+
+def _checked(key: Any, value: Any, label: str, location: str) -> float:
+    spec = USAGE_KEYS.get(str(key))
+    if spec is None:
+        raise UnknownNameError("usage key", str(key), USAGE_KEYS, location=location)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"{label}: expected a number, got {value!r}", location=location)
+    number = float(value)
+    if number < spec.minimum or (spec.maximum is not None and number > spec.maximum):
+        upper = f" and {spec.maximum:g}" if spec.maximum is not None else ""
+        raise InputError(
+            f"{label}: {number:g} is out of range (between {spec.minimum:g}{upper})",
+            location=location,
+        )
+    return number
+
+
+def usage_from_plan(plan: Plan) -> Usage:
+    """What a plan already says about usage: hours per month, GPU utilisation (when the plan
+    records it) and object storage per workload, so the report's energy matches the plan's.
+
+    Object storage is the plan's `storage.object_tb` (TB = 10^12 bytes → 1000 GB each).
+    """
+    workloads: dict[str, dict[str, float]] = {}
+    for a in plan.assignments:
+        values = {"hours_per_month": float(a.hours_per_month)}
+        if a.gpu_utilization is not None:
+            values["gpu_utilization"] = float(a.gpu_utilization)
+        if a.storage.object_tb:
+            values["storage_gb"] = float(a.storage.object_tb) * 1000.0
+        workloads[a.workload] = values
+    return Usage(workloads=workloads, origin="plan")

@@ -1,0 +1,116 @@
+"""Typed reads of resource inputs for pricers: numbers, names, flags, with unknowns explicit.
+
+Inputs come as the engine holds them (camelCase keys, Unknown for computed or secret values).
+A pricer asks for a path; it gets the value, `None` when the input is absent (the pricer then
+applies the provider's documented default), or `Unpriced` when the value is not known.
+State files also carry provider-computed defaults in `outputs`, so reads fall back to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cloudwright.pricing.components import Quantity, Text, Unpriced, unknown_reason
+from cloudwright.resource_graph.model import Resource, Unknown
+
+_MISSING = object()
+
+
+def lookup(bag: Any, path: str) -> Any:
+    """Value at a dotted path ('rootBlockDevice.volumeSize', 'disks.0.diskSizeGb'); None when
+    absent. An Unknown on the way is returned as is (the whole branch is not known)."""
+    value = _lookup(bag, path)
+    return None if value is _MISSING else value
+
+
+def _lookup(bag: Any, path: str) -> Any:
+    node = bag
+    for part in path.split("."):
+        if isinstance(node, Unknown):
+            return node
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def raw(resource: Resource | Mapping[str, Any], *paths: str) -> Any:
+    """The first present value among `paths`, in inputs then outputs; None if none is."""
+    bags: list[Any]
+    bags = [resource.inputs, resource.outputs] if isinstance(resource, Resource) else [resource]
+    for bag in bags:
+        for path in paths:
+            value = _lookup(bag, path)
+            if value is not _MISSING and value is not None:
+                return value
+    return None
+
+
+def number(value: Any, label: str) -> Quantity | None:
+    """A number (numeric strings too: GCP sizes come as strings); None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, Unknown):
+        return unknown_reason(label, value)
+    if isinstance(value, bool):
+        return Unpriced(f"{label} is not a number ({value!r})")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return Unpriced(f"{label} is not a number ({value!r})")
+    return Unpriced(f"{label} is not a number ({value!r})")
+
+
+def text(value: Any, label: str) -> Text | None:
+    if value is None:
+        return None
+    if isinstance(value, Unknown):
+        return unknown_reason(label, value)
+    if isinstance(value, str):
+        return value
+    return Unpriced(f"{label} is not a name ({value!r})")
+
+
+def flag(value: Any) -> bool:
+    """True only for a known true value (an unknown flag counts as unset)."""
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return value is True
+
+
+def num_input(resource: Resource | Mapping[str, Any], label: str, *paths: str) -> Quantity | None:
+    return number(raw(resource, *paths), label)
+
+
+def text_input(resource: Resource | Mapping[str, Any], label: str, *paths: str) -> Text | None:
+    return text(raw(resource, *paths), label)
+
+
+def times(a: Quantity, b: Quantity) -> Quantity:
+    if isinstance(a, Unpriced):
+        return a
+    if isinstance(b, Unpriced):
+        return b
+    return a * b
+
+
+def known(value: Quantity | None, default: float) -> Quantity:
+    return default if value is None else value
+
+
+def merged_mapping(resource: Resource, path: str) -> dict[str, Any]:
+    """The mapping at `path` with inputs over outputs, so provider-filled defaults recorded in
+    a state file's outputs (a GKE node's disk type) show through where inputs are silent."""
+    out: dict[str, Any] = {}
+    for bag in (resource.outputs, resource.inputs):
+        value = lookup(bag, path)
+        if isinstance(value, Mapping):
+            out.update({k: v for k, v in value.items() if v is not None})
+    return out

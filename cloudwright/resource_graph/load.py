@@ -1,0 +1,171 @@
+"""Any source → one resource graph: sniff the document and hand it to the right reader.
+
+Sources: a Cloudwright graph.json, a plan.json (priced through the offline preview), a
+`pulumi preview --json` document, a `pulumi stack export`, a file-backend checkpoint, or `-`
+for stdin (any of these). With no source at all, the current plan: the stack config's
+`cloudwright:plan` in `stacks/Pulumi.dev.yaml`, else `plan.json`.
+
+The kind is decided by the document's shape, never by its file name, and a document that
+matches no shape is an input error naming what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cloudwright.core.errors import DataError, InputError
+from cloudwright.resource_graph.model import SCHEMA, Graph
+from cloudwright.resource_graph.preview_json import is_preview, read_preview
+from cloudwright.resource_graph.stack_export import is_checkpoint, is_export, read_state
+
+if TYPE_CHECKING:
+    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.optimizer.plan import Plan
+
+STACK_CONFIG = Path("stacks") / "Pulumi.dev.yaml"
+PLAN_CONFIG_KEY = "cloudwright:plan"
+DEFAULT_PLAN = Path("plan.json")
+
+
+@dataclass
+class LoadedSource:
+    """The graph, and the plan it came from when the source was a plan."""
+
+    graph: Graph
+    plan: Plan | None = None
+    kind: str = ""
+
+
+def load_graph(
+    source: str | Path | None,
+    *,
+    catalog: Catalog | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> Graph:
+    """The resource graph of `source` (see the module docstring for what it may be)."""
+    return load_source(source, catalog=catalog, config=config).graph
+
+
+def load_source(
+    source: str | Path | None,
+    *,
+    catalog: Catalog | None = None,
+    config: Mapping[str, Any] | None = None,
+    root: Path | None = None,
+) -> LoadedSource:
+    """Like `load_graph`, but also returns the plan when the source is one."""
+    if source is None:
+        base = root or Path.cwd()
+        path = default_plan_path(base)
+        stack_file = base / STACK_CONFIG
+        if stack_file.is_file():
+            # The plan the stack deploys, previewed with the stack's own config.
+            config = {**read_stack_config(stack_file), **(config or {})}
+        return _from_document(_read_json_file(path), str(path), catalog, config)
+    if str(source) == "-":
+        text = sys.stdin.read()
+        return _from_document(_parse_json(text, "<stdin>"), "<stdin>", catalog, config)
+    path = Path(source)
+    return _from_document(_read_json_file(path), str(path), catalog, config)
+
+
+def default_plan_path(root: Path) -> Path:
+    """The plan the stack deploys: `cloudwright:plan` in stacks/Pulumi.dev.yaml, else plan.json."""
+    stack_file = root / STACK_CONFIG
+    if stack_file.is_file():
+        configured = read_stack_config(stack_file).get(PLAN_CONFIG_KEY)
+        if isinstance(configured, str) and configured:
+            for base in (root, stack_file.parent):
+                candidate = base / configured
+                if candidate.is_file():
+                    return candidate
+            raise InputError(
+                f"{PLAN_CONFIG_KEY} names {configured!r}, which does not exist",
+                location=str(stack_file),
+            )
+    plan = root / DEFAULT_PLAN
+    if plan.is_file():
+        return plan
+    raise InputError(
+        "no source given and no plan found",
+        hint=f"pass a file (plan.json, graph.json, `pulumi preview --json` output, a stack "
+        f"export) or `-` for stdin, or set {PLAN_CONFIG_KEY} in {STACK_CONFIG}",
+    )
+
+
+def read_stack_config(path: str | Path) -> dict[str, Any]:
+    """The `config:` map of a Pulumi.<stack>.yaml (secure values become unknown secrets)."""
+    from cloudwright.core.yamlsource import load_stack_config
+    from cloudwright.resource_graph.state import plain_config
+
+    config, _ = load_stack_config(path, secure="keep")
+    return plain_config(config)
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"file not found: {path}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path} is a directory; pass a JSON file") from exc
+    return _parse_json(text, str(path))
+
+
+def _parse_json(text: str, origin: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", location=f"{origin}:{exc.lineno}") from exc
+
+
+def _is_plan(data: Any) -> bool:
+    return isinstance(data, Mapping) and "assignments" in data and "catalog" in data
+
+
+def _from_document(
+    data: Any,
+    origin: str,
+    catalog: Catalog | None,
+    config: Mapping[str, Any] | None,
+) -> LoadedSource:
+    if isinstance(data, Mapping) and data.get("schema") == SCHEMA:
+        return LoadedSource(Graph.from_json(data, origin=origin), kind="graph")
+    if _is_plan(data):
+        return _from_plan(data, origin, catalog, config)
+    if is_preview(data):
+        return LoadedSource(read_preview(data, origin=origin, config=config), kind="preview")
+    if is_export(data) or is_checkpoint(data):
+        graph = read_state(data, origin=origin, config=config)
+        return LoadedSource(graph, kind="export" if is_export(data) else "checkpoint")
+    raise InputError(
+        "unrecognised document",
+        location=origin,
+        hint="expected a Cloudwright graph.json or plan.json, `pulumi preview --json` output "
+        '(steps[]), a `pulumi stack export` ({"deployment": ...}) or a file-backend '
+        'checkpoint ({"checkpoint": ...})',
+    )
+
+
+def _from_plan(
+    data: Any, origin: str, catalog: Catalog | None, config: Mapping[str, Any] | None
+) -> LoadedSource:
+    from cloudwright.optimizer.plan import parse_plan
+
+    plan = parse_plan(data, origin)
+    try:
+        from cloudwright.resource_graph.offline import preview_plan
+    except ImportError as exc:
+        raise DataError(
+            "the offline preview (resource_graph.offline) is not available in this install",
+            hint="price a `pulumi preview --json` output or a stack export instead",
+        ) from exc
+    graph = preview_plan(plan, catalog=catalog, config=config)
+    if not graph.origin:
+        graph.origin = origin
+    return LoadedSource(graph, plan=plan, kind="plan")

@@ -1,0 +1,259 @@
+"""The resource graph: one schema for every way a Pulumi program's resources are seen.
+
+Readers (offline preview under mocks, `pulumi preview --json`, `pulumi stack export`,
+file-backend checkpoints) all produce a `Graph`; pricing, reports and policies read only
+this. Values that Pulumi could not know (its unknown sentinel) or would not show
+(`[secret]`) become `Unknown` objects, so a consumer can say "unknown" instead of guessing.
+
+JSON form (graph.json, `schema: cloudwright.graph/v1`): resources carry plain JSON inputs,
+with unknowns encoded as {"$unknown": "computed"} or {"$unknown": "secret"}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cloudwright.core.errors import InputError
+from cloudwright.core.fsio import write_text
+
+SCHEMA = "cloudwright.graph/v1"
+
+# Pulumi's wire value for "not known until apply" (sdk/go/common/resource/plugin/rpc.go).
+PULUMI_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+PULUMI_SECRET_TEXT = "[secret]"
+# Signature key Pulumi uses for secret values in state files.
+PULUMI_SIG_KEY = "4dabf18193072939515e22adb298388d"
+PULUMI_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+Source = Literal["offline-preview", "preview-json", "stack-export", "checkpoint", "plan"]
+
+# What happened to a resource in this view. State files (export/checkpoint) and offline
+# previews use "create"/"same"; `pulumi preview --json` passes its step op through.
+Op = str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that is not known: computed at apply time, or hidden as a secret."""
+
+    reason: Literal["computed", "secret"] = "computed"
+
+    def __repr__(self) -> str:
+        return f"<unknown:{self.reason}>"
+
+
+COMPUTED = Unknown("computed")
+SECRET = Unknown("secret")
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def normalize_value(value: Any) -> Any:
+    """Turn Pulumi's sentinels (in engine JSON) into Unknown, recursively."""
+    if isinstance(value, str):
+        if value == PULUMI_UNKNOWN:
+            return COMPUTED
+        if value == PULUMI_SECRET_TEXT:
+            return SECRET
+        return value
+    if isinstance(value, Mapping):
+        if value.get(PULUMI_SIG_KEY) == PULUMI_SECRET_SIG:
+            return SECRET
+        return {k: normalize_value(v) for k, v in value.items() if k != "__defaults"}
+    if isinstance(value, list):
+        return [normalize_value(v) for v in value]
+    return value
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return {"$unknown": value.reason}
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        if set(value) == {"$unknown"}:
+            return SECRET if value["$unknown"] == "secret" else COMPUTED
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def cloud_of_type(type_token: str) -> str | None:
+    """'aws:ec2/instance:Instance' → 'aws'; azure-native and classic azure → 'azure'."""
+    package = type_token.split(":", 1)[0]
+    if package == "aws" or package == "gcp":
+        return package
+    if package in ("azure-native", "azure"):
+        return "azure"
+    if package == "cloudwright":
+        parts = type_token.split(":")
+        return parts[1] if len(parts) > 2 and parts[1] in ("aws", "gcp", "azure") else None
+    return None
+
+
+@dataclass
+class Resource:
+    urn: str
+    type: str
+    name: str
+    custom: bool = True
+    parent: str | None = None
+    provider: str | None = None  # provider resource URN (without the ::id suffix)
+    cloud: str | None = None
+    region: str | None = None
+    zone: str | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    op: Op = "create"
+    old_inputs: dict[str, Any] | None = None  # preview updates/deletes: the state before
+    workload: str | None = None  # from the cloudwright tags/labels, when present
+    # input property → URNs it was computed from (engine `propertyDependencies`); lets a
+    # consumer resolve references whose values are unknown in a preview (ASG → template).
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+    @property
+    def is_component(self) -> bool:
+        return not self.custom and not self.is_provider
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Input at a dotted path ('launchTemplate.id', 'networkInterfaces.0.type')."""
+        node: Any = self.inputs
+        for part in path.split("."):
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return default
+        return node
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "custom": self.custom,
+            "parent": self.parent,
+            "provider": self.provider,
+            "cloud": self.cloud,
+            "region": self.region,
+            "zone": self.zone,
+            "op": self.op,
+            "workload": self.workload,
+            "inputs": _encode(self.inputs),
+        }
+        if self.outputs:
+            out["outputs"] = _encode(self.outputs)
+        if self.old_inputs is not None:
+            out["old_inputs"] = _encode(self.old_inputs)
+        if self.property_dependencies:
+            out["property_dependencies"] = self.property_dependencies
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Resource:
+        old = data.get("old_inputs")
+        return cls(
+            urn=str(data["urn"]),
+            type=str(data["type"]),
+            name=str(data["name"]),
+            custom=bool(data.get("custom", True)),
+            parent=data.get("parent"),
+            provider=data.get("provider"),
+            cloud=data.get("cloud"),
+            region=data.get("region"),
+            zone=data.get("zone"),
+            inputs=_decode(data.get("inputs") or {}),
+            outputs=_decode(data.get("outputs") or {}),
+            op=str(data.get("op", "create")),
+            old_inputs=_decode(old) if old is not None else None,
+            workload=data.get("workload"),
+            property_dependencies={
+                str(k): [str(u) for u in v]
+                for k, v in (data.get("property_dependencies") or {}).items()
+            },
+        )
+
+
+@dataclass
+class Graph:
+    source: Source
+    resources: list[Resource]
+    project: str = ""
+    stack: str = ""
+    config: dict[str, Any] = field(default_factory=dict)
+    plan_id: str | None = None
+    origin: str = ""  # the file or program the graph was read from
+    notes: list[str] = field(default_factory=list)  # what a reader wants the reports to say
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def custom_resources(self) -> list[Resource]:
+        """Real cloud resources: no providers, no components."""
+        return [r for r in self.resources if r.custom and not r.is_provider]
+
+    def by_urn(self) -> dict[str, Resource]:
+        return {r.urn: r for r in self.resources}
+
+    def children_of(self, urn: str) -> list[Resource]:
+        return [r for r in self.resources if r.parent == urn]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": self.source,
+            "origin": self.origin,
+            "project": self.project,
+            "stack": self.stack,
+            "plan_id": self.plan_id,
+            "config": _encode(self.config),
+            "resources": [r.to_json() for r in self.resources],
+            **({"notes": list(self.notes)} if self.notes else {}),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], origin: str = "graph") -> Graph:
+        if data.get("schema") != SCHEMA:
+            raise InputError(
+                f"not a Cloudwright resource graph (schema {data.get('schema')!r}, "
+                f"expected {SCHEMA!r})",
+                location=origin,
+            )
+        try:
+            resources = [Resource.from_json(r) for r in data["resources"]]
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"malformed resource entry: {exc}", location=origin) from exc
+        return cls(
+            source=data.get("source", "offline-preview"),
+            resources=resources,
+            project=data.get("project", ""),
+            stack=data.get("stack", ""),
+            config=_decode(data.get("config") or {}),
+            plan_id=data.get("plan_id"),
+            origin=data.get("origin", origin),
+            notes=[str(n) for n in data.get("notes") or []],
+        )
+
+    def save(self, path: str | Path) -> None:
+        write_text(path, json.dumps(self.to_json(), indent=2) + "\n")

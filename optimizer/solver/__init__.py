@@ -1,0 +1,1 @@
+"""The HiGHS MILP: candidates, the model, coupling constraints, Lagrangian sifting, diagnosis."""

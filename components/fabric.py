@@ -78,10 +78,6 @@ class GcpNicLayout:
     mtu: int  # MTU of the cluster's VPCs
 
     @property
-    def total_nics(self) -> int:
-        return self.host_nics + self.gpu_nics
-
-    @property
     def vpcs(self) -> int:
         if self.gpu_nics == 0:
             return self.host_nics

@@ -14,23 +14,11 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
     from cloudwright.resource_graph.model import Graph
-
-
-class CostTotals(Protocol):
-    monthly_usd: float
-    carbon_kg_month: float
-
-
-class CostReportLike(Protocol):
-    """The part of `pricing.engine.CostReport` the budget rules read."""
-
-    @property
-    def totals(self) -> Any: ...
 
 
 Estimator = Callable[["Graph", "Catalog"], Any]

@@ -166,12 +166,6 @@ def as_int(value: Any) -> int | _UnknownMarker | None:
     return None
 
 
-def as_str(value: Any) -> str | _UnknownMarker | None:
-    if is_unknown(value):
-        return UNKNOWN
-    return value if isinstance(value, str) else None
-
-
 def decode_json(value: Any) -> Any:
     """Provider configuration keeps nested objects as JSON text; decode it when it is."""
     if isinstance(value, str) and value[:1] in ("{", "["):

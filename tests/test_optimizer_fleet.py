@@ -207,3 +207,22 @@ def test_the_example_fleet_parses() -> None:
     assert any(w.interconnect == "required" for w in fleet.workloads)
     assert any(w.deferrable for w in fleet.workloads) and any(w.allow for w in fleet.workloads)
     assert any(w.latency_slo_ms for w in fleet.workloads) and fleet.capacity and fleet.budget
+
+
+def test_yaml_1_2_country_codes_and_merge_keys_in_a_fleet() -> None:
+    text = """\
+version: 1
+x-defaults: &train
+  kind: training
+  gpu: {type: H100, count: 8}
+  nodes: 2
+x-eu: &eu
+  nodes: 4
+allow: {countries: [DE, NO, SE]}
+workloads:
+  - <<: [*train, *eu]
+    name: train
+"""
+    fleet = parse_fleet(text)
+    assert fleet.allow is not None and fleet.allow.countries == ["DE", "NO", "SE"]
+    assert fleet.workloads[0].node_count == 2  # the first merged mapping wins

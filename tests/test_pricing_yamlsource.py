@@ -200,3 +200,84 @@ def test_stack_config_without_config_is_empty(tmp_path: Path) -> None:
         assert read_stack_file(path) == {} and read_stack_config(path) == {}
     with pytest.raises(InputError, match="stack config not found"):
         read_stack_file(tmp_path / "Pulumi.nope.yaml")
+
+
+# ---- YAML 1.2 core schema, whatever PyYAML resolves ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[DE, NO, SE]", ["DE", "NO", "SE"]),  # Norway, not false
+        ("[on, off, yes, no, y, n, Y, N]", ["on", "off", "yes", "no", "y", "n", "Y", "N"]),
+        ("[true, True, TRUE, false, FALSE]", [True, True, True, False, False]),
+        ("[~, null, Null, NULL, ]", [None, None, None, None]),
+        ("[0o17, 0x1F, 012, -3, +4, 1_000]", [15, 31, 12, -3, 4, "1_000"]),
+        ("[1.5, .5, 1e3, -2.5E-1, 3.]", [1.5, 0.5, 1000.0, -0.25, 3.0]),
+        ("['1', \"true\", 12:30, 2026-01-01]", ["1", "true", "12:30", "2026-01-01"]),
+        ("[!!str 5, !!float 2, !!int '7', !!bool true, !!null '']", ["5", 2.0, 7, True, None]),
+    ],
+)
+def test_plain_scalars_follow_the_yaml_1_2_core_schema(text: str, expected: list[Any]) -> None:
+    data, _ = parse_yaml(f"v: {text}\n", "f.yaml")
+    assert data["v"] == expected
+
+
+def test_non_finite_floats_are_read_as_floats_for_readers_to_refuse() -> None:
+    data, _ = parse_yaml("v: [.inf, -.Inf, .nan]\n", "f.yaml")
+    assert data["v"][0] == float("inf") and data["v"][1] == float("-inf")
+    assert data["v"][2] != data["v"][2]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!binary aGk=\n", "not a valid binary"),
+        ("a: !Ref x\n", "not a valid !Ref"),
+        ("a: !!int x\n", "not a valid int"),
+        ("a: !!set {x}\n", "unsupported tag"),
+        ("a: !!python/object:os.system {}\n", "unsupported tag"),
+        ("a: b\x00c\n", "NUL byte"),
+        ("<<: 5\n", "merge key \\(<<\\) takes a mapping"),
+    ],
+)
+def test_other_tags_and_binary_input_are_refused_with_a_line(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        parse_yaml(text, "f.yaml")
+    assert caught.value.location == "f.yaml:1"
+
+
+def test_merge_keys_nested_and_multiple_keep_yaml_precedence() -> None:
+    text = "a: &a {x: 1, y: 1}\nb: &b {<<: *a, y: 2, z: 2}\nc:\n  <<: [*b, {x: 3, w: 3}]\n  z: 9\n"
+    data, source = parse_yaml(text, "f.yaml")
+    assert data["b"] == {"x": 1, "y": 2, "z": 2}
+    assert data["c"] == {"x": 1, "y": 2, "z": 9, "w": 3}
+    assert source.line_of(("c", "w")) == 4 and source.line_of(("c", "z")) == 5
+
+
+def test_alias_bomb_and_deep_nesting_fail_fast() -> None:
+    import time
+
+    rows = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        prev, name = chr(96 + i), chr(97 + i)
+        rows.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="aliases expanding exponentially"):
+        parse_yaml("\n".join(rows) + "\n", "f.yaml")
+    assert time.monotonic() - started < 5
+    with pytest.raises(InputError, match="nest"):
+        parse_yaml("v: " + "[" * 600 + "]" * 600 + "\n", "f.yaml")
+    with pytest.raises(InputError, match="nest"):
+        parse_yaml("v: " + "[" * 100_000 + "]" * 100_000 + "\n", "f.yaml")
+
+
+def test_the_parser_is_libyaml_when_pyyaml_has_it() -> None:
+    import yaml
+
+    from cloudwright.core import yamlsource
+
+    if getattr(yaml, "__with_libyaml__", False):
+        assert yamlsource._Loader.__name__ == "_LibyamlLoader"
+    data, source = yamlsource._PyLoader("a: [NO]\n"), None  # the fallback composes too
+    assert data.get_single_node() is not None and source is None

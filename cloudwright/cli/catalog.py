@@ -121,8 +121,16 @@ def build(
     """Build a snapshot from SkyPilot-format catalogs plus the reference data; written
     atomically (a failed build leaves the old snapshot)."""
     from cloudwright.cli.console import err_console
-    from cloudwright.optimizer.catalog.build import build_snapshot
+    from cloudwright.core.errors import DataError
     from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT
+
+    try:  # the builders need the reference data and ship only in a source checkout
+        from cloudwright.optimizer.catalog.build import build_snapshot
+    except ModuleNotFoundError as exc:
+        raise DataError(
+            "the catalog builders are not in this install (they ship with the source)",
+            hint="clone the repository and run `make demo`, or use `catalog refresh`",
+        ) from exc
 
     target = out or PACKAGED_SNAPSHOT
     snapshot = build_snapshot(from_skypilot, reference, target)

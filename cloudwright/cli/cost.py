@@ -48,10 +48,8 @@ def _profiles(enabled: bool) -> ProfileSource | None:
     """Measured energy from the profiler's store, when the project has one."""
     if not enabled:
         return None
-    try:
-        from cloudwright.profiler.store import ProfileStore
-    except ImportError:
-        return None
+    from cloudwright.profiler.store import ProfileStore
+
     return ProfileStore.open_default()
 
 

@@ -108,13 +108,11 @@ def plan_command(
 
 
 def _profiles(enabled: bool) -> ProfileSource | None:
-    """The project's profile store, when profiling is installed and enabled."""
+    """The project's profile store, when enabled."""
     if not enabled:
         return None
-    try:
-        from cloudwright.profiler.store import ProfileStore
-    except ImportError:
-        return None
+    from cloudwright.profiler.store import ProfileStore
+
     return ProfileStore.open_default()
 
 

@@ -245,6 +245,7 @@ class _Builder:
         self.budget = budget
         self.lines = lines
         self.active: set[int] = set()  # nodes being built: an alias back to one is recursive
+        self.merging: set[int] = set()  # mappings whose merge keys are being resolved
         self.nodes = 0
 
     def at(self, node: yaml.Node) -> str:
@@ -308,45 +309,55 @@ class _Builder:
             raise InputError("mapping keys must be plain names", location=self.at(key_node))
         return key
 
-    def _merged_pairs(self, value_node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
-        """`<<: *a` or `<<: [*a, *b]`: the pairs of each merged mapping, first mapping first."""
+    def _merged(self, value_node: yaml.Node) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        """`<<: *a` or `<<: [*a, *b]`: each merged mapping as it resolves itself (its own
+        keys over what it merges), the first mapping winning over later ones."""
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        chosen: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
                 raise InputError(
                     "a merge key (<<) takes a mapping or a list of mappings",
                     location=self.at(source),
                 )
-            for key_node, merged_value in source.value:
-                if key_node.tag == MERGE_TAG:  # a merged mapping that merges others itself
-                    pairs.extend(self._merged_pairs(merged_value))
-                else:
-                    pairs.append((key_node, merged_value))
-        return pairs
+            for key, pair in self._pairs(source, ()).items():
+                chosen.setdefault(key, pair)
+        return chosen
+
+    def _pairs(
+        self, node: yaml.MappingNode, path: PathKey
+    ) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        """The mapping's key → (key node, value node), merge keys applied by YAML's rule:
+        keys written in the mapping win over merged ones. Duplicate written keys are errors."""
+        if id(node) in self.merging:
+            raise InputError(
+                "a merge key refers to a mapping that contains it", location=self.at(node)
+            )
+        self.merging.add(id(node))
+        try:
+            written: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
+            merged: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == MERGE_TAG:
+                    for key, pair in self._merged(value_node).items():
+                        merged.setdefault(key, pair)
+                    continue
+                key = self._key(key_node)
+                if key in written:
+                    raise InputError(
+                        f"{format_path((*path, str(key)))}: duplicate key {key!r}",
+                        location=self.at(key_node),
+                        hint="YAML would silently keep only the last value; remove one of them",
+                    )
+                written[key] = (key_node, value_node)
+        finally:
+            self.merging.discard(id(node))
+        merged.update(written)
+        return merged
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
-        written: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
-        merged: list[tuple[yaml.Node, yaml.Node]] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG:
-                merged.extend(self._merged_pairs(value_node))
-                continue
-            key = self._key(key_node)
-            if key in written:
-                raise InputError(
-                    f"{format_path((*path, str(key)))}: duplicate key {key!r}",
-                    location=self.at(key_node),
-                    hint="YAML would silently keep only the last value; remove one of them",
-                )
-            written[key] = (key_node, value_node)
-        # YAML's merge rule: keys written in the mapping win, then the first merged mapping.
-        chosen: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in merged:
-            chosen.setdefault(self._key(key_node), (key_node, value_node))
-        chosen.update(written)
         out: dict[Any, Any] = {}
-        for key, (key_node, value_node) in chosen.items():
+        for key, (key_node, value_node) in self._pairs(node, path).items():
             child = (*path, str(key))
             self.lines[child] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, child, depth + 1)

@@ -32,10 +32,6 @@ class Purchase:
     spot: bool = False
 
 
-def instance_label(instance_type: Text) -> str:
-    return instance_type.reason if isinstance(instance_type, Unpriced) else instance_type
-
-
 def instance_hours(
     *,
     cloud: str,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cloudwright.core.errors import DataError, InputError
+from cloudwright.core.errors import InputError
 from cloudwright.resource_graph.model import SCHEMA, Graph
 from cloudwright.resource_graph.preview_json import is_preview, read_preview
 from cloudwright.resource_graph.stack_export import is_checkpoint, is_export, read_state
@@ -158,13 +158,8 @@ def _from_plan(
     from cloudwright.optimizer.plan import parse_plan
 
     plan = parse_plan(data, origin)
-    try:
-        from cloudwright.resource_graph.offline import preview_plan
-    except ImportError as exc:
-        raise DataError(
-            "the offline preview (resource_graph.offline) is not available in this install",
-            hint="price a `pulumi preview --json` output or a stack export instead",
-        ) from exc
+    from cloudwright.resource_graph.offline import preview_plan
+
     graph = preview_plan(plan, catalog=catalog, config=config)
     if not graph.origin:
         graph.origin = origin

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 from _policy_graphs import FIXTURES
 from typer.testing import CliRunner
 
@@ -93,26 +94,24 @@ def test_bad_config_is_a_clear_input_error(runner: CliRunner, tmp_path: Path) ->
 
 
 def test_exit_codes_through_the_console_script(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "CLOUDWRIGHT_CATALOG": str(CATALOG),
-        "CLOUDWRIGHT_CATALOG_MAX_AGE_DAYS": "100000",
-    }
+    env = {"CLOUDWRIGHT_CATALOG": str(CATALOG), "CLOUDWRIGHT_CATALOG_MAX_AGE_DAYS": "100000"}
     script = Path(sys.executable).parent / "cloudwright"
-
-    def check(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(script), "check", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            cwd=tmp_path,
-        )
-
-    failing = check(str(FIXTURES / "aws_insecure.json"))
+    # The process boundary once (the console script's real exit status) …
+    failing = subprocess.run(
+        [str(script), "check", str(FIXTURES / "aws_insecure.json")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert failing.returncode == 1
     assert "mandatory policy violation(s)" in failing.stderr
+
+    # … and the other codes through the same entry point, in-process.
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli("check", *args, env=env, cwd=tmp_path)
+
     passing = check(str(FIXTURES / "aws_secure.json"))
     assert passing.returncode == 0, passing.stderr
     bad = _config(tmp_path, "gpu-fabric: mandetory\n")

@@ -1,4 +1,5 @@
-"""`cloudwright cost` and `cloudwright diff` end to end (subprocess: real exit codes)."""
+"""`cloudwright cost` and `cloudwright diff` end to end: in-process through the real entry
+point, and once as the installed console script for the real exit code."""
 
 from __future__ import annotations
 
@@ -11,28 +12,34 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FLEET = ROOT / "tests" / "golden" / "graphs" / "fleet.graph.json"
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"
 
 
+ENV = {
+    "CLOUDWRIGHT_CATALOG": str(FIXTURE_CATALOG),
+    "CLOUDWRIGHT_CATALOG_MAX_AGE_DAYS": "100000",
+    "COLUMNS": "160",
+}
+
+
 def cloudwright(
     *args: str, stdin: str | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "CLOUDWRIGHT_CATALOG": str(FIXTURE_CATALOG),
-        "CLOUDWRIGHT_CATALOG_MAX_AGE_DAYS": "100000",
-        "COLUMNS": "160",
-    }
+    return run_cli(*args, stdin=stdin, cwd=cwd or ROOT, env=ENV)
+
+
+def console_script(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed `cloudwright` script in its own process: the real exit code."""
     return subprocess.run(
-        [sys.executable, "-c", "from cloudwright.cli.app import main; main()", *args],
+        [str(Path(sys.executable).parent / "cloudwright"), *args],
         capture_output=True,
         text=True,
-        input=stdin,
-        env=env,
-        cwd=cwd or ROOT,
+        env={**os.environ, **ENV},
+        cwd=ROOT,
         timeout=120,
         check=False,
     )
@@ -64,7 +71,7 @@ def test_formats_to_file(tmp_path: Path, fmt: str, check: object) -> None:
 
 def test_fail_above_writes_then_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "cost.json"
-    done = cloudwright("cost", str(FLEET), "-f", "json", "-o", str(out), "--fail-above", "1000")
+    done = console_script("cost", str(FLEET), "-f", "json", "-o", str(out), "--fail-above", "1000")
     assert done.returncode == 1
     assert "exceeds --fail-above $1,000" in done.stderr
     assert json.loads(out.read_text())["totals"]["monthly_usd"] > 1000

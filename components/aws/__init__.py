@@ -7,7 +7,7 @@ Imported only when a plan places a workload on AWS (`components.interface.load_k
 from __future__ import annotations
 
 import pulumi
-from pulumi_aws import Provider
+from pulumi_aws.provider import Provider
 
 from cloudwright.components.aws.cluster import AwsGpuCluster
 from cloudwright.components.aws.network import AwsClusterNetwork

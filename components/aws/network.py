@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
-from pulumi_aws import ec2, get_availability_zones_output, vpc
+from pulumi_aws import ec2, vpc
+from pulumi_aws.get_availability_zones import get_availability_zones_output
 
 from cloudwright.components.base import child
 from cloudwright.components.fabric import efa_count, efa_interfaces, ips_per_node, supports_efa_only

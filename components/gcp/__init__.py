@@ -7,7 +7,7 @@ Imported only when a plan places a workload on GCP (`components.interface.load_k
 from __future__ import annotations
 
 import pulumi
-from pulumi_gcp import Provider
+from pulumi_gcp.provider import Provider
 
 from cloudwright.components.gcp.cluster import GcpGpuCluster
 from cloudwright.components.gcp.network import GcpClusterNetwork

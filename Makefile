@@ -42,7 +42,7 @@ test-latest:
 	$(call make_venv,$(LATEST))
 	$(LATEST)/bin/uv pip install --quiet --python $(LATEST)/bin/python --upgrade --resolution highest -e '.[dev]'
 	@$(LATEST)/bin/python -m pip list --format freeze 2>/dev/null | grep -i -E '^(pulumi|pandas|numpy|scipy|pydantic|pyyaml|typer|codecarbon)' | tr '\n' ' '; echo
-	$(LATEST)/bin/python -m pytest -q -p no:cacheprovider || { echo "test-latest FAILED: the newest dependency versions the ranges allow break the suite (the lock still passes: see make test)" >&2; exit 1; }
+	$(LATEST)/bin/python -m pytest -n auto -p no:cacheprovider || { echo "test-latest FAILED: the newest dependency versions the ranges allow break the suite (the lock still passes: see make test)" >&2; exit 1; }
 
 demo: $(STAMP)
 	@bash scripts/demo.sh $(BIN) $(DEMO)
@@ -60,7 +60,7 @@ layers: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 test: lint layers typecheck chromium unit
 

@@ -115,7 +115,7 @@ def build(
         "egress, gpu specs). Default: ../shared/data beside the repository.",
     ),
     out: Path | None = typer.Option(
-        None, "--out", help="Snapshot directory to write (default: the packaged snapshot)."
+        None, "--out", "-o", help="Snapshot directory to write (default: the packaged snapshot)."
     ),
 ) -> None:
     """Build a snapshot from SkyPilot-format catalogs plus the reference data; written

@@ -40,7 +40,7 @@ def preview_command(
     ),
     fmt: PreviewFormat = typer.Option(PreviewFormat.table, "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(
-        None, "--out", help="Also write the resource graph (JSON) here."
+        None, "--out", "-o", help="Also write the resource graph (JSON) here."
     ),
     stack: str = typer.Option("dev", "--stack", "-s", help="Stack whose config to apply."),
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),

@@ -62,6 +62,10 @@ app.add_typer(carbon.app, name="carbon")
 
 def main() -> None:
     """Console-script entry point: run the app, turn project errors into a message and exit code."""
+    import signal
+
+    # SIGTERM exits like Ctrl-C does, through Python: atomic writes remove their temp file.
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except CloudwrightError as error:
@@ -71,3 +75,9 @@ def main() -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)

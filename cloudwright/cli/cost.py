@@ -104,6 +104,9 @@ def cost(
     ),
 ) -> None:
     """Estimate the monthly cost, energy and carbon of a stack, before `pulumi up`."""
+    from cloudwright.core.fsio import refuse_inputs
+
+    refuse_inputs(out, source, usage, stack_config)
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console, warn
     from cloudwright.core.errors import ThresholdExceeded
@@ -163,6 +166,9 @@ def diff(
     ),
 ) -> None:
     """Δ$ and ΔCO2e between two plans, graphs, previews, exports or saved cost reports."""
+    from cloudwright.core.fsio import refuse_inputs
+
+    refuse_inputs(out, old, new, usage, stack_config)
     import json
 
     from cloudwright.cli.common import open_catalog

@@ -70,6 +70,10 @@ def plan_command(
     ),
 ) -> None:
     """Place every workload by cost, carbon, latency or a balance of them; write plan.json."""
+    from cloudwright.core.fsio import refuse_inputs
+
+    refuse_inputs(out, fleet, lock)
+    refuse_inputs(chart, fleet, lock, out)
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
     from cloudwright.optimizer import render

@@ -46,6 +46,9 @@ def preview_command(
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
 ) -> None:
     """Run the stack program offline (Pulumi mocks) and show every resource it would create."""
+    from cloudwright.core.fsio import refuse_inputs
+
+    refuse_inputs(out, plan)
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
     from cloudwright.optimizer.plan import load_plan

@@ -5,9 +5,9 @@ of moving it. In the objective, for a locked workload:
 - staying costs its current monthly figure minus the data-move charge it already paid (the
   data sits there: that one-off is sunk);
 - moving to another placement adds the move's cost spread over `migration.horizon_months`:
-  object storage copied out of the old region (priced across egress tiers) plus
-  `migration.cost_usd` (people, downtime, re-validation), and a hysteresis band of
-  `migration.min_saving_pct` % of staying's objective value.
+  object storage copied out of the old region (priced across the catalog's egress tiers for
+  that pair) plus `migration.cost_usd` (people, downtime, re-validation), and a hysteresis
+  band of `migration.min_saving_pct` % of staying's objective value.
 For the carbon objective the move costs the network carbon of the copy (CCF networking
 coefficient) plus its dollars turned into kgCO2e at the carbon price (what the same money
 would abate); for latency, only the band applies.
@@ -28,7 +28,6 @@ import numpy as np
 from cloudwright.core.errors import CloudwrightError
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet
-from cloudwright.optimizer.models.egress import EgressPricer
 from cloudwright.optimizer.models.energy import network_energy_kwh
 from cloudwright.optimizer.models.storage import GB_PER_TB
 from cloudwright.optimizer.plan import Change, Plan
@@ -73,13 +72,12 @@ def move_costs(
     penalty = np.zeros(len(cands))
     move_usd = np.zeros(len(cands))
     stay_rows: dict[int, int] = {}
-    pricer = EgressPricer(catalog)
     for i, key in sorted(ctx.keys.items()):
         stay = cands.find(i, key)
         rows = cands.rows(i)
         w = fleet.workloads[i]
         sel = np.arange(rows.start, rows.stop)
-        usd, kg = _move_one_off(catalog, cands, pricer, key, sel, w.storage.object_tb)
+        usd, kg = _move_one_off(catalog, cands, key, sel, w.storage.object_tb)
         usd = (usd + fleet.migration.cost_usd) / fleet.migration.horizon_months
         kg = kg / fleet.migration.horizon_months
         if stay is not None:
@@ -100,12 +98,12 @@ def move_costs(
 def _move_one_off(
     catalog: Catalog,
     cands: CandidateSet,
-    pricer: EgressPricer,
     key: PlacementKey,
     sel: np.ndarray,
     object_tb: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One-off $ and kgCO2e of copying object storage from the locked region to each row."""
+    """One-off $ and kgCO2e of copying object storage from the locked region to each row
+    (the catalog's egress ladder for the pair: an exact pair row, else its kind)."""
     usd = np.zeros(len(sel))
     kg = np.zeros(len(sel))
     gb = object_tb * GB_PER_TB
@@ -117,12 +115,13 @@ def _move_one_off(
     except CloudwrightError:  # the region left the catalog: the copy cannot be priced
         return usd, kg
     table = cands.table
+    egress = catalog.egress_table
     per_gb_kwh = network_energy_kwh(catalog, src[0], src[1], 1.0)
     for k, row in enumerate(sel):
         o = int(cands.offer[row])
         dst = (str(table.cloud[o]), str(table.region[o]))
         if dst != src:
-            usd[k] = pricer.transfer_usd(src, dst, gb)
+            usd[k] = egress.transfer_usd(src, dst, gb)
             kg[k] = gb * per_gb_kwh * src_info.grid_intensity_g_per_kwh / 1000.0
     return usd, kg
 

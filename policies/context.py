@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,10 +25,9 @@ Estimator = Callable[["Graph", "Catalog"], Any]
 
 def default_catalog() -> Catalog:
     """$CLOUDWRIGHT_CATALOG if set, else the snapshot shipped with the package."""
-    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.optimizer.catalog import Catalog, default_catalog_dir
 
-    directory = os.environ.get("CLOUDWRIGHT_CATALOG")
-    return Catalog.load(Path(directory) if directory else None)
+    return Catalog.load(default_catalog_dir())
 
 
 def default_estimator(graph: Graph, catalog: Catalog) -> Any:

@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cloudwright.core.errors import DataError, InputError
+from cloudwright.core.errors import InputError
 from cloudwright.optimizer.catalog import Catalog, Point
-from cloudwright.optimizer.models.egress import EgressPricer, tiered_cost
 from cloudwright.optimizer.models.energy import node_power
 from cloudwright.optimizer.models.latency import LatencyModel, Population
 from cloudwright.optimizer.models.power import power_vectors
@@ -47,41 +46,6 @@ def test_vectorised_latency_matches_catalog(fixture_catalog: Catalog) -> None:
             for u in users
         )
         assert got[k] == pytest.approx(expected)
-
-
-def test_tiered_cost_integrates_over_tiers() -> None:
-    tiers = ((0.0, 0.09), (10_240.0, 0.085), (51_200.0, 0.07))
-    assert tiered_cost(tiers, 0) == 0
-    assert tiered_cost(tiers, 1_000) == pytest.approx(90.0)
-    assert tiered_cost(tiers, 20_000) == pytest.approx(10_240 * 0.09 + 9_760 * 0.085)
-    assert tiered_cost(tiers, 60_000) == pytest.approx(
-        10_240 * 0.09 + 40_960 * 0.085 + 8_800 * 0.07
-    )
-    with pytest.raises(DataError):
-        tiered_cost(((100.0, 0.1),), 200)
-
-
-def test_egress_tiers_agree_with_catalog_marginal_prices(fixture_catalog: Catalog) -> None:
-    pricer = EgressPricer(fixture_catalog)
-    for dest in ("gcp:us-central1", "aws:us-east-1", "aws:eu-central-1", "internet"):
-        cloud, _, region = dest.partition(":")
-        kind = pricer.kind(("aws", "us-east-1"), (cloud, region)) if region else dest
-        tiers = pricer.tiers("aws", "us-east-1", kind)
-        for volume in (0.0, 5_000.0, 20_000.0):
-            marginal = [p for start, p in tiers if start <= volume][-1]
-            assert marginal == pytest.approx(
-                fixture_catalog.egress_usd_per_gb("aws", "us-east-1", dest, volume)
-            )
-
-
-def test_egress_kind_follows_cloud_region_and_continent(fixture_catalog: Catalog) -> None:
-    pricer = EgressPricer(fixture_catalog)
-    assert pricer.kind(("aws", "us-east-1"), ("gcp", "us-central1")) == "internet"
-    assert pricer.kind(("aws", "us-east-1"), ("aws", "us-east-1")) == "intra_region"
-    assert pricer.kind(("aws", "us-east-1"), ("aws", "eu-central-1")) == "inter_continent"
-    assert pricer.transfer_usd(("gcp", "us-central1"), ("gcp", "europe-west4"), 100) == (
-        pytest.approx(8.0)
-    )
 
 
 def test_storage_index_matches_catalog_unit_price(fixture_catalog: Catalog) -> None:

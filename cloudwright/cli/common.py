@@ -29,12 +29,9 @@ def max_catalog_age_days() -> int:
 def open_catalog(directory: Path | None = None) -> Catalog:
     """The snapshot in `directory`, $CLOUDWRIGHT_CATALOG, or the packaged one; warns when old."""
     from cloudwright.cli.console import warn
-    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.optimizer.catalog import Catalog, default_catalog_dir
 
-    chosen = directory or (
-        Path(os.environ["CLOUDWRIGHT_CATALOG"]) if os.environ.get("CLOUDWRIGHT_CATALOG") else None
-    )
-    catalog = Catalog.load(chosen)
+    catalog = Catalog.load(default_catalog_dir(directory))
     age = catalog.age_days()
     limit = max_catalog_age_days()
     if age > limit:

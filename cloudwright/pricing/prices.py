@@ -4,7 +4,8 @@ Every price comes from the catalog with its source and date. A miss is a `PriceM
 the reason ("t3.micro is not in the catalog snapshot", "no region"), never a zero. Instance
 prices come from the catalog's region-level offerings (on-demand: median over zones; spot:
 the cheapest zone), unit prices from the unit-price table (region row, else the cloud-wide
-'*' row), egress from the egress tiers, blended over the tiers the monthly volume spans.
+'*' row), egress from the catalog's egress ladder (`Catalog.egress_table`), blended over the
+tiers the monthly volume spans.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cloudwright.core.errors import CloudwrightError
 from cloudwright.pricing.components import (
     EgressRate,
     InstanceHours,
@@ -124,29 +126,16 @@ class PriceBook:
 
     # ---- egress -------------------------------------------------------------------------
     def _egress(self, price: EgressRate, region: str | None, gb: float) -> Price | PriceMiss:
+        """$/GB blended over the tiers the monthly volume spans (the catalog's egress ladder:
+        region rows, else the cloud's '*' rows), with the source of the highest tier used."""
         if region is None:
             return PriceMiss("region unknown (no region input, provider or stack config)")
-        frame = self.catalog.egress
-        base = frame[(frame["cloud"] == price.cloud) & (frame["destination"] == price.destination)]
-        rows = base[base["region"] == region]
-        if rows.empty:
-            rows = base[base["region"] == "*"]
-        if rows.empty:
+        try:
+            ladder = self.catalog.egress_table.ladder(price.cloud, region, price.destination)
+        except CloudwrightError:
             return PriceMiss(f"no egress price for {price.cloud}:{region} → {price.destination}")
-        tiers = rows.sort_values("tier_start_gb").to_dict("records")
-        if gb <= 0:
-            first = tiers[0]
-            return Price(
-                float(first["usd_per_gb"]), str(first["source"]), str(first["source_date"])
-            )
-        cost = 0.0
-        for number, tier in enumerate(tiers):
-            start = float(tier["tier_start_gb"])
-            end = float(tiers[number + 1]["tier_start_gb"]) if number + 1 < len(tiers) else gb
-            span = max(0.0, min(gb, end) - start)
-            cost += span * float(tier["usd_per_gb"])
-        last = tiers[-1]
-        return Price(cost / gb, str(last["source"]), str(last["source_date"]))
+        source, when = ladder.source(gb)
+        return Price(ladder.average_usd_per_gb(gb), source, when)
 
 
 def _number(value: Any) -> float | None:

@@ -6,6 +6,7 @@ derive the snapshot from public sources with the project's own code; fetchers
 """
 
 from cloudwright.optimizer.catalog.catalog import (
+    CATALOG_ENV,
     Catalog,
     Coefficient,
     GpuSpec,
@@ -15,12 +16,17 @@ from cloudwright.optimizer.catalog.catalog import (
     Point,
     RegionInfo,
     UnitPrice,
+    default_catalog_dir,
     great_circle_km,
 )
+from cloudwright.optimizer.catalog.egress import EgressLadder, EgressTable
 
 __all__ = [
+    "CATALOG_ENV",
     "Catalog",
     "Coefficient",
+    "EgressLadder",
+    "EgressTable",
     "GpuSpec",
     "InstanceSpec",
     "LatencyEstimate",
@@ -28,5 +34,6 @@ __all__ = [
     "Point",
     "RegionInfo",
     "UnitPrice",
+    "default_catalog_dir",
     "great_circle_km",
 ]

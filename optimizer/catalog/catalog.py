@@ -11,6 +11,7 @@ Every lookup that misses raises `UnknownNameError` with the closest valid names.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 
 from cloudwright.core.errors import DataError, UnknownNameError
 from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.egress import EgressTable
 from cloudwright.optimizer.catalog.types import (
     Coefficient,
     GpuSpec,
@@ -36,8 +38,10 @@ from cloudwright.optimizer.catalog.types import (
 from cloudwright.optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
 
 PACKAGED_SNAPSHOT = Path(__file__).resolve().parent / "data"
+CATALOG_ENV = "CLOUDWRIGHT_CATALOG"
 
 __all__ = [
+    "CATALOG_ENV",
     "PACKAGED_SNAPSHOT",
     "Catalog",
     "Coefficient",
@@ -49,8 +53,18 @@ __all__ = [
     "RegionInfo",
     "TableInfo",
     "UnitPrice",
+    "default_catalog_dir",
     "great_circle_km",
 ]
+
+
+def default_catalog_dir(directory: str | Path | None = None) -> Path:
+    """The snapshot to open: `directory` when given, else $CLOUDWRIGHT_CATALOG when set, else
+    the one shipped with the package. The only reader of $CLOUDWRIGHT_CATALOG."""
+    if directory is not None:
+        return Path(directory)
+    env = os.environ.get(CATALOG_ENV)
+    return Path(env) if env else PACKAGED_SNAPSHOT
 
 
 class Catalog:
@@ -453,6 +467,11 @@ class Catalog:
                 )
         raise UnknownNameError("coefficient", name, frame["name"].unique(), scope=cloud)
 
+    @cached_property
+    def egress_table(self) -> EgressTable:
+        """The egress tiers indexed once: kinds, ladders, whole-volume and marginal prices."""
+        return EgressTable(self)
+
     def egress_usd_per_gb(
         self, cloud: str, region: str, destination: str, monthly_gb: float = 0.0
     ) -> float:
@@ -461,35 +480,9 @@ class Catalog:
 
         destination is 'internet', 'intra_region', 'inter_region', 'inter_continent', or a
         'cloud:region' pair: a row priced for that exact pair wins (AWS us-east-1 ↔ us-east-2),
-        else the pair resolves to one of the former.
+        else the pair resolves to one of the former (see `egress.EgressTable.ladder`).
         """
-        frame = self.egress
-        pair = frame[
-            (frame["cloud"] == cloud)
-            & (frame["region"] == region)
-            & (frame["destination"] == destination)
-            & (frame["tier_start_gb"] <= monthly_gb)
-        ]
-        if ":" in destination and not pair.empty:
-            return float(pair.sort_values("tier_start_gb").iloc[-1]["usd_per_gb"])
-        dest = self._egress_destination(cloud, region, destination)
-        base = frame[(frame["cloud"] == cloud) & (frame["destination"] == dest)]
-        for wanted in (region, "*"):
-            hit = base[(base["region"] == wanted) & (base["tier_start_gb"] <= monthly_gb)]
-            if not hit.empty:
-                return float(hit.sort_values("tier_start_gb").iloc[-1]["usd_per_gb"])
-        raise DataError(f"no egress price for {cloud}:{region} → {dest}")
-
-    def _egress_destination(self, cloud: str, region: str, destination: str) -> str:
-        if ":" not in destination:
-            return destination
-        dst_cloud, dst_region = destination.split(":", 1)
-        if dst_cloud != cloud:
-            return "internet"  # cross-cloud traffic leaves as internet egress
-        if dst_region == region:
-            return "intra_region"
-        src, dst = self.region(cloud, region), self.region(cloud, dst_region)
-        return "inter_region" if src.continent == dst.continent else "inter_continent"
+        return self.egress_table.usd_per_gb(cloud, region, destination, monthly_gb)
 
     # ---- latency ------------------------------------------------------------------------
     @cached_property

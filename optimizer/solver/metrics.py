@@ -11,8 +11,9 @@ All figures are per month and vectorised over candidates. For candidate (w, o, p
                ÷ amortisation months (+ embodied per GPU-month when the fleet asks for it)
   storage $  = object TB × object $/TB-month + parallel-FS TB × FS $/TB-month (unknown → left
                out, flagged)
-  data move $= data.size_gb priced across egress tiers from data.location to the region,
-               once, ÷ fleet.data_amortization_months (0 in data.location's own region)
+  data move $= data.size_gb priced across the catalog's egress tiers from data.location to
+               the region (exact pair rows first: `Catalog.egress_table`), once,
+               ÷ fleet.data_amortization_months (0 in data.location's own region)
   serving $  = egress_gb_month priced across the region's internet egress tiers
   total $    = compute + storage + data move + serving
 
@@ -21,13 +22,14 @@ Energy and carbon are estimates (Cloud Carbon Footprint's method plus GPU board 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.egress import EgressLadder, Tiers
 from cloudwright.optimizer.fleet.spec import Fleet
-from cloudwright.optimizer.models.egress import EgressPricer, Tiers
 from cloudwright.optimizer.models.energy import ProfileSource, network_energy_kwh
 from cloudwright.optimizer.models.latency import LatencyModel, Population
 from cloudwright.optimizer.models.storage import StoragePricer
@@ -209,20 +211,13 @@ def _storage(
     return usd, kwh, unknown
 
 
-def tiered_cost_vec(tiers: Tiers, gb: np.ndarray) -> np.ndarray:
-    """Vectorised `models.egress.tiered_cost` (tiers start at 0 GB; `EgressPricer` checks)."""
-    out = np.zeros(len(gb))
-    for i, (start, price) in enumerate(tiers):
-        end = tiers[i + 1][0] if i + 1 < len(tiers) else np.inf
-        out += price * np.clip(gb - start, 0.0, end - start)
-    return out
-
-
 def _data_moves(
     catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One-off $ of moving each workload's data to the candidate region, and the network
-    energy (kWh) and carbon (kg) of moving it (CCF networking coefficient, source region)."""
+    """One-off $ of moving each workload's data to the candidate region (the catalog's
+    egress ladder for that source → destination pair, exact pair rows included), and the
+    network energy (kWh) and carbon (kg) of moving it (CCF networking coefficient, source
+    region). Nothing moves within data.location's own region."""
     n = len(r.wl)
     usd, kwh, kg = np.zeros(n), np.zeros(n), np.zeros(n)
     regions = table.regions
@@ -232,26 +227,22 @@ def _data_moves(
             sources.setdefault(w.data.location, []).append(i)
     if not sources:
         return usd, kwh, kg
-    pricer = EgressPricer(catalog)
+    egress = catalog.egress_table
     size = np.array([w.data.size_gb if w.data else 0.0 for w in fleet.workloads])
     for location, members in sorted(sources.items()):
         src_cloud, src_region = location.split(":", 1)
         src = catalog.region(src_cloud, src_region)
         sel = np.flatnonzero(np.isin(r.wl, members))
         dest = r.region[sel]
-        same_cloud = regions.cloud[dest] == src_cloud
-        same_region = same_cloud & (regions.region[dest] == src_region)
-        same_continent = regions.continent[dest] == src.continent
-        kinds = np.where(
-            ~same_cloud,
-            "internet",
-            np.where(same_continent, "inter_region", "inter_continent"),
-        )
+        same_region = (regions.cloud[dest] == src_cloud) & (regions.region[dest] == src_region)
         gb = size[r.wl[sel]]
-        for kind in np.unique(kinds):
-            part = (kinds == kind) & ~same_region
-            tiers = pricer.tiers(src_cloud, src_region, str(kind))
-            usd[sel[part]] = tiered_cost_vec(tiers, gb[part])
+        ladders = (
+            (int(g), egress.ladder(src_cloud, src_region, regions.keys[g]))
+            for g in np.unique(dest[~same_region])
+        )
+        for ladder, group in _by_tiers(ladders):
+            part = np.isin(dest, group)
+            usd[sel[part]] = ladder.cost_usd_vec(gb[part])
         moved = np.where(same_region, 0.0, gb)
         per_gb = network_energy_kwh(catalog, src_cloud, src_region, 1.0)
         kwh[sel] = moved * per_gb
@@ -260,20 +251,29 @@ def _data_moves(
 
 
 def _serving(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.ndarray:
+    """Each candidate region's internet egress ladder across the month's serving traffic."""
     volume = np.array([w.egress_gb_month for w in fleet.workloads])[r.wl]
     out = np.zeros(len(r.wl))
     if not (volume > 0).any():
         return out
-    pricer = EgressPricer(catalog)
+    egress = catalog.egress_table
     regions = table.regions
-    schedule: dict[Tiers, list[int]] = {}
-    for g in np.unique(r.region[volume > 0]):
-        tiers = pricer.tiers(str(regions.cloud[g]), str(regions.region[g]), "internet")
-        schedule.setdefault(tiers, []).append(int(g))
-    for tiers, members in schedule.items():
+    ladders = (
+        (int(g), egress.ladder(str(regions.cloud[g]), str(regions.region[g]), "internet"))
+        for g in np.unique(r.region[volume > 0])
+    )
+    for ladder, members in _by_tiers(ladders):
         sel = (volume > 0) & np.isin(r.region, members)
-        out[sel] = tiered_cost_vec(tiers, volume[sel])
+        out[sel] = ladder.cost_usd_vec(volume[sel])
     return out
+
+
+def _by_tiers(ladders: Iterable[tuple[int, EgressLadder]]) -> list[tuple[EgressLadder, list[int]]]:
+    """Region indices grouped by tier ladder: one vectorised pass per distinct set of tiers."""
+    groups: dict[Tiers, tuple[EgressLadder, list[int]]] = {}
+    for g, ladder in ladders:
+        groups.setdefault(ladder.tiers, (ladder, []))[1].append(g)
+    return list(groups.values())
 
 
 def _embodied(

@@ -13,7 +13,6 @@ snapshot on disk is exactly as before.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from cloudwright.optimizer.catalog import schema
 from cloudwright.optimizer.catalog.build.price_sanity import flag_prices
 from cloudwright.optimizer.catalog.build.snapshot import Snapshot, snapshot_date_of, write_snapshot
 from cloudwright.optimizer.catalog.build.sources import SourceRef
-from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT, Catalog
+from cloudwright.optimizer.catalog.catalog import Catalog, default_catalog_dir
 from cloudwright.optimizer.catalog.refresh import aws, azure, gcp
 from cloudwright.optimizer.catalog.refresh.http import Fetch, http_get_json
 
@@ -102,13 +101,6 @@ def apply_prices(
     return schema.coerce_table("offerings", out), int(hit.sum())
 
 
-def _snapshot_dir(directory: Path | None) -> Path:
-    if directory is not None:
-        return Path(directory)
-    env = os.environ.get("CLOUDWRIGHT_CATALOG")
-    return Path(env) if env else PACKAGED_SNAPSHOT
-
-
 def _manifest_sources(catalog: Catalog) -> dict[str, list[SourceRef]]:
     return {
         name: [
@@ -129,7 +121,7 @@ def refresh_snapshot(
     now: datetime | None = None,
 ) -> RefreshResult:
     """Fetch `cloud`'s prices and rewrite the snapshot in `directory` with them."""
-    target = _snapshot_dir(directory)
+    target = default_catalog_dir(directory)
     catalog = Catalog.load(target)
     fetched = (now or datetime.now(UTC)).date().isoformat()
     prices = fetch_prices(cloud, catalog, fetch or http_get_json(timeout_s), api_key=api_key)

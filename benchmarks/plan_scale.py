@@ -118,6 +118,11 @@ def workload(rng: random.Random, i: int) -> dict[str, Any]:
 
 
 def fleet(n: int, seed: int, budget_usd: float | None) -> Fleet:
+    return Fleet.model_validate(fleet_spec(n, seed, budget_usd))
+
+
+def fleet_spec(n: int, seed: int, budget_usd: float | None = None) -> dict[str, Any]:
+    """The seeded fleet as plain data (what a fleet file holds)."""
     rng = random.Random(seed)
     workloads = [workload(rng, i) for i in range(n)]
     capacity = [
@@ -135,7 +140,7 @@ def fleet(n: int, seed: int, budget_usd: float | None) -> Fleet:
     }
     if budget_usd is not None:
         spec["budget"] = {"monthly_usd": budget_usd}
-    return Fleet.model_validate(spec)
+    return spec
 
 
 def greedy_in_order(problem: Any, primary: np.ndarray) -> tuple[float, float, int]:

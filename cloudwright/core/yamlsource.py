@@ -81,10 +81,15 @@ def parse_yaml(
         raise InputError(
             f"not valid {syntax}: a NUL byte (binary data?)", location=f"{origin}:{line}"
         )
+    lines: dict[PathKey, int] = {}
+    if _Events is not None:  # most files: no anchors, aliases, tags or merge keys
+        try:
+            return _Events(text, lines).document(), SourceMap(origin, lines, base_dir)
+        except (_NeedsComposer, yaml.YAMLError, InputError, RecursionError):
+            lines = {}  # the composer below decides, and words any error the same way
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        lines: dict[PathKey, int] = {}
         if node is None:
             return None, SourceMap(origin, lines, base_dir)
         lines[()] = node.start_mark.line + 1
@@ -149,16 +154,23 @@ MAX_DEPTH = 200
 MIN_NODES = 100_000  # values built, at least; more for longer files (4 per character of text)
 
 
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(_NULLS, None),
+    **dict.fromkeys(_TRUES, True),
+    **dict.fromkeys(_FALSES, False),
+}
+_NUMBER_START = frozenset("0123456789+-.")  # every core-schema number starts with one of these
+
+
 def _core_scalar(value: str) -> Any:
     """A plain scalar by the YAML 1.2 core schema; anything else is the string itself."""
-    if value in _NULLS:
-        return None
-    if value in _TRUES:
-        return True
-    if value in _FALSES:
-        return False
-    number = _number(value)
-    return value if number is _NO_MATCH else number
+    word = _WORDS.get(value, _NO_MATCH)
+    if word is not _NO_MATCH:
+        return word
+    if value[:1] in _NUMBER_START:
+        number = _number(value)
+        return value if number is _NO_MATCH else number
+    return value
 
 
 def _number(value: str) -> Any:
@@ -221,7 +233,92 @@ class _PyLoader(
         _Resolver.__init__(self)
 
 
+class _NeedsComposer(Exception):
+    """The document uses what only the node composer handles (anchors, aliases, explicit
+    tags, merge keys, complex keys), or breaks a rule: parse it again the full way."""
+
+
+class _EventBuilder:
+    """Plain data straight from libyaml's parse events, for documents without anchors,
+    aliases, explicit tags or merge keys (nearly every file): no node tree, no per-scalar
+    Python resolver call. Same data and same lines as `_Builder`; anything else raises
+    `_NeedsComposer` and `parse_yaml` falls back to the composer, which also words every
+    error. (Without aliases a document cannot outgrow the node budget: each value takes at
+    least one character.)"""
+
+    def __init__(self, text: str, lines: dict[PathKey, int]) -> None:
+        self.parser = CParser(text)
+        self.next = self.parser.get_event
+        self.lines = lines
+
+    def document(self) -> Any:
+        try:
+            self.next()  # stream start
+            event = self.next()
+            if type(event) is yaml.StreamEndEvent:
+                return None
+            event = self.next()  # document start → the root value's first event
+            self.lines[()] = event.start_mark.line + 1
+            data = self.value(event, (), 0)
+            self.next()  # document end
+            if type(self.next()) is not yaml.StreamEndEvent:
+                raise _NeedsComposer  # several documents: the composer says so
+            return data
+        finally:
+            self.parser.dispose()
+
+    def value(self, event: Any, path: PathKey, depth: int) -> Any:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _NeedsComposer
+            return _core_scalar(event.value) if event.implicit[0] else event.value
+        if kind is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
+            raise _NeedsComposer
+        if depth > MAX_DEPTH:
+            raise _NeedsComposer
+        if kind is yaml.MappingStartEvent:
+            return self.mapping(path, depth)
+        return self.sequence(path, depth)
+
+    def mapping(self, path: PathKey, depth: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        lines, step = self.lines, self.next
+        while True:
+            event = step()
+            if type(event) is not yaml.ScalarEvent:
+                if type(event) is yaml.MappingEndEvent:
+                    return out
+                raise _NeedsComposer  # a complex key or an alias as a key
+            if event.anchor is not None or event.tag is not None:
+                raise _NeedsComposer
+            key = event.value
+            if event.implicit[0]:
+                if key == "<<":
+                    raise _NeedsComposer
+                key = _core_scalar(key)
+                if key is None or key != key:  # null or NaN: refused by the composer path
+                    raise _NeedsComposer
+            if key in out:
+                raise _NeedsComposer  # a duplicate key: an error, worded by `_Builder`
+            child = (*path, str(key))
+            lines[child] = event.start_mark.line + 1
+            out[key] = self.value(step(), child, depth + 1)
+
+    def sequence(self, path: PathKey, depth: int) -> list[Any]:
+        items: list[Any] = []
+        lines, step = self.lines, self.next
+        while True:
+            event = step()
+            if type(event) is yaml.SequenceEndEvent:
+                return items
+            child = (*path, len(items))
+            lines[child] = event.start_mark.line + 1
+            items.append(self.value(event, child, depth + 1))
+
+
 _Loader: Any = _PyLoader
+_Events: type[_EventBuilder] | None = None
 try:  # libyaml's parser (PyYAML's wheels ship it): about 10x faster, with the same node marks
     from yaml._yaml import CParser
 
@@ -232,6 +329,7 @@ try:  # libyaml's parser (PyYAML's wheels ship it): about 10x faster, with the s
             _Resolver.__init__(self)
 
     _Loader = _LibyamlLoader
+    _Events = _EventBuilder
 except ImportError:
     pass
 

@@ -22,6 +22,7 @@ import pandas as pd
 from cloudwright.core.errors import DataError, UnknownNameError
 from cloudwright.optimizer.catalog import schema
 from cloudwright.optimizer.catalog.egress import EgressTable
+from cloudwright.optimizer.catalog.lookups import Names
 from cloudwright.optimizer.catalog.types import (
     Coefficient,
     GpuSpec,
@@ -171,8 +172,12 @@ class Catalog:
 
     # ---- name checks ----------------------------------------------------------------
     def clouds(self) -> list[str]:
-        present = set(self.offerings["cloud"].unique())
-        return [c for c in schema.CLOUDS if c in present]
+        return list(self._names.clouds)
+
+    @cached_property
+    def _names(self) -> Names:
+        """Names the checks and lookups ask for again and again, computed once."""
+        return Names(self)
 
     def check_cloud(self, cloud: str, *, location: str | None = None) -> str:
         name = cloud.lower()
@@ -201,25 +206,22 @@ class Catalog:
         return region
 
     def gpu_names(self) -> list[str]:
-        in_offerings = set(self.offerings["gpu"].dropna().unique())
-        return sorted(in_offerings | set(self.gpus["gpu"].unique()))
+        return list(self._names.gpus)
 
     def check_gpu(self, gpu: str, *, location: str | None = None) -> str:
-        valid = self.gpu_names()
-        lookup = {g.lower(): g for g in valid}
-        if gpu.lower() not in lookup:
-            raise UnknownNameError("GPU", gpu, valid, location=location)
-        return lookup[gpu.lower()]
+        hit = self._names.gpu_lookup.get(gpu.lower())
+        if hit is None:
+            raise UnknownNameError("GPU", gpu, self.gpu_names(), location=location)
+        return hit
 
     def instance_type_names(self, cloud: str | None = None) -> list[str]:
-        frame = self.offerings if cloud is None else self.offerings[self.offerings.cloud == cloud]
-        return sorted(frame["instance_type"].unique())
+        return list(self._names.instance_types(cloud))
 
     def check_instance_type(
         self, cloud: str, instance_type: str, *, location: str | None = None
     ) -> str:
-        valid = self.instance_type_names(cloud)
-        if instance_type not in valid:
+        if instance_type not in self._names.instance_type_set(cloud):
+            valid = self.instance_type_names(cloud)
             raise UnknownNameError(
                 "instance type", instance_type, valid, location=location, scope=cloud
             )
@@ -320,11 +322,8 @@ class Catalog:
         spot: bool = False,
     ) -> pd.DataFrame:
         """Zone-level offerings matching every given filter (names validated, did-you-mean)."""
-        frame = self.offerings
-        mask = pd.Series(True, index=frame.index)
         if cloud is not None:
             cloud = self.check_cloud(cloud)
-            mask &= frame["cloud"] == cloud
         if region is not None:
             if cloud is not None:
                 self.check_region(cloud, region)
@@ -332,14 +331,22 @@ class Catalog:
                 raise UnknownNameError(
                     "region", region, [r for n in self._region_names.values() for r in n]
                 )
+        if instance_type is not None and instance_type not in self._names.instance_type_set():
+            raise UnknownNameError(
+                "instance type", instance_type, self.instance_type_names(cloud), scope=cloud
+            )
+        # Rows of the (cloud, region) asked for, in table order, then the other filters.
+        frame = self.offerings
+        if cloud is not None and region is not None:
+            frame = frame.iloc[self._names.rows_of(cloud, region)]
+        mask = pd.Series(True, index=frame.index)
+        if cloud is not None:
+            mask &= frame["cloud"] == cloud
+        if region is not None:
             mask &= frame["region"] == region
         if gpu is not None:
             mask &= frame["gpu"] == self.check_gpu(gpu)
         if instance_type is not None:
-            if instance_type not in set(frame["instance_type"]):
-                raise UnknownNameError(
-                    "instance type", instance_type, self.instance_type_names(cloud), scope=cloud
-                )
             mask &= frame["instance_type"] == instance_type
         if spot:
             mask &= frame["price_spot_usd_hr"].notna()
@@ -427,13 +434,9 @@ class Catalog:
         Returns None when the catalog has no row at all; a row whose price is unknown comes
         back with usd_per_unit=None so callers can say "unknown" rather than $0.
         """
-        frame = self.unit_prices
-        base = frame[
-            (frame["cloud"] == cloud)
-            & (frame["service"] == service)
-            & (frame["product"] == product)
-            & (frame["unit"] == unit)
-        ]
+        base = self._names.unit_price_rows.get((cloud, service, product, unit))
+        if base is None:
+            return None
         for wanted in (region, "*"):
             hit = base[base["region"] == wanted]
             if not hit.empty:
@@ -453,19 +456,12 @@ class Catalog:
         return None
 
     def coefficient(self, name: str, cloud: str = "*") -> Coefficient:
-        frame = self.coefficients
         for wanted in (cloud, "*"):
-            hit = frame[(frame["name"] == name) & (frame["cloud"] == wanted)]
-            if not hit.empty:
-                rec = hit.iloc[0]
-                return Coefficient(
-                    name,
-                    float(rec["value"]),
-                    str(rec["unit"]),
-                    str(rec["source"]),
-                    str(rec["source_date"]),
-                )
-        raise UnknownNameError("coefficient", name, frame["name"].unique(), scope=cloud)
+            hit = self._names.coefficients.get((name, wanted))
+            if hit is not None:
+                return hit
+        names = self.coefficients["name"].unique()
+        raise UnknownNameError("coefficient", name, names, scope=cloud)
 
     @cached_property
     def egress_table(self) -> EgressTable:

@@ -1,0 +1,96 @@
+"""Lookup indexes over one catalog's tables: names (clouds, GPUs, instance types), the
+offerings rows of each region, coefficients and unit-price rows.
+
+A plan or an estimate asks the catalog the same questions thousands of times; a scan of the
+10^5-row offerings table per question would dominate. `Catalog` builds one `Names` lazily
+and each index on first use; the tables are read-only, so the indexes never go stale.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.types import Coefficient
+
+if TYPE_CHECKING:
+    from cloudwright.optimizer.catalog.catalog import Catalog
+
+
+class Names:
+    """The indexes of one catalog (see the module docstring)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    @cached_property
+    def clouds(self) -> tuple[str, ...]:
+        present = set(self.catalog.offerings["cloud"].unique())
+        return tuple(c for c in schema.CLOUDS if c in present)
+
+    @cached_property
+    def gpus(self) -> tuple[str, ...]:
+        catalog = self.catalog
+        in_offerings = set(catalog.offerings["gpu"].dropna().unique())
+        return tuple(sorted(in_offerings | set(catalog.gpus["gpu"].unique())))
+
+    @cached_property
+    def gpu_lookup(self) -> dict[str, str]:
+        return {g.lower(): g for g in self.gpus}
+
+    @cached_property
+    def _types(self) -> dict[str | None, tuple[str, ...]]:
+        frame = self.catalog.offerings[["cloud", "instance_type"]].drop_duplicates()
+        out: dict[str | None, tuple[str, ...]] = {
+            str(c): tuple(sorted(g["instance_type"])) for c, g in frame.groupby("cloud")
+        }
+        out[None] = tuple(sorted(set(frame["instance_type"])))
+        return out
+
+    def instance_types(self, cloud: str | None = None) -> tuple[str, ...]:
+        return self._types.get(cloud, ())
+
+    @cached_property
+    def _type_sets(self) -> dict[str | None, frozenset[str]]:
+        return {c: frozenset(names) for c, names in self._types.items()}
+
+    def instance_type_set(self, cloud: str | None = None) -> frozenset[str]:
+        return self._type_sets.get(cloud, frozenset())
+
+    @cached_property
+    def _rows_by_region(self) -> dict[tuple[str, str], Any]:
+        frame = self.catalog.offerings
+        return dict(frame.groupby(["cloud", "region"], sort=False).indices)
+
+    def rows_of(self, cloud: str, region: str) -> Any:
+        """Positions (ascending) of the offerings rows in cloud:region."""
+        return self._rows_by_region.get((cloud, region), [])
+
+    @cached_property
+    def coefficients(self) -> dict[tuple[str, str], Coefficient]:
+        out: dict[tuple[str, str], Coefficient] = {}
+        for rec in self.catalog.coefficients.to_dict("records"):
+            key = (str(rec["name"]), str(rec["cloud"]))
+            out.setdefault(  # the first row wins, as a scan would find it
+                key,
+                Coefficient(
+                    key[0],
+                    float(rec["value"]),
+                    str(rec["unit"]),
+                    str(rec["source"]),
+                    str(rec["source_date"]),
+                ),
+            )
+        return out
+
+    @cached_property
+    def unit_price_rows(self) -> dict[tuple[str, str, str, str], pd.DataFrame]:
+        frame = self.catalog.unit_prices
+        keys = ["cloud", "service", "product", "unit"]
+        return {
+            (str(k[0]), str(k[1]), str(k[2]), str(k[3])): group
+            for k, group in frame.groupby(keys, sort=False)
+        }

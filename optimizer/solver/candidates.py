@@ -96,8 +96,9 @@ def build_candidates(
             feasible[key] = feasible_offers(table, fleet, w, model, cache)
         groups[key].append(i)
         group_of.append(key)
+    choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
     parts = [
-        _expand(table, fleet, feasible[k], members, prune=not (set(members) & profiled))
+        _expand(table, fleet, feasible[k], members, not (set(members) & profiled), choices)
         for k, members in groups.items()
     ]
     parts.extend(_kept_rows(table, fleet, feasible, groups, keep or {}))
@@ -168,11 +169,32 @@ Part = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _expand(
-    table: OfferTable, fleet: Fleet, feasible: Feasible, members: list[int], *, prune: bool
+    table: OfferTable,
+    fleet: Fleet,
+    feasible: Feasible,
+    members: list[int],
+    prune: bool,
+    choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]],
 ) -> Part:
-    offers = feasible.offers
-    on_demand = offers[~np.isnan(table.price_on_demand[offers])]
+    """The group's rows: its chosen (offer, spot) pairs for each member. Groups that differ
+    only in what the choice does not depend on (users without an SLO, say) share it."""
     spot_ok = fleet.workloads[members[0]].spot
+    key = (feasible.offers.tobytes(), spot_ok, prune)
+    if key not in choices:
+        choices[key] = _choose(table, fleet, feasible.offers, spot_ok, prune)
+    chosen, flags = choices[key]
+    m = np.asarray(members, dtype=np.int64)
+    return (
+        np.repeat(m, len(chosen)),
+        np.tile(chosen, len(m)),
+        np.tile(flags, len(m)),
+    )
+
+
+def _choose(
+    table: OfferTable, fleet: Fleet, offers: np.ndarray, spot_ok: bool, prune: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    on_demand = offers[~np.isnan(table.price_on_demand[offers])]
     spot = offers[~np.isnan(table.price_spot[offers])] if spot_ok else offers[:0]
     if fleet.doubtful_prices == "avoid":
         on_demand = _trusted(on_demand, table.on_demand_doubtful, keep_if_empty=True)
@@ -183,12 +205,7 @@ def _expand(
         spot = undominated(table, spot, table.price_spot)
     chosen = np.concatenate([on_demand, spot])
     flags = np.concatenate([np.zeros(len(on_demand), bool), np.ones(len(spot), bool)])
-    m = np.asarray(members, dtype=np.int64)
-    return (
-        np.repeat(m, len(chosen)),
-        np.tile(chosen, len(m)),
-        np.tile(flags, len(m)),
-    )
+    return chosen, flags
 
 
 def _trusted(offers: np.ndarray, doubtful: np.ndarray, *, keep_if_empty: bool) -> np.ndarray:

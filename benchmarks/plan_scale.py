@@ -25,9 +25,9 @@ import numpy as np
 
 from cloudwright.core.fsio import write_text
 from cloudwright.optimizer.catalog import Catalog
-from cloudwright.optimizer.chart import bars_svg
 from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
+from cloudwright.reports.chart import bars_svg
 
 CITIES = [
     ("frankfurt", 50.11, 8.68),

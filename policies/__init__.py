@@ -3,7 +3,8 @@ and offline over a resource graph (`cloudwright check`).
 
 Layout: `rules/` (one module per concern, each building pulumi-policy Policy objects),
 `props`/`regions`/`compute`/`fleet` (reading resources), `adapters` (graph ↔ policy
-args), `config` (policy-config files), `offline` (the runner), `sarif` (SARIF 2.1.0).
+args), `config` (policy-config files), `offline` (the runner). A run's table and SARIF
+renderings are in `cloudwright.reports` (`policy`, `sarif`).
 `__main__.py` is the only place a `PolicyPack` is constructed: that call starts a gRPC
 server and never returns, so nothing else here may do it.
 """

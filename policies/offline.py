@@ -10,8 +10,8 @@ becomes an "unchecked" note, `args.not_applicable()` a not-applicable note. A po
 rewrites resources). A resource policy's violations always carry the resource's URN; a
 stack policy's carry the URN it names, or the stack's own URN.
 
-Nothing here prints: `PolicyResult` is data, rendered by the CLI (table, JSON) or by
-`policies.sarif`.
+Nothing here prints: `PolicyResult` is data, rendered by `reports.policy` (table),
+`reports.sarif` (SARIF) or as JSON by the CLI.
 """
 
 from __future__ import annotations

@@ -246,7 +246,7 @@ def test_machine_types_without_attached_gpus_have_no_guest_accelerators(mega: Gr
 
 
 def test_attached_gpu_preview_summary_names_host_and_gpus(fixture_catalog: Catalog) -> None:
-    from cloudwright.components.summary import key_settings
+    from cloudwright.reports.preview import key_settings
 
     graph = preview_plan(_t4_plan(), catalog=fixture_catalog)
     line = key_settings(INSTANCE, of_type(graph, INSTANCE)[0].inputs)

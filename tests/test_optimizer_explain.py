@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from cloudwright.optimizer.catalog import Catalog
-from cloudwright.optimizer.chart import frontier_svg
 from cloudwright.optimizer.fleet import parse_fleet
 from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.pareto import frontier
 from cloudwright.optimizer.planner import plan, prepare
-from cloudwright.optimizer.render import PARETO_HEADERS, pareto_markdown
+from cloudwright.reports.chart import frontier_svg
+from cloudwright.reports.plan import PARETO_HEADERS, pareto_markdown
 
 PRETRAIN: dict[str, Any] = {
     "name": "pretrain",
@@ -188,8 +188,8 @@ def test_frontier_labels_never_overlap() -> None:
     """Points close together (as at a frontier's knee) keep only labels that fit."""
     import re
 
-    from cloudwright.optimizer.chart import LABEL_CHAR_PX, LABEL_HEIGHT_PX
     from cloudwright.optimizer.pareto import ParetoPoint
+    from cloudwright.reports.chart import LABEL_CHAR_PX, LABEL_HEIGHT_PX
 
     rows = [
         (0.0, 177_688, 4060),

@@ -10,7 +10,7 @@ from typing import Any
 from _policy_graphs import FIXTURES, load, run
 
 from cloudwright.optimizer.catalog import Catalog
-from cloudwright.policies.sarif import SARIF_VERSION, artifact_uri, to_sarif
+from cloudwright.reports.sarif import SARIF_VERSION, artifact_uri, to_sarif
 
 CONFIG = {"allowed-regions": {"regions": ["us-*"]}}
 RESULT_LEVELS = {"none", "note", "warning", "error"}

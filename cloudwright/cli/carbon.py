@@ -65,6 +65,8 @@ def intensity(
 
 
 def _table_row(record: dict[str, Any]) -> dict[str, str]:
+    from cloudwright.reports import format as fmt
+
     where = record["country"] or ""
     if record["subdivision"]:
         where += f"/{record['subdivision']}"
@@ -72,7 +74,7 @@ def _table_row(record: dict[str, Any]) -> dict[str, str]:
         "where": record["scope"],
         "country": where,
         "basis": record["basis"],
-        "gCO2e/kWh": f"{record['g_per_kwh']:.1f}",
+        "gCO2e/kWh": fmt.number(record["g_per_kwh"], 1),
         "year": record["year"] or "",
         "source": record["source"],
     }

@@ -1,7 +1,7 @@
 """`cloudwright catalog` commands: stats, show, build, refresh.
 
-Parse, call `optimizer.catalog`, render. pandas and the builders are imported inside the
-commands so `cloudwright --help` stays fast.
+Parse, call `optimizer.catalog`, render with `reports.catalog`. pandas and the builders are
+imported inside the commands so `cloudwright --help` stays fast.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def stats(
     """Per cloud: regions, instance types, GPU offerings and GPU models in the snapshot."""
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import out_console
-    from cloudwright.optimizer.catalog import render, views
+    from cloudwright.optimizer.catalog import views
+    from cloudwright.reports import catalog as render
 
     data = views.stats(open_catalog(catalog_dir))
     if fmt is StatsFormat.json:
@@ -78,7 +79,8 @@ def show(
     """
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import err_console, out_console
-    from cloudwright.optimizer.catalog import render, views
+    from cloudwright.optimizer.catalog import views
+    from cloudwright.reports import catalog as render
 
     catalog = open_catalog(catalog_dir)
     frame = views.show(

@@ -1,7 +1,8 @@
 """`cloudwright check`: run the policy pack offline over a resource graph.
 
-Parse, call `policies.offline.run_policies`, render. The policy SDK, pandas and the
-readers are imported inside the command so `cloudwright --help` stays fast.
+Parse, call `policies.offline.run_policies`, render with `reports.policy` (table) or
+`reports.sarif`. The policy SDK, pandas and the readers are imported inside the command so
+`cloudwright --help` stays fast.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ def check(
     from cloudwright.core.errors import ThresholdExceeded
     from cloudwright.policies.config import PolicyConfig, load_policy_config
     from cloudwright.policies.offline import run_policies
-    from cloudwright.policies.render import render_rich, render_text, summary
     from cloudwright.policies.rules import build_policies
-    from cloudwright.policies.sarif import artifact_uri, to_sarif
+    from cloudwright.reports.policy import render_rich, render_text, summary
+    from cloudwright.reports.sarif import artifact_uri, to_sarif
     from cloudwright.resource_graph.load import load_graph
 
     catalog = open_catalog(catalog_dir)

@@ -134,7 +134,7 @@ def cost(
         err_console().print(
             f"monthly estimate {money.usd(t.monthly_usd)}"
             + ("" if t.complete else " (lower bound: some resources not priced)")
-            + f", {money.tonnes(t.carbon_kg_month)} CO2e",
+            + f", {money.mass(t.carbon_kg_month)} CO2e",
             highlight=False,
         )
     total = report.totals.monthly_usd

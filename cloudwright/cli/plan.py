@@ -1,6 +1,6 @@
 """`cloudwright plan`: place a fleet's workloads and write the plan lock (plan.json).
 
-Thin: parse options, call `optimizer.planner.plan`, render with `optimizer.render`, write
+Thin: parse options, call `optimizer.planner.plan`, render with `reports.plan`, write
 atomically. Heavy imports (pandas, scipy, the optimizer) happen inside the command.
 """
 
@@ -76,10 +76,10 @@ def plan_command(
     refuse_inputs(chart, fleet, lock, out)
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
-    from cloudwright.optimizer import render
     from cloudwright.optimizer.fleet import load_fleet
     from cloudwright.optimizer.plan import load_plan, save_plan
     from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
+    from cloudwright.reports import plan as render
 
     spec_file = load_fleet(fleet)
     catalog = open_catalog(catalog_dir)
@@ -135,7 +135,7 @@ def _default_chart(out: Path | None) -> Path:
 def _write_chart(points: list[ParetoPoint], path: Path) -> None:
     from cloudwright.cli.console import err_console
     from cloudwright.core.fsio import write_text
-    from cloudwright.optimizer.chart import frontier_svg
+    from cloudwright.reports.chart import frontier_svg
 
     write_text(path, frontier_svg(points))
     err_console().print(f"wrote {path}", highlight=False)

@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from cloudwright.resource_graph.model import Graph
-
 
 PIPE_WIDTH = 160
 
@@ -52,6 +45,7 @@ def preview_command(
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
     from cloudwright.optimizer.plan import load_plan
+    from cloudwright.reports.preview import preview_renderables
     from cloudwright.resource_graph.offline import preview_plan
     from cloudwright.stacks.settings import plan_path, read_stack_file, stack_file
 
@@ -77,39 +71,8 @@ def preview_command(
         from rich.console import Console
 
         console = Console(width=PIPE_WIDTH, soft_wrap=False)
-    for item in _renderables(graph):
+    for item in preview_renderables(graph):
         console.print(item)
-
-
-def _renderables(graph: Graph) -> list[RenderableType]:
-    """One table per (cloud, region, workload): type, name and the settings that matter."""
-    from itertools import groupby
-
-    from rich.table import Table
-
-    from cloudwright.components.summary import key_settings
-
-    resources = sorted(
-        graph.custom_resources(),
-        key=lambda r: (r.cloud or "", r.region or "", r.workload or "", r.type, r.name),
-    )
-    items: list[RenderableType] = [f"Offline preview of {graph.origin} (stack {graph.stack})"]
-    for (cloud, region, workload), group in groupby(
-        resources, key=lambda r: (r.cloud or "-", r.region or "-", r.workload or "-")
-    ):
-        table = Table(title=f"{cloud} {region} · {workload}", title_justify="left")
-        for column in ("type", "name", "key settings"):
-            table.add_column(column, overflow="fold")
-        for r in group:
-            table.add_row(_short_type(r.type), r.name, key_settings(r.type, r.inputs))
-        items.append(table)
-    components = sum(1 for r in graph if r.is_component)
-    providers = sum(1 for r in graph if r.is_provider)
-    items.append(
-        f"{len(resources)} resources, {components} components, {providers} providers "
-        f"(plan {graph.plan_id}); ids and computed outputs are stand-ins"
-    )
-    return items
 
 
 def _display(path: Path, root: Path) -> str:
@@ -117,11 +80,3 @@ def _display(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-def _short_type(type_token: str) -> str:
-    """'aws:ec2/launchTemplate:LaunchTemplate' → 'aws:ec2:LaunchTemplate'."""
-    parts = type_token.split(":")
-    if len(parts) == 3:
-        return f"{parts[0]}:{parts[1].split('/')[0]}:{parts[2]}"
-    return type_token

@@ -172,22 +172,11 @@ def _run(
 
 
 def _print_summary(profile: Profile, store: ProfileStore) -> None:
-    from rich.markup import escape
-
     from cloudwright.cli.console import err_console
-    from cloudwright.profiler.report import energy_unit, fmt_energy, fmt_power, part_basis
+    from cloudwright.reports.profile import run_summary
 
-    e, basis = profile.energy, part_basis(profile)
-    unit = energy_unit(e.total_kwh)
-    status = "" if profile.succeeded else f" (exit {profile.exit_code}: not used by plans)"
     console = err_console()
-    console.print(
-        f"[bold]profiled[/] {escape(repr(profile.workload))}: {profile.duration_s:.3g} s, "
-        f"{fmt_energy(e.total_kwh, unit)} = CPU {fmt_energy(e.cpu_kwh, unit)} ({basis['cpu']}) + "
-        f"GPU {fmt_energy(e.gpu_kwh, unit)} ({basis['gpu']}) + RAM {fmt_energy(e.ram_kwh, unit)} "
-        f"({basis['ram']}); average {fmt_power(profile.average_power_w()['total'])}{status}",
-        highlight=False,
-    )
+    console.print(run_summary(profile), highlight=False)
     console.print(f"stored {profile.id} in {store.path}", highlight=False, markup=False)
 
 
@@ -199,8 +188,8 @@ def list_profiles(
     ),
 ) -> None:
     """Profiled workloads: newest successful run of each, with its energy and method."""
-    from cloudwright.profiler.report import list_rows
     from cloudwright.profiler.store import ProfileStore
+    from cloudwright.reports.profile import list_rows
 
     store = ProfileStore.open_default()
     profiles = store.list()
@@ -262,7 +251,7 @@ def show(
 def _comparison(profile: Profile, on: str, utilization: float, catalog_dir: Path | None) -> Any:
     from cloudwright.cli.common import open_catalog
     from cloudwright.core.errors import InputError
-    from cloudwright.profiler.report import compare
+    from cloudwright.profiler.compare import compare
 
     cloud, sep, instance_type = on.partition(":")
     if not sep or not cloud or not instance_type:
@@ -273,67 +262,34 @@ def _comparison(profile: Profile, on: str, utilization: float, catalog_dir: Path
 def _render_show(
     latest: Profile, history: list[Profile], comparison: Any, fmt: TableFormat
 ) -> None:
-    from cloudwright.profiler.report import details, history_row
+    from cloudwright.cli.console import out_console
+    from cloudwright.reports import profile as view
 
     title = f"Profile {latest.workload!r}"
+    fields, notes = view.details(latest), latest.measurement.notes
     if fmt == TableFormat.markdown:
-        lines = [f"## {title}", "", "| field | value |", "| --- | --- |"]
-        lines += [f"| {k.strip()} | {v} |" for k, v in details(latest)]
-        lines += ["", "Notes:", *[f"- {n}" for n in latest.measurement.notes], ""]
-        typer.echo("\n".join(lines))
+        typer.echo(view.details_markdown(title, fields, notes))
     else:
-        _print_details(title, details(latest), latest.measurement.notes)
-    _print_rows([history_row(p) for p in history], fmt, title=f"History ({len(history)} runs)")
+        console = out_console()
+        for item in view.details_renderables(title, fields, notes):
+            console.print(item, highlight=False)
+    _print_rows([view.history_row(p) for p in history], fmt, title=f"History ({len(history)} runs)")
     if comparison is not None:
-        _print_rows(
-            comparison.rows(),
-            fmt,
-            title=f"One node of {comparison.cloud}:{comparison.instance_type} at GPU "
-            f"utilisation {comparison.gpu_utilization:g} (IT power, before PUE)",
-        )
+        _print_rows(comparison.rows(), fmt, title=view.comparison_title(comparison))
         typer.echo(f"source: {comparison.source}")
-
-
-def _print_details(title: str, fields: list[tuple[str, str]], notes: list[str]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from cloudwright.cli.console import out_console
-
-    table = Table(title=Text(title), show_header=False, title_justify="left", box=None)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for key, value in fields:
-        table.add_row(key, Text(value))  # Text: commands may hold "[...]", never markup
-    console = out_console()
-    console.print(table)
-    console.print("[bold]notes[/]")
-    for note in notes:
-        console.print(f"  • {note}", highlight=False, markup=False)
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: TableFormat, *, title: str) -> None:
     if not rows:
         return
-    columns = list(rows[0])
-    if fmt == TableFormat.markdown:
-        lines = [f"### {title}", "", "| " + " | ".join(columns) + " |"]
-        lines.append("| " + " | ".join("---" for _ in columns) + " |")
-        lines += ["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows]
-        typer.echo("\n".join([*lines, ""]))
-        return
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    from cloudwright.reports.profile import rows_markdown, rows_table
 
+    if fmt == TableFormat.markdown:
+        typer.echo(rows_markdown(rows, title))
+        return
     from cloudwright.cli.console import out_console
 
-    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in columns:
-        table.add_column(column, no_wrap=True)
-    for row in rows:
-        table.add_row(*(Text(str(row[c])) for c in columns))
-    out_console().print(table)
+    out_console().print(rows_table(rows, title))
 
 
 def _print_json(obj: Any) -> None:

@@ -256,7 +256,7 @@ def render(diff: CostDiff) -> RenderableType:
         Text.from_markup(
             f"[bold]Total[/] {fmt.usd(t.old_monthly_usd)} → {fmt.usd(t.new_monthly_usd)} "
             f"([bold]{fmt.usd(t.monthly_usd, signed=True)}/month[/]), carbon "
-            f"{fmt.tonnes(t.old_carbon_kg_month)} → {fmt.tonnes(t.new_carbon_kg_month)} "
+            f"{fmt.mass(t.old_carbon_kg_month)} → {fmt.mass(t.new_carbon_kg_month)} "
             f"({fmt.kg(t.carbon_kg_month, signed=True)} kgCO2e/month)"
         )
     )
@@ -286,8 +286,8 @@ def render_markdown(diff: CostDiff) -> str:
         "### Cloudwright cost diff",
         "",
         f"**{fmt.usd(t.old_monthly_usd)} → {fmt.usd(t.new_monthly_usd)}** "
-        f"({fmt.usd(t.monthly_usd, signed=True)}/month) · carbon {fmt.tonnes(t.old_carbon_kg_month)} → "
-        f"{fmt.tonnes(t.new_carbon_kg_month)} ({fmt.kg(t.carbon_kg_month, signed=True)} kgCO2e/month)",
+        f"({fmt.usd(t.monthly_usd, signed=True)}/month) · carbon {fmt.mass(t.old_carbon_kg_month)} → "
+        f"{fmt.mass(t.new_carbon_kg_month)} ({fmt.kg(t.carbon_kg_month, signed=True)} kgCO2e/month)",
         "",
     ]
     if diff.workloads:

@@ -28,11 +28,6 @@ def _cloud_colour(cloud: str | None) -> str:
     return svg.CLOUD_COLOURS.get(cloud or "", "#6b7280")
 
 
-def _tick(value: float) -> str:
-    """Axis ticks: whole numbers with separators, small ones in significant digits."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
 def charts(report: CostReport) -> dict[str, str]:
     """Every chart of the report as inline SVG, by name."""
     by_cloud = report.breakdown("cloud")
@@ -84,7 +79,7 @@ def charts(report: CostReport) -> dict[str, str]:
                 for r in priced
             ],
             money,
-            _tick,
+            fmt.sig,
         ),
         "costliest": svg.bar_chart(
             "costliest",

@@ -25,7 +25,7 @@ def _headline(report: CostReport) -> list[str]:
     lines = [f"### Cloudwright cost estimate: `{where}`", ""]
     head = (
         f"**{fmt.usd(t.monthly_usd)}/month** · {fmt.kwh(t.energy_kwh_month)} kWh · "
-        f"{fmt.tonnes(t.carbon_kg_month)} CO2e per month"
+        f"{fmt.mass(t.carbon_kg_month)} CO2e per month"
     )
     if report.has_changes and t.delta_monthly_usd is not None:
         head += (

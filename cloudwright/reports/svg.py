@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from cloudwright.reports import format as fmt
+
 WIDTH = 640
 BAR_HEIGHT = 22
 BAR_GAP = 8
@@ -100,9 +102,9 @@ def share_chart(chart: str, title: str, rows: Sequence[tuple[str, float, float]]
             parts.append(
                 f'<rect class="bar" x="{LABEL_WIDTH}" y="{bar_y:.1f}" width="{length:.2f}" '
                 f'height="{BAR_HEIGHT * 0.55:.1f}" rx="2" fill="{colour}">'
-                f"<title>{escape(f'{label}: {share:.0%} {what}')}</title></rect>"
+                f"<title>{escape(f'{label}: {fmt.percent(share)} {what}')}</title></rect>"
                 f'<text x="{LABEL_WIDTH + length + 6:.2f}" y="{bar_y + BAR_HEIGHT * 0.45:.1f}" '
-                f'font-size="11">{share:.0%}</text>'
+                f'font-size="11">{fmt.percent(share)}</text>'
             )
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.75:.1f}" text-anchor="end" '

@@ -179,7 +179,7 @@ def _summary(report: CostReport) -> list[str]:
     lines = [
         f"[bold]Monthly total[/]  {fmt.usd(t.monthly_usd)}  ({fmt.usd(t.hourly_usd)}/h)   "
         f"[bold]energy[/] {fmt.kwh(t.energy_kwh_month)} kWh   "
-        f"[bold]carbon[/] {fmt.tonnes(t.carbon_kg_month)} CO2e per month",
+        f"[bold]carbon[/] {fmt.mass(t.carbon_kg_month)} CO2e per month",
     ]
     if report.has_changes and t.delta_monthly_usd is not None:
         lines.append(

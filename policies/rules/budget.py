@@ -18,6 +18,7 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
 from cloudwright.policies.context import RuleContext
 from cloudwright.policies.rules.common import number, schema, settings
+from cloudwright.reports import format as fmt
 
 MONTHLY = "monthly-budget"
 CARBON = "carbon-budget"
@@ -68,11 +69,11 @@ def _unsupported(report: Any) -> str:
 
 
 def _usd(value: float) -> str:
-    return f"${value:,.0f}"
+    return fmt.usd(value, whole=True)
 
 
 def _kg(value: float) -> str:
-    return f"{value:,.0f} kgCO2e"
+    return f"{fmt.number(value)} kgCO2e"
 
 
 def _estimate(context: RuleContext, args: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Human-readable rendering of a policy run (the `table` format of `cloudwright check`).
+"""Human-readable rendering of a policy run (`policies.offline.PolicyResult`; the `table`
+format of `cloudwright check`).
 
 Plain text first, so CI logs read well: one block per violation with the level, the
 policy, the resource URN and the message (which says what to change), then a summary.

@@ -1,7 +1,9 @@
-"""Plans for people: terminal tables (Rich), Markdown and JSON.
+"""Plans for people: terminal tables (Rich), Markdown and JSON, and the cost/carbon frontier
+as a table.
 
-The CLI prints what these functions build; nothing here decides anything. Every rendering
-says that energy and carbon are estimates (and which figures are measured).
+Reads an `optimizer.plan.Plan` (and `optimizer.pareto.ParetoPoint`s); the CLI prints what
+these functions build; nothing here decides anything. Every rendering says that energy and
+carbon are estimates (and which figures are measured). Figures go through reports.format.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rich.text import Text
 
 from cloudwright.optimizer.pareto import ParetoPoint
 from cloudwright.optimizer.plan import Assignment, Plan
+from cloudwright.reports import format as fmt
 
 ESTIMATE_NOTE = (
     "Energy and carbon are estimates (modelled from board power, CCF host coefficients, PUE "
@@ -26,10 +29,6 @@ ESTIMATE_NOTE = (
 
 def _placement(a: Assignment) -> str:
     return f"{a.cloud}:{a.region}"
-
-
-def _latency(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
 
 
 def _header(plan: Plan) -> str:
@@ -45,11 +44,12 @@ def _solver_line(plan: Plan) -> str:
     s = plan.solver
     if s is None:
         return ""
-    bound = f" · LP bound {s.lp_bound:,.2f}" if s.lp_bound is not None else ""
-    gap = f" · gap {s.gap:.3%}" if s.gap is not None else ""
-    secs = f" · {s.seconds:.2f} s" if s.seconds is not None else ""
+    bound = f" · LP bound {fmt.number(s.lp_bound, 2)}" if s.lp_bound is not None else ""
+    gap = f" · gap {fmt.percent(s.gap, 3)}" if s.gap is not None else ""
+    secs = f" · {fmt.number(s.seconds, 2)} s" if s.seconds is not None else ""
     cands = f" · {s.candidates} candidates" if s.candidates is not None else ""
-    return f"HiGHS: {s.status} · objective {s.objective_value:,.2f}{bound}{gap}{cands}{secs}"
+    objective = fmt.number(s.objective_value, 2)
+    return f"HiGHS: {s.status} · objective {objective}{bound}{gap}{cands}{secs}"
 
 
 def assignments_table(plan: Plan) -> Table:
@@ -76,10 +76,10 @@ def assignments_table(plan: Plan) -> Table:
             str(a.nodes),
             a.pricing.replace("_", "-"),
             f"{a.gpu_count * a.nodes}× {a.gpu or ''}".strip(),
-            f"{a.monthly_usd:,.0f}",
-            f"{a.energy_kwh_month:,.0f}",
-            f"{a.carbon_kg_month:,.0f}",
-            _latency(a.latency_ms),
+            fmt.number(a.monthly_usd),
+            fmt.number(a.energy_kwh_month),
+            fmt.number(a.carbon_kg_month),
+            fmt.number(a.latency_ms),
             a.energy_basis,
         )
     t = plan.totals
@@ -91,9 +91,9 @@ def assignments_table(plan: Plan) -> Table:
         "",
         "",
         "",
-        f"{t.monthly_usd:,.0f}",
-        f"{t.energy_kwh_month:,.0f}",
-        f"{t.carbon_kg_month:,.0f}",
+        fmt.number(t.monthly_usd),
+        fmt.number(t.energy_kwh_month),
+        fmt.number(t.carbon_kg_month),
         "",
         "estimate",
     )
@@ -109,9 +109,9 @@ def alternatives_table(plan: Plan, per_workload: int = 2) -> Table:
             table.add_row(
                 a.workload,
                 f"{alt.cloud}:{alt.region} {alt.instance_type} ({alt.pricing.replace('_', '-')})",
-                f"{alt.delta_usd:+,.0f}",
-                f"{alt.delta_carbon_kg:+,.0f}",
-                "—" if alt.delta_latency_ms is None else f"{alt.delta_latency_ms:+,.0f}",
+                fmt.number(alt.delta_usd, signed=True),
+                fmt.number(alt.delta_carbon_kg, signed=True),
+                fmt.number(alt.delta_latency_ms, signed=True),
                 alt.note,
             )
     return table
@@ -127,8 +127,8 @@ def changes_table(plan: Plan) -> Table:
             c.workload,
             c.action,
             route,
-            f"{c.delta_usd_month:+,.0f}",
-            f"{c.delta_carbon_kg_month:+,.0f}",
+            fmt.number(c.delta_usd_month, signed=True),
+            fmt.number(c.delta_carbon_kg_month, signed=True),
             c.reason,
         )
     return table
@@ -145,7 +145,7 @@ def plan_renderables(plan: Plan, *, brief: bool = False) -> list[RenderableType]
             Text(_header(plan), style="bold"),
             Text(_solver_line(plan), style="dim"),
             Text(
-                f"{len(plan.assignments):,} assignments; the table, reasons and alternatives "
+                f"{fmt.number(len(plan.assignments))} assignments; the table, reasons and alternatives "
                 "are in the plan file (`cloudwright plan … -f markdown` renders them).",
             ),
             Text(ESTIMATE_NOTE, style="italic"),
@@ -191,10 +191,10 @@ def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> 
             f"{a.instance_type} × {a.nodes}",
             a.pricing,
             f"{a.gpu_count * a.nodes} {a.gpu or ''}".strip(),
-            f"{a.monthly_usd:,.0f}",
-            f"{a.energy_kwh_month:,.0f}",
-            f"{a.carbon_kg_month:,.0f}",
-            _latency(a.latency_ms),
+            fmt.number(a.monthly_usd),
+            fmt.number(a.energy_kwh_month),
+            fmt.number(a.carbon_kg_month),
+            fmt.number(a.latency_ms),
             a.energy_basis,
         )
         for a in plan.assignments
@@ -207,9 +207,9 @@ def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> 
             "",
             "",
             "",
-            f"**{t.monthly_usd:,.0f}**",
-            f"**{t.energy_kwh_month:,.0f}**",
-            f"**{t.carbon_kg_month:,.0f}**",
+            f"**{fmt.number(t.monthly_usd)}**",
+            f"**{fmt.number(t.energy_kwh_month)}**",
+            f"**{fmt.number(t.carbon_kg_month)}**",
             "",
             "estimate",
         )
@@ -243,9 +243,9 @@ def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> 
         (
             a.workload,
             f"{x.cloud}:{x.region} {x.instance_type} ({x.pricing})",
-            f"{x.delta_usd:+,.0f}",
-            f"{x.delta_carbon_kg:+,.0f}",
-            "—" if x.delta_latency_ms is None else f"{x.delta_latency_ms:+,.0f}",
+            fmt.number(x.delta_usd, signed=True),
+            fmt.number(x.delta_carbon_kg, signed=True),
+            fmt.number(x.delta_latency_ms, signed=True),
             x.note,
         )
         for a in plan.assignments
@@ -264,8 +264,8 @@ def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> 
                 c.workload,
                 c.action,
                 f"{c.from_placement or '—'} → {c.to_placement or '—'}",
-                f"{c.delta_usd_month:+,.0f}",
-                f"{c.delta_carbon_kg_month:+,.0f}",
+                fmt.number(c.delta_usd_month, signed=True),
+                fmt.number(c.delta_carbon_kg_month, signed=True),
                 c.reason,
             )
             for c in plan.changes
@@ -285,33 +285,23 @@ def render_markdown(plan: Plan, pareto: Sequence[ParetoPoint] | None = None) -> 
 
 
 def _pareto_rows(points: Sequence[ParetoPoint]) -> list[tuple[str, ...]]:
-    base = points[0] if points else None
-    rows: list[tuple[str, ...]] = []
-    for p in points:
-        assert base is not None
-        price = (
+    if not points:
+        return []
+    base = points[0]
+    return [
+        (
             "carbon-optimal"
             if p.carbon_price_usd_per_tonne is None
-            else (f"{p.carbon_price_usd_per_tonne:,.0f}")
+            else fmt.number(p.carbon_price_usd_per_tonne),
+            fmt.number(p.monthly_usd),
+            fmt.number(p.carbon_kg_month / 1000, 2),
+            fmt.number(p.monthly_usd - base.monthly_usd, signed=True),
+            fmt.number((p.carbon_kg_month - base.carbon_kg_month) / 1000, 2, signed=True),
+            fmt.number(p.abatement_usd_per_tonne),
+            fmt.number(p.average_usd_per_tonne),
         )
-        abate = _dollars_per_t(p.abatement_usd_per_tonne)
-        average = _dollars_per_t(p.average_usd_per_tonne)
-        rows.append(
-            (
-                price,
-                f"{p.monthly_usd:,.0f}",
-                f"{p.carbon_kg_month / 1000:,.2f}",
-                f"{p.monthly_usd - base.monthly_usd:+,.0f}",
-                f"{(p.carbon_kg_month - base.carbon_kg_month) / 1000:+,.2f}",
-                abate,
-                average,
-            )
-        )
-    return rows
-
-
-def _dollars_per_t(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+        for p in points
+    ]
 
 
 PARETO_HEADERS = (

@@ -1,4 +1,5 @@
-"""Render `views.stats` / `views.show` results as Rich tables, JSON or CSV text.
+"""The catalog for people: `optimizer.catalog.views.stats` / `views.show` results as Rich
+tables, JSON or CSV text.
 
 Pure formatting: every function takes data and returns a string or a Rich renderable; the
 CLI decides where it goes.
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cloudwright.optimizer.catalog.views import records
+from cloudwright.reports import format as fmt
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -71,9 +73,9 @@ def _cell(column: str, value: Any) -> str:
     if value is None:
         return "—" if column.startswith("price") and column != "price_flag" else ""
     if column.startswith("price_") and column != "price_flag":
-        return f"{float(value):,.4f}"
+        return fmt.number(float(value), 4)
     if isinstance(value, float):
-        return f"{value:,.0f}" if column == "grid_intensity_g_per_kwh" else f"{value:g}"
+        return fmt.number(value) if column == "grid_intensity_g_per_kwh" else f"{value:g}"
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
 

@@ -1,4 +1,6 @@
-"""The cost/carbon frontier as a self-contained SVG (no plotting dependency).
+"""Standalone SVG charts: the cost/carbon frontier of `cloudwright plan --pareto`, and
+grouped bars (the benchmarks). No plotting dependency. (The HTML cost report's inline
+charts are reports.svg.)
 
 Why SVG written here rather than matplotlib: the chart is a handful of points and lines;
 an SVG opens in any browser, diffs as text, embeds in Markdown/HTML reports, and keeps a
@@ -11,6 +13,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from cloudwright.optimizer.pareto import ParetoPoint
+from cloudwright.reports import format as fmt
 
 WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 105, 30, 50, 60
@@ -47,12 +50,13 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
         label = (
             "carbon-optimal"
             if p.carbon_price_usd_per_tonne is None
-            else f"${p.carbon_price_usd_per_tonne:,.0f}/t"
+            else f"{_dollars(p.carbon_price_usd_per_tonne)}/t"
         )
         px, py = sx(x), sy(y)
         parts.append(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#17252a"><title>{escape(label)}: '
-            f"${p.monthly_usd:,.0f}/month, {x:,.2f} tCO2e/month; {_abatement(p)}</title></circle>"
+            f"{_dollars(p.monthly_usd)}/month, {fmt.number(x, 2)} tCO2e/month; {_abatement(p)}"
+            "</title></circle>"
         )
         box = _label_box(px, py, label, p.abatement_usd_per_tonne)
         if not any(_overlap(box, other) for other in labelled):
@@ -63,7 +67,7 @@ def frontier_svg(points: Sequence[ParetoPoint], title: str = "Cost / carbon fron
             if p.abatement_usd_per_tonne is not None:
                 parts.append(
                     f'<text x="{px + 6:.1f}" y="{py + 14:.1f}" font-size="9" fill="#555">'
-                    f"marginal ${p.abatement_usd_per_tonne:,.0f}/t</text>"
+                    f"marginal {_dollars(p.abatement_usd_per_tonne)}/t</text>"
                 )
     parts.append(
         f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="10" fill="#555">marginal $/t: extra $ '
@@ -81,7 +85,7 @@ def _label_box(
     px: float, py: float, label: str, abatement: float | None
 ) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) of a point's label, as drawn to the right of the point."""
-    second = f"marginal ${abatement:,.0f}/t" if abatement is not None else ""
+    second = f"marginal {_dollars(abatement)}/t" if abatement is not None else ""
     width = LABEL_CHAR_PX * max(len(label), len(second))
     return (px + 6, py - LABEL_HEIGHT_PX / 2, px + 6 + width, py + LABEL_HEIGHT_PX / 2)
 
@@ -95,12 +99,16 @@ def _abatement(p: ParetoPoint) -> str:
     if p.abatement_usd_per_tonne is None:
         return "the cheapest plan"
     average = (
-        "" if p.average_usd_per_tonne is None else f"; average ${p.average_usd_per_tonne:,.0f}"
+        "" if p.average_usd_per_tonne is None else f"; average {_dollars(p.average_usd_per_tonne)}"
     )
     return (
-        f"marginal ${p.abatement_usd_per_tonne:,.0f} per tonne avoided vs the previous point"
+        f"marginal {_dollars(p.abatement_usd_per_tonne)} per tonne avoided vs the previous point"
         f"{average} per tonne vs the cheapest"
     )
+
+
+def _dollars(value: float) -> str:
+    return fmt.usd(value, whole=True)
 
 
 def bars_svg(
@@ -141,11 +149,11 @@ def bars_svg(
             colour = colours[k % len(colours)]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.9:.1f}" height="{h:.1f}" '
-                f'fill="{colour}" stroke="#17252a"><title>{escape(name)}: {value:,.3g}</title></rect>'
+                f'fill="{colour}" stroke="#17252a"><title>{escape(name)}: {fmt.sig(value)}</title></rect>'
             )
             parts.append(
                 f'<text x="{x + bar_w * 0.45:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-                f'font-size="10">{value:,.3g}</text>'
+                f'font-size="10">{fmt.sig(value)}</text>'
             )
     for k, name in enumerate(series):
         y = TOP + 4 + 16 * k
@@ -183,9 +191,12 @@ def _axes(x0: float, x1: float, y0: float, y1: float, fx: Scale, fy: Scale) -> s
         xv = x0 + (x1 - x0) * k / TICKS
         yv = y0 + (y1 - y0) * k / TICKS
         out.append(
-            f'<text x="{fx(xv):.1f}" y="{bottom + 16}" text-anchor="middle">{xv:,.1f}</text>'
+            f'<text x="{fx(xv):.1f}" y="{bottom + 16}" text-anchor="middle">'
+            f"{fmt.number(xv, 1)}</text>"
         )
-        out.append(f'<text x="{left - 6}" y="{fy(yv) + 4:.1f}" text-anchor="end">${yv:,.0f}</text>')
+        out.append(
+            f'<text x="{left - 6}" y="{fy(yv) + 4:.1f}" text-anchor="end">{_dollars(yv)}</text>'
+        )
     out.append(
         f'<text x="{(left + WIDTH - RIGHT) / 2}" y="{HEIGHT - 22}" text-anchor="middle">'
         "tCO2e per month (estimate)</text>"

@@ -1,13 +1,20 @@
-"""One line of key settings per resource type the components create, for preview tables.
+"""What `cloudwright preview` shows: one table per (cloud, region, workload) of the resources
+a plan would create, each with one line of the settings that matter.
 
-Reads a resource's inputs as the engine receives them (camelCase), so it works on any graph
-(offline preview, `pulumi preview --json`, stack export). Types without an entry get "".
+`key_settings` reads a resource's inputs as the engine receives them (camelCase), so it
+works on any graph (offline preview, `pulumi preview --json`, stack export); types without
+an entry get "". Nothing here prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from cloudwright.resource_graph.model import Graph
 
 
 def _get(inputs: Mapping[str, Any], path: str) -> Any:
@@ -148,3 +155,41 @@ KEY_SETTINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
 def key_settings(type_token: str, inputs: Mapping[str, Any]) -> str:
     render = KEY_SETTINGS.get(type_token)
     return render(inputs) if render else ""
+
+
+def preview_renderables(graph: Graph) -> list[RenderableType]:
+    """One table per (cloud, region, workload): type, name and the settings that matter."""
+    from itertools import groupby
+
+    from rich.table import Table
+
+    resources = sorted(
+        graph.custom_resources(),
+        key=lambda r: (r.cloud or "", r.region or "", r.workload or "", r.type, r.name),
+    )
+    items: list[RenderableType] = [f"Offline preview of {graph.origin} (stack {graph.stack})"]
+    for (cloud, region, workload), group in groupby(
+        resources, key=lambda r: (r.cloud or "-", r.region or "-", r.workload or "-")
+    ):
+        table = Table(title=f"{cloud} {region} · {workload}", title_justify="left")
+        for column in ("type", "name", "key settings"):
+            table.add_column(column, overflow="fold")
+        for r in group:
+            table.add_row(_short_type(r.type), r.name, key_settings(r.type, r.inputs))
+        items.append(table)
+    components = sum(1 for r in graph if r.is_component)
+    providers = sum(1 for r in graph if r.is_provider)
+    items.append(
+        f"{len(resources)} resources, {components} components, {providers} providers "
+        f"(plan {graph.plan_id}); ids and computed outputs are stand-ins"
+    )
+    return items
+
+
+def _short_type(type_token: str) -> str:
+    """'aws:ec2/launchTemplate:LaunchTemplate' → 'aws:ec2:LaunchTemplate' (the table is per
+    cloud, but a mixed graph keeps the provider)."""
+    parts = type_token.split(":")
+    if len(parts) == 3:
+        return f"{parts[0]}:{parts[1].split('/')[0]}:{parts[2]}"
+    return type_token

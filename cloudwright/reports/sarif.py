@@ -1,5 +1,6 @@
-"""SARIF 2.1.0 for a policy run, so code-scanning tools (GitHub, GitLab, Azure DevOps) can
-show violations next to the file they came from.
+"""SARIF 2.1.0 for a policy run (`policies.offline.PolicyResult`; the `sarif` format of
+`cloudwright check`), so code-scanning tools (GitHub, GitLab, Azure DevOps) can show
+violations next to the file they came from.
 
 One run, tool `cloudwright`; one reporting descriptor per policy (short and full
 description, remediation as help, default level from its configured enforcement level,

@@ -8,6 +8,8 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from cloudwright.reports.safe import csv_cell
+
 if TYPE_CHECKING:
     from cloudwright.pricing.report import CostReport
 
@@ -43,7 +45,7 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, float):
         return f"{value:.6g}" if abs(value) < 1e15 else value
-    return value
+    return csv_cell(value)
 
 
 def render_csv(report: CostReport) -> str:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from cloudwright.reports import format as fmt
+from cloudwright.reports.safe import markdown
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -307,7 +308,7 @@ def render_markdown(diff: CostDiff) -> str:
         "|---|---|---|---|---|",
     ]
     for r in changed:
-        name = r.name.replace("|", "\\|")
+        name = markdown(r.name)
         lines.append(
             f"| {name} | `{r.type}` | {r.change} | {fmt.usd(r.delta.monthly_usd, signed=True)} "
             f"| {fmt.kg(r.delta.carbon_kg_month, signed=True)} |"

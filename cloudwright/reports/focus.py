@@ -30,6 +30,8 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from cloudwright.reports.safe import csv_cell
+
 if TYPE_CHECKING:
     from cloudwright.pricing.report import ComponentCost, CostReport, ResourceCost
 
@@ -166,7 +168,8 @@ def render_focus(report: CostReport, *, now: datetime | None = None) -> str:
         for c in r.components:
             if c.status != "priced" or c.monthly_usd is None or r.cloud is None:
                 continue
-            writer.writerow(_row(report, r, c, start, end))
+            row = _row(report, r, c, start, end)
+            writer.writerow({column: csv_cell(value) for column, value in row.items()})
     return buffer.getvalue()
 
 

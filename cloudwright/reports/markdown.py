@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cloudwright.reports import format as fmt
+from cloudwright.reports.safe import code_span, markdown
 from cloudwright.reports.table import grouped
 
 if TYPE_CHECKING:
@@ -16,13 +17,13 @@ MAX_RESOURCES = 50
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown(text)
 
 
 def _headline(report: CostReport) -> list[str]:
     t = report.totals
     where = "/".join(p for p in (report.project, report.stack) if p) or report.origin
-    lines = [f"### Cloudwright cost estimate: `{where}`", ""]
+    lines = [f"### Cloudwright cost estimate: {code_span(where)}", ""]
     head = (
         f"**{fmt.usd(t.monthly_usd)}/month** · {fmt.kwh(t.energy_kwh_month)} kWh · "
         f"{fmt.mass(t.carbon_kg_month)} CO2e per month"
@@ -74,7 +75,7 @@ def _resources(report: CostReport) -> list[str]:
         "|" + "---|" * (header.count("|") - 1),
     ]
     for r in rows[:MAX_RESOURCES]:
-        row = f"| {_cell(r.name)} | `{_cell(r.type)}` | {r.status} |"
+        row = f"| {_cell(r.name)} | {code_span(r.type)} | {r.status} |"
         if delta:
             row += f" {r.op} | {fmt.usd(r.delta_monthly_usd, signed=True, unknown='?')} |"
         row += f" {fmt.usd(r.monthly_usd)} | {fmt.kg(r.carbon_kg_month)} |"

@@ -20,6 +20,7 @@ from rich.text import Text
 from cloudwright.optimizer.pareto import ParetoPoint
 from cloudwright.optimizer.plan import Assignment, Plan
 from cloudwright.reports import format as fmt
+from cloudwright.reports.safe import markdown
 
 ESTIMATE_NOTE = (
     "Energy and carbon are estimates (modelled from board power, CCF host coefficients, PUE "
@@ -174,7 +175,7 @@ def render_text(renderables: Sequence[RenderableType], width: int = 140) -> str:
 
 
 def _md_cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return markdown(str(value))
 
 
 def _md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -161,7 +161,10 @@ def preview_renderables(graph: Graph) -> list[RenderableType]:
     """One table per (cloud, region, workload): type, name and the settings that matter."""
     from itertools import groupby
 
+    from rich.markup import escape
     from rich.table import Table
+
+    from cloudwright.reports.safe import terminal
 
     resources = sorted(
         graph.custom_resources(),
@@ -171,11 +174,15 @@ def preview_renderables(graph: Graph) -> list[RenderableType]:
     for (cloud, region, workload), group in groupby(
         resources, key=lambda r: (r.cloud or "-", r.region or "-", r.workload or "-")
     ):
-        table = Table(title=f"{cloud} {region} · {workload}", title_justify="left")
+        title = escape(terminal(f"{cloud} {region} · {workload}"))
+        table = Table(title=title, title_justify="left")
         for column in ("type", "name", "key settings"):
             table.add_column(column, overflow="fold")
         for r in group:
-            table.add_row(_short_type(r.type), r.name, key_settings(r.type, r.inputs))
+            table.add_row(
+                *(escape(terminal(cell)) for cell in (_short_type(r.type), r.name)),
+                escape(terminal(key_settings(r.type, r.inputs))),
+            )
         items.append(table)
     components = sum(1 for r in graph if r.is_component)
     providers = sum(1 for r in graph if r.is_provider)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cloudwright.reports import format as fmt
+from cloudwright.reports.safe import terminal
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -27,7 +28,7 @@ _OP_STYLE = {"create": "green", "delete": "red", "discard": "red", "replace": "m
 def _esc(text: str) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    return escape(terminal(text))
 
 
 def _group_key(r: ResourceCost) -> tuple[str, str, str]:

@@ -3,11 +3,17 @@ say otherwise, so price refreshes do not churn them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.catalog.cache import CACHE_ENV
+
+# Commands run by tests parse catalogs afresh (tests/test_catalog_cache.py covers the cache)
+# and leave nothing under the home directory.
+os.environ.setdefault(CACHE_ENV, "off")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

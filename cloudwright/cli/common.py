@@ -30,8 +30,9 @@ def open_catalog(directory: Path | None = None) -> Catalog:
     """The snapshot in `directory`, $CLOUDWRIGHT_CATALOG, or the packaged one; warns when old."""
     from cloudwright.cli.console import warn
     from cloudwright.optimizer.catalog import Catalog, default_catalog_dir
+    from cloudwright.optimizer.catalog.cache import default_cache_dir
 
-    catalog = Catalog.load(default_catalog_dir(directory))
+    catalog = Catalog.load(default_catalog_dir(directory), cache=default_cache_dir())
     age = catalog.age_days()
     limit = max_catalog_age_days()
     if age > limit:

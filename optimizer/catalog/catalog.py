@@ -21,6 +21,7 @@ import pandas as pd
 
 from cloudwright.core.errors import DataError, UnknownNameError
 from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.cache import TableCache
 from cloudwright.optimizer.catalog.egress import EgressTable
 from cloudwright.optimizer.catalog.lookups import Names
 from cloudwright.optimizer.catalog.types import (
@@ -76,15 +77,18 @@ class Catalog:
         directory: Path | None,
         manifest: Manifest,
         frames: dict[str, pd.DataFrame] | None = None,
+        cache: TableCache | None = None,
     ) -> None:
         self._directory = directory
         self.manifest = manifest
         self._frames: dict[str, pd.DataFrame] = dict(frames or {})
+        self._cache = cache
 
     # ---- construction -------------------------------------------------------------
     @classmethod
-    def load(cls, directory: str | Path | None = None) -> Catalog:
-        """Open the snapshot in `directory` (default: the one shipped with the package)."""
+    def load(cls, directory: str | Path | None = None, *, cache: Path | None = None) -> Catalog:
+        """Open the snapshot in `directory` (default: the one shipped with the package).
+        With `cache`, parsed tables are kept in that folder between runs (`catalog.cache`)."""
         root = Path(directory) if directory is not None else PACKAGED_SNAPSHOT
         manifest_path = root / "manifest.json"
         if not manifest_path.is_file():
@@ -96,7 +100,8 @@ class Catalog:
             manifest = Manifest.from_json(json.loads(manifest_path.read_text("utf-8")))
         except json.JSONDecodeError as exc:
             raise DataError(f"{manifest_path}: not valid JSON ({exc})") from exc
-        return cls(root, manifest)
+        files = [t.file for t in manifest.tables.values()]
+        return cls(root, manifest, cache=TableCache.open(cache, root, files) if cache else None)
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame], snapshot_date: date) -> Catalog:
@@ -127,6 +132,11 @@ class Catalog:
         path = self._directory / info.file
         if not path.is_file():
             raise DataError(f"catalog table file missing: {path}")
+        if self._cache is not None:
+            return self._cache.frame(name, lambda: self._parse(name, path))
+        return self._parse(name, path)
+
+    def _parse(self, name: str, path: Path) -> pd.DataFrame:
         dtypes = {c.name: c.dtype for c in schema.TABLES[name]}
         frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
         if name == "offerings" and "zone_kind" not in frame.columns:
@@ -361,6 +371,12 @@ class Catalog:
         that must stay in the region's own zones (multi-node fabric, FSx) the table also has
         `price_spot_az_usd_hr` / `spot_az_zone` (cheapest spot outside those zones),
         `spot_zone_kind`, and `edge_only` (the type is sold there only in such zones)."""
+        if self._cache is not None:
+            return self._cache.frame("region_offerings", self._region_offerings)
+        return self._region_offerings()
+
+    def _region_offerings(self) -> pd.DataFrame:
+        """`region_offerings`, computed from the offerings table."""
         frame = self.offerings
         keys = ["cloud", "region", "instance_type"]
         spec_cols = [

@@ -42,6 +42,19 @@ def test_lines_of_keys_and_items() -> None:
     assert SourceMap("g.yaml").location(("x",)) == "g.yaml"
 
 
+def test_lines_inside_top_level_list_items() -> None:
+    text = "w:\n- name: a\n  gpu: {type: [H100]}\n- name: b\n  gpu:\n    type: [L4]\n"
+    data, source = parse_yaml(text, "f.yaml")
+    assert data["w"][1] == {"name": "b", "gpu": {"type": ["L4"]}}
+    assert source.line_of(("w", 0, "gpu", "type", 0)) == 3
+    assert source.line_of(("w", 1)) == 4
+    assert source.line_of(("w", 1, "gpu", "type", 0)) == 6
+    assert source.line_of(("w", 1, "gpu", "nope", 3)) == 5  # longest known prefix
+    assert source.line_of(("w", 7, "name")) == 1  # no such item: the list's key
+    _, root = parse_yaml("- a\n- {b: 1,\n   c: 2}\n", "g.yaml")
+    assert root.line_of((1, "c")) == 3 and root.line_of((0,)) == 1
+
+
 def test_duplicate_keys_name_the_path_and_the_second_line() -> None:
     with pytest.raises(InputError) as caught:
         parse_yaml("top:\n  key: 1\n  other: 2\n  key: 3\n", "f.yaml")

@@ -35,6 +35,9 @@ import yaml
 from cloudwright.core.errors import InputError
 
 PathKey = tuple[str | int, ...]
+# Items of a top-level list: each item's line and its layout, {path inside the item: lines
+# below the item's first}; items laid out alike share one layout.
+ItemLines = dict[PathKey, list[tuple[int, dict[PathKey, int]]]]
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -45,15 +48,34 @@ class SourceMap:
     origin: str  # file name as the user gave it, for messages
     lines: dict[PathKey, int] = field(default_factory=dict)
     base_dir: Path = Path(".")
+    # Lines inside the items of top-level lists (`workloads: [...]`), kept compactly: 10^5
+    # workloads' fields as one tuple key each would take hundreds of MB.
+    items: ItemLines = field(default_factory=dict)
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """Line of `path`, or of its longest known prefix (pydantic paths may add union tags)."""
         key = tuple(path)
         while key:
-            if key in self.lines:
-                return self.lines[key]
+            line = self._line(key)
+            if line is not None:
+                return line
             key = key[:-1]
         return self.lines.get((), None)
+
+    def _line(self, key: PathKey) -> int | None:
+        line = self.lines.get(key)
+        if line is not None or not self.items:
+            return line
+        for cut in (0, 1):  # the list is the document itself, or a top-level key's value
+            index = key[cut] if len(key) > cut else None
+            if not isinstance(index, int) or isinstance(index, bool):
+                continue
+            rows = self.items.get(key[:cut])
+            if rows is not None and 0 <= index < len(rows):
+                base, layout = rows[index]
+                delta = 0 if len(key) == cut + 1 else layout.get(key[cut + 1 :])
+                return None if delta is None else base + delta
+        return None
 
     def location(self, path: Sequence[str | int] = ()) -> str:
         line = self.line_of(path)
@@ -84,7 +106,9 @@ def parse_yaml(
     lines: dict[PathKey, int] = {}
     if _Events is not None:  # most files: no anchors, aliases, tags or merge keys
         try:
-            return _Events(text, lines).document(), SourceMap(origin, lines, base_dir)
+            events = _Events(text, lines)
+            data = events.document()
+            return data, SourceMap(origin, lines, base_dir, events.items)
         except (_NeedsComposer, yaml.YAMLError, InputError, RecursionError):
             lines = {}  # the composer below decides, and words any error the same way
     loader = _Loader(text)
@@ -250,6 +274,9 @@ class _EventBuilder:
         self.parser = CParser(text)
         self.next = self.parser.get_event
         self.lines = lines
+        self.shift = 1  # line = mark + shift: 1-based, or relative inside a top-level item
+        self.items: ItemLines = {}
+        self.layouts: dict[tuple[tuple[PathKey, int], ...], dict[PathKey, int]] = {}
 
     def document(self) -> Any:
         try:
@@ -302,10 +329,12 @@ class _EventBuilder:
             if key in out:
                 raise _NeedsComposer  # a duplicate key: an error, worded by `_Builder`
             child = (*path, str(key))
-            lines[child] = event.start_mark.line + 1
+            lines[child] = event.start_mark.line + self.shift
             out[key] = self.value(step(), child, depth + 1)
 
     def sequence(self, path: PathKey, depth: int) -> list[Any]:
+        if len(path) <= 1 and self.shift == 1:  # not inside an item (there shift ≤ 0)
+            return self.laid_out(path, depth)
         items: list[Any] = []
         lines, step = self.lines, self.next
         while True:
@@ -313,8 +342,28 @@ class _EventBuilder:
             if type(event) is yaml.SequenceEndEvent:
                 return items
             child = (*path, len(items))
-            lines[child] = event.start_mark.line + 1
+            lines[child] = event.start_mark.line + self.shift
             items.append(self.value(event, child, depth + 1))
+
+    def laid_out(self, path: PathKey, depth: int) -> list[Any]:
+        """A top-level list: each item built with lines relative to its own (`items`)."""
+        items: list[Any] = []
+        rows: list[tuple[int, dict[PathKey, int]]] = []
+        outer, layouts = self.lines, self.layouts
+        try:
+            while True:
+                event = self.next()
+                if type(event) is yaml.SequenceEndEvent:
+                    break
+                first = event.start_mark.line
+                self.lines, self.shift = {}, -first
+                items.append(self.value(event, (), depth + 1))
+                layout = layouts.setdefault(tuple(self.lines.items()), self.lines)
+                rows.append((first + 1, layout))
+        finally:
+            self.lines, self.shift = outer, 1
+        self.items[path] = rows
+        return items
 
 
 _Loader: Any = _PyLoader

@@ -47,7 +47,8 @@ def _root(
     with Pulumi; report cost and carbon before you run `pulumi up`.
 
     Exit codes: 0 ok, 1 a gate failed (policy violation, --fail-above), 2 bad input,
-    3 infeasible, 4 catalog/data error, 5 Pulumi CLI missing, 6 network error."""
+    3 infeasible, 4 catalog/data error, 5 Pulumi CLI missing, 6 network error, 70 internal
+    error (a bug: please report it)."""
 
 
 app.add_typer(catalog.app, name="catalog")
@@ -58,6 +59,12 @@ cost.register(app)
 check.register(app)
 app.add_typer(profile.app, name="profile")
 app.add_typer(carbon.app, name="carbon")
+
+
+# Anything else that escapes a command is a bug in Cloudwright: a one-line message and this
+# exit code (EX_SOFTWARE), never a traceback nor exit 1, which only a failed gate may use.
+INTERNAL_ERROR = 70
+TRACEBACK_ENV = "CLOUDWRIGHT_TRACEBACK"  # set to 1 to see the traceback of an internal error
 
 
 def main() -> None:
@@ -75,8 +82,44 @@ def main() -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        _closed_stdout()
+    except Exception as error:
+        _internal_error(error)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _internal_error(error: Exception) -> None:
+    import os
+
+    from cloudwright.cli.console import err_console
+
+    if os.environ.get(TRACEBACK_ENV):
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+    detail = str(error).splitlines()[0][:300] if str(error) else ""
+    message = f"internal error: {type(error).__name__}" + (f": {detail}" if detail else "")
+    hint = (
+        "this is a bug in Cloudwright, not in your input: please report it with the command "
+        f"you ran (set {TRACEBACK_ENV}=1 to see where it happened)"
+    )
+    console = err_console()
+    console.print(f"error: {message}", highlight=False, markup=False)
+    console.print(f"  {hint}", highlight=False, markup=False)
+    sys.exit(INTERNAL_ERROR)
+
+
+def _closed_stdout() -> None:
+    """The reader of stdout went away (`cloudwright ... | head`): stop quietly, as a process
+    killed by SIGPIPE would."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # no real stdout (in-process tests)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(128 + 13)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -12,7 +12,8 @@ Invariants:
   the installed PyYAML does (6.0.4 changed its order);
 - plain scalars follow the YAML 1.2 core schema: `NO`, `on`, `y` are strings, `0o17` and
   `0x1F` are integers, `.nan`/`.inf` are floats (readers refuse them where a figure is
-  needed); other tags than the core ones are refused;
+  needed); an integer too large for a float (`10**400`) is an error at its line; other tags
+  than the core ones are refused;
 - mapping keys are plain scalars (names, numbers, booleans); a recursive alias is an error;
 - size and depth are bounded (an alias bomb or 10,000 nested lists is an error, not a hang);
 - nothing here knows any file's schema; messages name the file, never its kind's fields.
@@ -25,6 +26,7 @@ stack program's settings and by the resource-graph readers), with the handling o
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +111,7 @@ def parse_yaml(
             events = _Events(text, lines)
             data = events.document()
             return data, SourceMap(origin, lines, base_dir, events.items)
-        except (_NeedsComposer, yaml.YAMLError, InputError, RecursionError):
+        except (_NeedsComposer, yaml.YAMLError, InputError, RecursionError, ValueError):
             lines = {}  # the composer below decides, and words any error the same way
     loader = _Loader(text)
     try:
@@ -175,6 +177,8 @@ _NO_MATCH = object()
 # Bounds that keep a hostile file from exhausting memory or the stack: an alias bomb
 # expands exponentially, and each nesting level costs recursion.
 MAX_DEPTH = 200
+_MAX_INT_DIGITS = 330  # integers longer than this cannot fit a float, in any base
+_FLOAT_MAX = sys.float_info.max
 MIN_NODES = 100_000  # values built, at least; more for longer files (4 per character of text)
 
 
@@ -199,11 +203,11 @@ def _core_scalar(value: str) -> Any:
 
 def _number(value: str) -> Any:
     if _INT_RE.fullmatch(value):
-        return int(value, 10)
+        return _whole(value, 10)
     if _OCT_RE.fullmatch(value):
-        return int(value[2:], 8)
+        return _whole(value[2:], 8)
     if _HEX_RE.fullmatch(value):
-        return int(value[2:], 16)
+        return _whole(value[2:], 16)
     if _FLOAT_RE.fullmatch(value):
         return float(value)
     if _INF_RE.fullmatch(value):
@@ -211,6 +215,16 @@ def _number(value: str) -> Any:
     if _NAN_RE.fullmatch(value):
         return float("nan")
     return _NO_MATCH
+
+
+def _whole(digits: str, base: int) -> int:
+    """An integer, if a float can hold it: no figure needs more, and Python refuses to parse
+    decimal integers of over 4,300 digits (ValueError, worded by `_Builder._scalar`)."""
+    if len(digits) <= _MAX_INT_DIGITS:
+        number = int(digits, base)
+        if abs(number) <= _FLOAT_MAX:
+            return number
+    raise ValueError(f"integer too large ({len(digits)} digits): no figure is that big")
 
 
 def _tagged_scalar(tag: str, value: str) -> Any:
@@ -433,9 +447,9 @@ class _Builder:
             )
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        if node.tag == _PLAIN:
-            return _core_scalar(node.value)
         try:
+            if node.tag == _PLAIN:
+                return _core_scalar(node.value)
             return _tagged_scalar(node.tag, node.value)
         except ValueError as exc:
             raise InputError(f"{format_path(path)}: {exc}", location=self.at(node)) from exc

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cloudwright.core.errors import InputError, closest
+from cloudwright.core.gcpause import gc_paused
 from cloudwright.core.yamlsource import SourceMap, format_path, load_yaml, parse_yaml
 from cloudwright.optimizer.fleet.spec import Fleet
 
@@ -27,14 +28,16 @@ MAX_REPORTED = 8
 
 def load_fleet(path: str | Path) -> Fleet:
     """Parse and validate the fleet file at `path`."""
-    data, smap = load_yaml(path, what="fleet file")
-    return fleet_from_data(data, smap)
+    with gc_paused():
+        data, smap = load_yaml(path, what="fleet file")
+        return fleet_from_data(data, smap)
 
 
 def parse_fleet(text: str, origin: str = "fleet.yaml", base_dir: Path = Path(".")) -> Fleet:
     """Parse fleet YAML held in memory (tests, stdin)."""
-    data, smap = parse_yaml(text, origin, base_dir)
-    return fleet_from_data(data, smap)
+    with gc_paused():
+        data, smap = parse_yaml(text, origin, base_dir)
+        return fleet_from_data(data, smap)
 
 
 def fleet_from_data(data: Any, smap: SourceMap) -> Fleet:

@@ -163,14 +163,9 @@ def placement_id(placements: Iterable[tuple[str, str, str, str, int, str]]) -> s
 
 def load_plan(path: str | Path) -> Plan:
     """Read and validate plan.json; errors name the file and the field path."""
-    source = Path(path)
-    try:
-        data = json.loads(source.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"plan file not found: {source}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", location=f"{source}:{exc.lineno}") from exc
-    return parse_plan(data, str(source))
+    from cloudwright.core.jsonsource import read_json
+
+    return parse_plan(read_json(path, what="plan file"), str(path))
 
 
 def parse_plan(data: object, origin: str = "plan") -> Plan:

@@ -8,7 +8,6 @@ user's usage file overrides it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,12 +36,11 @@ def saved_report(source: str | Path | None) -> CostReport | None:
     path = Path(source)
     if path.suffix.lower() != ".json" or not path.is_file():
         return None
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None  # the graph loader reports the problem with a line number
+    from cloudwright.core.jsonsource import read_json
+
+    data = read_json(path, what="JSON file")  # the same errors the graph loader would give
     if isinstance(data, dict) and data.get("schema") == SCHEMA:
-        return CostReport.from_json(data)
+        return CostReport.from_json(data, origin=str(path))
     return None
 
 

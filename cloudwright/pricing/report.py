@@ -14,7 +14,7 @@ unknown: the figure is a lower bound), `unknown` (nothing could be priced), `fre
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 SCHEMA = "cloudwright.cost/v1"
@@ -177,41 +177,10 @@ class CostReport:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CostReport:
-        """Read a report written by `to_json` (for `cloudwright diff` on saved reports)."""
-        resources = [
-            ResourceCost(
-                **{
-                    **_known(ResourceCost, r),
-                    "components": [
-                        ComponentCost(**_known(ComponentCost, c)) for c in r["components"]
-                    ],
-                }
-            )
-            for r in data["resources"]
-        ]
-        source = data.get("source", {})
-        catalog = data.get("catalog", {})
-        return cls(
-            resources=resources,
-            totals=Totals(**_known(Totals, data["totals"])),
-            unsupported_types=dict(data.get("unsupported_types", {})),
-            catalog_snapshot_date=str(catalog.get("snapshot_date", "")),
-            catalog_age_days=catalog.get("age_days"),
-            hours_per_month=float(data.get("hours_per_month", 730.0)),
-            source_kind=source.get("kind", ""),
-            origin=source.get("origin", ""),
-            project=source.get("project", ""),
-            stack=source.get("stack", ""),
-            plan_id=source.get("plan_id"),
-            has_changes=bool(source.get("has_changes", False)),
-            generated_at=data.get("generated_at", ""),
-            usage_origin=source.get("usage"),
-            notes=list(data.get("notes", [])),
-            estimate_note=data.get("note", ""),
-        )
+    def from_json(cls, data: Any, origin: str = "cost report") -> CostReport:
+        """Read a report written by `to_json` (for `cloudwright diff` on saved reports); every
+        field is checked (`pricing.saved`): a malformed file is an InputError, never a crash."""
+        from cloudwright.pricing.saved import report_from_json
 
+        return report_from_json(data, origin)
 
-def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(kind)}
-    return {k: v for k, v in data.items() if k in names and k != "components"}

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import builtins
 import fcntl
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cloudwright.core.errors import DataError, InputError
+from cloudwright.core.jsonsource import parse_json
 from cloudwright.optimizer.catalog import Catalog, InstanceSpec
 from cloudwright.optimizer.models.energy import MeasuredPower
 from cloudwright.profiler.record import SCHEMA, Profile
@@ -64,9 +64,11 @@ def default_state_dir(cwd: Path | None = None, env: dict[str, str] | None = None
 
 def _parse_line(raw: bytes, where: str) -> Profile:
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{where}: not valid JSON ({exc})", hint=_FIX_HINT) from exc
+        data = parse_json(raw, where, error=DataError)
+    except DataError as exc:  # one record per line: its line is the file's, not the record's
+        raise DataError(
+            exc.message.replace(f"{where}:1: ", f"{where}: ", 1), hint=_FIX_HINT
+        ) from exc
     if not isinstance(data, dict):
         raise DataError(f"{where}: a profile record must be a JSON object", hint=_FIX_HINT)
     schema = data.get("schema")
@@ -121,7 +123,13 @@ class ProfileStore:
         return list(profiles)
 
     def _read(self) -> builtins.list[Profile]:
-        data = self.path.read_bytes()
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise DataError(
+                f"cannot read the profile store {self.path}: {exc.strerror or exc}",
+                hint=f"it must be a readable file; set {HOME_ENV} to use another directory",
+            ) from exc
         lines = data.split(b"\n")
         # The piece after the last newline is empty, or an unterminated (torn / in-flight)
         # record that was never acknowledged: not part of the store.

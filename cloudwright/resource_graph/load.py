@@ -11,14 +11,13 @@ matches no shape is an input error naming what was expected.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudwright.core.errors import InputError
+from cloudwright.core.jsonsource import read_json
 from cloudwright.resource_graph.model import SCHEMA, Graph
 from cloudwright.resource_graph.preview_json import is_preview, read_preview
 from cloudwright.resource_graph.stack_export import is_checkpoint, is_export, read_state
@@ -68,8 +67,7 @@ def load_source(
             config = {**read_stack_config(stack_file), **(config or {})}
         return _from_document(_read_json_file(path), str(path), catalog, config)
     if str(source) == "-":
-        text = sys.stdin.read()
-        return _from_document(_parse_json(text, "<stdin>"), "<stdin>", catalog, config)
+        return _from_document(read_json("-"), "<stdin>", catalog, config)
     path = Path(source)
     return _from_document(_read_json_file(path), str(path), catalog, config)
 
@@ -108,20 +106,7 @@ def read_stack_config(path: str | Path) -> dict[str, Any]:
 
 
 def _read_json_file(path: Path) -> Any:
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"file not found: {path}") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path} is a directory; pass a JSON file") from exc
-    return _parse_json(text, str(path))
-
-
-def _parse_json(text: str, origin: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", location=f"{origin}:{exc.lineno}") from exc
+    return read_json(path, what="JSON file")
 
 
 def _is_plan(data: Any) -> bool:

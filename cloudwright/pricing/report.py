@@ -183,4 +183,3 @@ class CostReport:
         from cloudwright.pricing.saved import report_from_json
 
         return report_from_json(data, origin)
-

@@ -133,16 +133,11 @@ class Resource:
         return not self.custom and not self.is_provider
 
     def get(self, path: str, default: Any = None) -> Any:
-        """Input at a dotted path ('launchTemplate.id', 'networkInterfaces.0.type')."""
-        node: Any = self.inputs
-        for part in path.split("."):
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return default
-        return node
+        """Input at a dotted path ('launchTemplate.id', 'networkInterfaces.0.type'); an
+        `Unknown` on the way comes back as is (`facts.values.lookup`)."""
+        from cloudwright.resource_graph.facts.values import lookup
+
+        return lookup(self.inputs, path, default)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from cloudwright.resource_graph.mocks import (
     Registration,
 )
 from cloudwright.resource_graph.model import Graph, Resource, cloud_of_type, is_unknown
+from cloudwright.resource_graph.regions import own_location, provider_location
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
@@ -45,8 +45,6 @@ NOTE = (
 )
 
 _LOCK = threading.Lock()
-_GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
-_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 
 
 def run_mocked(
@@ -177,30 +175,14 @@ def _text(value: Any) -> str | None:
 
 
 def locate(
-    cloud: str | None, inputs: Mapping[str, Any], provider: Mapping[str, Any]
+    cloud: str | None, type_token: str, inputs: Mapping[str, Any], provider: Mapping[str, Any]
 ) -> tuple[str | None, str | None]:
-    """(region, zone) from a resource's own inputs, else its provider's."""
-    if cloud == "azure":
-        zones = inputs.get("zones")
-        zone = str(zones[0]) if isinstance(zones, list) and zones else None
-        region = _text(inputs.get("location")) or _text(provider.get("location"))
-        return (region.replace(" ", "").lower() if region else None), zone
-    if cloud == "aws":
-        zone = _text(inputs.get("availabilityZoneId")) or _text(inputs.get("availabilityZone"))
-        return _text(inputs.get("region")) or _text(provider.get("region")), zone
-    if cloud == "gcp":
-        zone = _text(inputs.get("zone"))
-        region = _text(inputs.get("region"))
-        location = (_text(inputs.get("location")) or "").lower()
-        if zone is None and _GCP_ZONE.match(location):
-            zone = location
-        if region is None and _GCP_REGION.match(location):
-            region = location
-        match = _GCP_ZONE.match(zone or "")
-        if region is None and match:
-            region = match.group(1)
-        return region or _text(provider.get("region")), zone or _text(provider.get("zone"))
-    return None, None
+    """(region, zone) from a resource's own inputs, else its provider's (`regions`' rules)."""
+    region, zone = own_location(cloud, inputs)
+    if not isinstance(region, str):
+        region, provider_zone = provider_location(type_token.split(":", 1)[0], provider)
+        zone = zone or provider_zone
+    return (region if isinstance(region, str) else None), zone
 
 
 def _workload(inputs: Mapping[str, Any], known: Mapping[str, str]) -> str | None:
@@ -260,7 +242,7 @@ def build_resources(
         inputs = _plain(reg.inputs)
         provider = _provider_urn(reg.provider)
         cloud = _cloud(reg.type)
-        region, zone = locate(cloud, inputs, providers.get(provider or "", {}))
+        region, zone = locate(cloud, reg.type, inputs, providers.get(provider or "", {}))
         outputs = {"id": reg.id} if reg.custom and reg.id else {}
         outputs.update(
             {k: _plain(v) for k, v in reg.state.items() if k not in reg.inputs and k != "name"}

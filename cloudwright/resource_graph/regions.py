@@ -11,15 +11,22 @@ Order, first hit wins:
    `azure:location`).
 A resource that already carries a region (the offline preview sets it) keeps it. Nothing is
 guessed: when all of these miss, the region stays None and pricing says so.
+
+`region_of` is the same order seen from one resource (what a resource-level policy can see:
+its inputs and its provider), with the provider's own rules on who inherits: AWS global
+services (IAM, Route 53, CloudFront, …) have no region; GCP types that are neither zonal nor
+regional (firewalls, networks, instance templates) have none; an Azure resource inherits
+its resource group's location, which one resource cannot see, so only resource groups fall
+back to the provider's. A deciding value that is computed or secret comes back `Unknown`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
-from cloudwright.resource_graph.model import Resource, cloud_of_type
+from cloudwright.resource_graph.model import Resource, Unknown, cloud_of_type
 
 # us-east-1a → us-east-1; us-west-2-lax-1a (Local Zone) → us-west-2.
 _AWS_REGION = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)")
@@ -46,8 +53,9 @@ def aws_region_of_zone(zone: str) -> str | None:
 
 def split_gcp_location(value: str) -> tuple[str | None, str | None]:
     """A GCP location string → (region, zone). Multi-regions ('US', 'EU') come back lower-case
-    as the region, so a price lookup can miss them honestly instead of picking a region."""
-    text = value.strip()
+    as the region, so a price lookup can miss them honestly instead of picking a region.
+    Self links ('projects/p/zones/us-central1-a') count by their last segment."""
+    text = value.strip().rstrip("/").rsplit("/", 1)[-1]
     zone_match = _GCP_ZONE.match(text.lower())
     if zone_match:
         return zone_match.group(1), text.lower()
@@ -58,51 +66,156 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+Location = tuple[Any, str | None]  # (region: str | Unknown | None, zone)
+
+
+def _aws_location(bag: Mapping[str, Any]) -> Location:
+    region = bag.get("region")
+    if isinstance(region, Unknown):
+        return region, None
+    zone = _str(bag.get("availabilityZone"))
+    if zone is None:
+        zones = bag.get("availabilityZones")
+        if isinstance(zones, list) and zones and isinstance(zones[0], str):
+            zone = zones[0]
+        elif isinstance(bag.get("availabilityZone"), Unknown) and not _str(region):
+            return bag["availabilityZone"], None
+    region = _str(region)
+    if region is None and zone is not None:
+        region = aws_region_of_zone(zone.lower())
+    # A zone id ('use1-az1') names the zone but not the region.
+    return (region.lower() if region else None), zone or _str(bag.get("availabilityZoneId"))
+
+
+def own_location(cloud: str | None, bag: Mapping[str, Any]) -> Location:
+    """(region, zone) that one input bag states itself; the region is `Unknown` when the
+    deciding input is computed or secret, (None, None) when it says nothing."""
+    if cloud == "aws":
+        return _aws_location(bag)
+    if cloud == "gcp":
+        for key in ("zone", "location", "region"):
+            value = bag.get(key)
+            if isinstance(value, Unknown):
+                return value, None
+            if isinstance(value, str) and value:
+                return split_gcp_location(value)
+        return None, None
+    if cloud == "azure":
+        value = bag.get("location")
+        if isinstance(value, Unknown):
+            return value, None
+        zones = bag.get("zones")
+        zone = str(zones[0]) if isinstance(zones, list) and zones else None
+        if isinstance(value, str) and value:
+            return normalize_azure_location(value), zone
+        return None, zone
+    return None, None
+
+
 def location_from_inputs(
     resource: Resource, bag: Mapping[str, Any]
 ) -> tuple[str | None, str | None]:
     """(region, zone) that one input bag of `resource` states itself, or (None, None)."""
-    cloud = resource.cloud or cloud_of_type(resource.type)
-    if cloud == "aws":
-        region = _str(bag.get("region"))
-        zone = _str(bag.get("availabilityZone"))
-        if zone is None:
-            zones = bag.get("availabilityZones")
-            if isinstance(zones, list) and zones and isinstance(zones[0], str):
-                zone = zones[0]
-        if region is None and zone is not None:
-            region = aws_region_of_zone(zone)
-        return region, zone
-    if cloud == "gcp":
-        for key in ("zone", "location", "region"):
-            value = _str(bag.get(key))
-            if value:
-                return split_gcp_location(value)
-        return None, None
-    if cloud == "azure":
-        value = _str(bag.get("location"))
-        return (normalize_azure_location(value), None) if value else (None, None)
-    return None, None
+    region, zone = own_location(resource.cloud or cloud_of_type(resource.type), bag)
+    return (None, None) if isinstance(region, Unknown) else (region, zone)
 
 
 def _provider_location(provider: Resource | None) -> tuple[str | None, str | None]:
     if provider is None:
         return None, None
-    package = provider.type.removeprefix("pulumi:providers:")
-    inputs = provider.inputs
+    region, zone = provider_location(
+        provider.type.removeprefix("pulumi:providers:"), provider.inputs
+    )
+    return (None, None) if isinstance(region, Unknown) else (region, zone)
+
+
+def provider_location(package: str, inputs: Mapping[str, Any]) -> Location:
+    """(region, zone) a provider's configuration sets (`Unknown` region when computed)."""
     if package == "aws":
-        return _str(inputs.get("region")), None
+        region = inputs.get("region")
+        return (region, None) if isinstance(region, Unknown) else (_str(region), None)
     if package == "gcp":
-        zone = _str(inputs.get("zone"))
-        region = _str(inputs.get("region"))
-        if zone:
-            zone_region, zone = split_gcp_location(zone)
-            return region or zone_region, zone
-        return region, None
+        zone = inputs.get("zone")
+        region = inputs.get("region")
+        if isinstance(region, Unknown):
+            return region, None
+        if isinstance(zone, str) and zone:
+            zone_region, zone_name = split_gcp_location(zone)
+            return _str(region) or zone_region, zone_name
+        return _str(region), None
     if package in ("azure-native", "azure"):
-        location = _str(inputs.get("location"))
-        return (normalize_azure_location(location), None) if location else (None, None)
+        location = inputs.get("location")
+        if isinstance(location, Unknown):
+            return location, None
+        if isinstance(location, str) and location:
+            return normalize_azure_location(location), None
+        return None, None
     return None, None
+
+
+AWS_GLOBAL_PREFIXES: Final = (
+    "aws:iam/",
+    "aws:route53/",
+    "aws:cloudfront/",
+    "aws:organizations/",
+    "aws:budgets/",
+    "aws:shield/",
+    "aws:globalaccelerator/",
+    "aws:costexplorer/",
+)
+
+# GCP types whose location defaults to the provider's zone/region when not set.
+GCP_LOCATED_TYPES: Final = frozenset(
+    {
+        "gcp:compute/instance:Instance",
+        "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
+        "gcp:compute/disk:Disk",
+        "gcp:compute/regionDisk:RegionDisk",
+        "gcp:compute/instanceGroupManager:InstanceGroupManager",
+        "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+        "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
+        "gcp:compute/resourcePolicy:ResourcePolicy",
+        "gcp:compute/subnetwork:Subnetwork",
+        "gcp:compute/router:Router",
+        "gcp:compute/routerNat:RouterNat",
+        "gcp:compute/address:Address",
+        "gcp:container/cluster:Cluster",
+        "gcp:container/nodePool:NodePool",
+        "gcp:filestore/instance:Instance",
+        "gcp:parallelstore/instance:Instance",
+        "gcp:lustre/instance:Instance",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+    }
+)
+
+# Azure types that take the provider's `location` when they do not set one (everything
+# else inherits its resource group's location).
+AZURE_LOCATED_TYPES: Final = frozenset(
+    {"azure-native:resources:ResourceGroup", "azure:core/resourceGroup:ResourceGroup"}
+)
+
+
+def inherits_provider_location(type_token: str) -> bool:
+    cloud = cloud_of_type(type_token)
+    if cloud == "aws":
+        return not type_token.startswith(AWS_GLOBAL_PREFIXES)
+    if cloud == "gcp":
+        return type_token in GCP_LOCATED_TYPES
+    return type_token in AZURE_LOCATED_TYPES
+
+
+def region_of(
+    type_token: str, inputs: Mapping[str, Any], provider_inputs: Mapping[str, Any]
+) -> Any:
+    """The region of one resource from its inputs and its provider's configuration (see the
+    module docstring): a region code, `Unknown`, or None for resources without a region."""
+    cloud = cloud_of_type(type_token)
+    if cloud is None or (cloud == "aws" and type_token.startswith(AWS_GLOBAL_PREFIXES)):
+        return None
+    region, _zone = own_location(cloud, inputs)
+    if region is None and inherits_provider_location(type_token):
+        region, _zone = provider_location(type_token.split(":", 1)[0], provider_inputs)
+    return region.strip().lower() if isinstance(region, str) else region
 
 
 def _config_location(cloud: str | None, config: Mapping[str, Any]) -> tuple[str | None, str | None]:

@@ -68,7 +68,7 @@ def test_markdown_renders_names_as_literal_text(hostile: CostReport) -> None:
     text = render_markdown(hostile) + diff_markdown(diff_reports(hostile, hostile))
     for bad in ("<img", "<details open", "](http", "\x1b", "\x07"):
         assert bad not in text
-    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
 
 
 def test_terminal_output_has_no_escape_sequences(hostile: CostReport) -> None:

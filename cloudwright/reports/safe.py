@@ -14,7 +14,9 @@ _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls except tab/newline, DEL, C1 controls, and whole ANSI/OSC escape sequences.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b.?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+# With `[` and `]` escaped no link or image can form, so `(`, `)` and `!` stay readable; the
+# text never starts a line, so `#`, `+` and `-` cannot make headings or lists.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 MAX_ECHO = 120
 
 

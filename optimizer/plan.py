@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,23 +26,31 @@ Pricing = Literal["on_demand", "spot"]
 EnergyBasis = Literal["modelled", "measured"]
 
 
+# A plan is read back from a file anyone may edit: every number is finite, counts, hours,
+# prices, sizes, energy and carbon are not negative and stay within what a fleet allows, so
+# `nodes: -3` cannot turn into a negative bill downstream. Deltas may be negative.
+MAX_AMOUNT = 1e12  # the fleet spec's bound on amounts
+MAX_NODES = 4096  # the fleet spec's bound on nodes/replicas
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT * 1e3)]  # room for $ of 10^12 GB
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Storage(_Model):
     """What the workload stores next to its nodes (sizes in TB = 10^12 bytes)."""
 
-    object_tb: float = 0.0
-    parallel_fs_tb: float = 0.0
-    parallel_fs_throughput_mb_s_per_tib: int = 250
+    object_tb: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
+    parallel_fs_tb: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
+    parallel_fs_throughput_mb_s_per_tib: int = Field(default=250, ge=0, le=10**6)
 
 
 class CostBreakdown(_Model):
-    compute_usd: float
-    storage_usd: float = 0.0
-    egress_usd: float = 0.0  # one-off data move, amortised per month as the optimizer says
-    serving_egress_usd: float = 0.0
+    compute_usd: Amount
+    storage_usd: Amount = 0.0
+    egress_usd: Amount = 0.0  # one-off data move, amortised per month as the optimizer says
+    serving_egress_usd: Amount = 0.0
 
 
 class Alternative(_Model):
@@ -50,9 +58,9 @@ class Alternative(_Model):
     region: str
     instance_type: str
     pricing: Pricing
-    monthly_usd: float
-    carbon_kg_month: float
-    latency_ms: float | None = None
+    monthly_usd: Amount
+    carbon_kg_month: Amount
+    latency_ms: float | None = Field(default=None, ge=0)
     delta_usd: float
     delta_carbon_kg: float
     delta_latency_ms: float | None = None
@@ -67,24 +75,24 @@ class Assignment(_Model):
     zone: str | None = None
     instance_type: str
     gpu: str | None
-    gpu_count: int = Field(description="GPUs per node")
-    nodes: int
+    gpu_count: int = Field(ge=0, le=1024, description="GPUs per node")
+    nodes: int = Field(ge=1, le=MAX_NODES)
     pricing: Pricing
     interconnect: str = Field(description="fabric of the instance type: EFA, InfiniBand, ...")
     interconnect_required: bool = False
-    hourly_usd: float = Field(description="all nodes, compute only")
-    monthly_usd: float = Field(description="compute + storage + egress")
+    hourly_usd: Amount = Field(description="all nodes, compute only")
+    monthly_usd: Amount = Field(description="compute + storage + egress")
     cost: CostBreakdown
-    hours_per_month: float
-    energy_kwh_month: float
-    carbon_kg_month: float
+    hours_per_month: float = Field(gt=0, le=2 * 744)  # spot adds restart overhead to 744
+    energy_kwh_month: Amount
+    carbon_kg_month: Amount
     energy_basis: EnergyBasis = "modelled"
     gpu_utilization: float | None = Field(
         default=None, ge=0, le=1, description="average GPU utilisation the energy figures assume"
     )
-    latency_ms: float | None = None
+    latency_ms: float | None = Field(default=None, ge=0)
     storage: Storage = Storage()
-    deferral_start_hour: int | None = None
+    deferral_start_hour: int | None = Field(default=None, ge=0, le=10**6)
     carbon_saving_kg_month: float | None = None
     alternatives: list[Alternative] = []
     why: str
@@ -92,22 +100,23 @@ class Assignment(_Model):
 
 
 class Totals(_Model):
-    monthly_usd: float
-    energy_kwh_month: float
-    carbon_kg_month: float
+    monthly_usd: float = Field(ge=0)
+    energy_kwh_month: float = Field(ge=0)
+    carbon_kg_month: float = Field(ge=0)
 
 
 class CatalogRef(_Model):
     snapshot_date: str
-    age_days: int | None = None
+    age_days: int | None = Field(default=None, ge=-(10**6), le=10**6)
 
 
 class SolverInfo(_Model):
     status: str
-    objective_value: float
-    lp_bound: float | None = None
-    gap: float | None = None
-    seconds: float | None = None
+    # The solver's own figures, shown, never computed with (and may be infinite).
+    objective_value: float = Field(allow_inf_nan=True)
+    lp_bound: float | None = Field(default=None, allow_inf_nan=True)
+    gap: float | None = Field(default=None, allow_inf_nan=True)
+    seconds: float | None = Field(default=None, allow_inf_nan=True)
     candidates: int | None = None
 
 
@@ -130,7 +139,7 @@ class Plan(_Model):
     fleet: str = ""
     catalog: CatalogRef
     objective: Objective
-    carbon_price_usd_per_tonne: float = 0.0
+    carbon_price_usd_per_tonne: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
     assignments: list[Assignment]
     totals: Totals
     solver: SolverInfo | None = None
@@ -173,9 +182,11 @@ def parse_plan(data: object, origin: str = "plan") -> Plan:
         return Plan.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
+        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        got = first.get("input")
+        shown = f" (got {got!r})" if isinstance(got, int | float) and len(repr(got)) < 40 else ""
         raise InputError(
-            f"{field}: {first['msg']}",
+            f"{field}: {first['msg']}{shown}",
             location=origin,
             hint=f"{len(exc.errors())} problem(s) in total",
         ) from exc

@@ -12,6 +12,7 @@ typo like `monthlyUSD` cannot silently disable a budget.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +27,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "array": (list, tuple),
     "object": (dict, Mapping),
 }
+
+
+_MAX_NUMBER = 1e15  # beyond any setting (a budget of US$10^15); keeps arithmetic finite
 
 
 class SchemaError(Exception):
@@ -80,6 +84,11 @@ def _check_scalar(value: Any, schema: Mapping[str, Any], path: str) -> None:
             hint = f"did you mean: {', '.join(near)}?" if near else None
         raise SchemaError(path, f"{value!r} is not one of {allowed}", hint)
     if isinstance(value, int | float) and not isinstance(value, bool):
+        # JSON Schema numbers are finite: a NaN budget would compare false and pass every check.
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SchemaError(path, f"expected a finite number, got {value}")
+        if abs(value) > _MAX_NUMBER:
+            raise SchemaError(path, "number too large")
         if "minimum" in schema and value < schema["minimum"]:
             raise SchemaError(path, f"{value} is below the minimum {schema['minimum']}")
         if "maximum" in schema and value > schema["maximum"]:

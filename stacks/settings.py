@@ -36,6 +36,7 @@ NS = "cloudwright"
 DEFAULT_PLAN = "plan.json"
 DEFAULT_CIDR_POOL = "10.0.0.0/8"
 DEFAULT_BOOT_DISK_GB = 200
+MAX_BOOT_DISK_GB = 65_536  # the largest boot disk any of the three clouds offers is 64 TiB
 
 _OVERRIDE_KEYS = (
     "market",
@@ -128,12 +129,7 @@ def _list(value: Any, location: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        import json
-
-        try:
-            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
-        except ValueError as exc:
-            raise InputError(f"not a list: {value!r}", location=location) from exc
+        value = _json(value, location) if value.strip().startswith("[") else value.split(",")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"expected a list of strings, got {value!r}", location=location)
     return [v.strip() for v in value if v.strip()]
@@ -143,15 +139,18 @@ def _workloads(value: Any, location: str) -> dict[str, WorkloadOverrides]:
     if value is None or value == "":
         return {}
     if isinstance(value, str):
-        import json
-
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise InputError(f"not a JSON object: {exc}", location=location) from exc
+        value = _json(value, location)
     if not isinstance(value, Mapping):
         raise InputError("expected a map of workload name → overrides", location=location)
     return {str(name): _override(raw, f"{location}.{name}") for name, raw in value.items()}
+
+
+def _json(text: str, location: str) -> Any:
+    """A config value holding JSON (`pulumi config set --path` writes structured values as
+    text): read by the project's bounded JSON reader."""
+    from cloudwright.core.jsonsource import parse_json
+
+    return parse_json(text, location)
 
 
 def _override(raw: Any, location: str) -> WorkloadOverrides:
@@ -173,20 +172,32 @@ def _override(raw: Any, location: str) -> WorkloadOverrides:
             f"filesystem: {', '.join(k.value for k in FileSystemKind)}",
         ) from exc
     disk = raw.get("bootDiskGb")
-    if disk is not None and (not isinstance(disk, int) or disk <= 0):
+    if disk is not None and (
+        isinstance(disk, bool) or not isinstance(disk, int) or not 0 < disk <= MAX_BOOT_DISK_GB
+    ):
         raise InputError(
-            f"bootDiskGb must be a positive whole number, got {disk!r}", location=location
+            f"bootDiskGb must be a whole number of GB from 1 to {MAX_BOOT_DISK_GB}, got {disk!r}",
+            location=location,
         )
     return WorkloadOverrides(
         market=market,
-        reservation=raw.get("reservation") or None,
-        image=raw.get("image") or None,
+        reservation=_name(raw, "reservation", location),
+        image=_name(raw, "image", location),
         filesystem=filesystem,
-        zone=raw.get("zone") or None,
+        zone=_name(raw, "zone", location),
         boot_disk_gb=disk,
-        cidr=raw.get("cidr") or None,
-        kms_key=raw.get("kmsKey") or None,
+        cidr=_name(raw, "cidr", location),
+        kms_key=_name(raw, "kmsKey", location),
     )
+
+
+def _name(raw: Mapping[str, Any], key: str, location: str) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{key}: expected a string, got {value!r}", location=location)
+    return value
 
 
 def read_stack_file(path: str | Path) -> dict[str, Any]:

@@ -12,13 +12,15 @@ resources:                   # per resource, by URN or by logical name
 ```
 
 Lookup order for one key, first hit wins: the resource (URN, then name), its workload, its
-type, "*". Every key is declared in `USAGE_KEYS` with its bounds; anything else is an input
+type, "*". Every key is declared in `USAGE_KEYS` with its bounds (a finite number, never
+negative, at most MAX_USAGE where the key sets no maximum); anything else is an input
 error that names the file and line. Values from a plan (hours, object storage) sit under
 whatever the user's file says (`Usage.overlay`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from cloudwright.resource_graph.model import Resource
 
 USAGE_VERSION = 1
+MAX_USAGE = 1e15  # no monthly quantity comes near it (10^15 GB is a zettabyte)
 
 
 @dataclass(frozen=True)
@@ -186,14 +189,16 @@ def _checked(key: Any, value: Any, label: str, location: str) -> float:
         raise UnknownNameError("usage key", str(key), USAGE_KEYS, location=location)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"{label}: expected a number, got {value!r}", location=location)
-    number = float(value)
-    if number < spec.minimum or (spec.maximum is not None and number > spec.maximum):
-        upper = f" and {spec.maximum:g}" if spec.maximum is not None else ""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"{label}: expected a finite number, got {value!r}", location=location)
+    maximum = spec.maximum if spec.maximum is not None else MAX_USAGE
+    if not spec.minimum <= value <= maximum:  # compared before float(): ints may be huge
         raise InputError(
-            f"{label}: {number:g} is out of range (between {spec.minimum:g}{upper})",
+            f"{label}: {value if abs(value) > 1e300 else format(value, 'g')} is out of range "
+            f"(between {spec.minimum:g} and {maximum:g})",
             location=location,
         )
-    return number
+    return float(value)
 
 
 def usage_from_plan(plan: Plan) -> Usage:

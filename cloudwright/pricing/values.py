@@ -8,6 +8,7 @@ State files also carry provider-computed defaults in `outputs`, so reads fall ba
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,21 +52,27 @@ def raw(resource: Resource | Mapping[str, Any], *paths: str) -> Any:
 
 
 def number(value: Any, label: str) -> Quantity | None:
-    """A number (numeric strings too: GCP sizes come as strings); None when absent."""
+    """A quantity (numeric strings too: GCP sizes come as strings); None when absent.
+    Every input read this way is a size, a count or a rate: NaN, infinite and negative values
+    are not quantities, and price as unknown (never a NaN or negative cost)."""
     if value is None:
         return None
     if isinstance(value, Unknown):
         return unknown_reason(label, value)
-    if isinstance(value, bool):
-        return Unpriced(f"{label} is not a number ({value!r})")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return Unpriced(f"{label} is not a number ({value!r})")
-    return Unpriced(f"{label} is not a number ({value!r})")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return Unpriced(f"{label} is not a number ({_shown(value)})")
+    try:
+        quantity = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
+        return Unpriced(f"{label} is not a usable number ({_shown(value)})")
+    if not math.isfinite(quantity) or quantity < 0:
+        return Unpriced(f"{label} is not a usable quantity ({_shown(value)})")
+    return quantity
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def text(value: Any, label: str) -> Text | None:

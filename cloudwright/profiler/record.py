@@ -8,7 +8,7 @@ from codecarbon's DIMM model always). Readers must be able to tell measured from
 
 Invariants:
 - every record carries `schema` = SCHEMA; records of a newer schema are refused, not guessed;
-- energies are kWh ≥ 0 and `total_kwh` equals the sum of the parts;
+- every number is finite; energies are kWh ≥ 0 and `total_kwh` equals the sum of the parts;
 - utilisations are fractions in [0, 1] or None when nothing was sampled (never a fake 0).
 """
 
@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA = "cloudwright.profile/v1"
+MAX_KWH = 1e9  # a terawatt-hour per part: no run comes near, and the figures stay finite
 
 TrackingMode = Literal["process", "machine"]
 
@@ -44,16 +45,16 @@ MEASURED_CPU_METHODS: frozenset[str] = frozenset(
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Energy(_Model):
     """IT energy of the run by part (kWh, before any PUE)."""
 
-    cpu_kwh: float = Field(ge=0)
-    gpu_kwh: float = Field(ge=0)
-    ram_kwh: float = Field(ge=0)
-    total_kwh: float = Field(ge=0)
+    cpu_kwh: float = Field(ge=0, le=MAX_KWH)
+    gpu_kwh: float = Field(ge=0, le=MAX_KWH)
+    ram_kwh: float = Field(ge=0, le=MAX_KWH)
+    total_kwh: float = Field(ge=0, le=3 * MAX_KWH)
 
     @model_validator(mode="after")
     def _total_is_sum(self) -> Energy:
@@ -67,12 +68,14 @@ class Hardware(_Model):
     """What codecarbon detected on the measuring machine."""
 
     cpu_model: str | None
-    cpu_count: int = Field(ge=1, description="logical CPUs (threads), as vCPUs count them")
+    cpu_count: int = Field(
+        ge=1, le=10**6, description="logical CPUs (threads), as vCPUs count them"
+    )
     cpu_physical_count: int | None = None
     gpu_model: str | None = None  # codecarbon's summary, e.g. "8 x NVIDIA H100 80GB HBM3"
     gpu_names: list[str] = []  # one entry per tracked device
-    gpu_count: int = Field(default=0, ge=0)
-    ram_total_gb: float = Field(gt=0, description="GiB, as codecarbon reports it")
+    gpu_count: int = Field(default=0, ge=0, le=10**6)
+    ram_total_gb: float = Field(ge=1e-3, le=1e9, description="GiB, as codecarbon reports it")
 
 
 class Measurement(_Model):
@@ -81,7 +84,7 @@ class Measurement(_Model):
     tracking_mode: TrackingMode
     interval_s: float = Field(gt=0)
     cpu_method: CpuMethod
-    cpu_tdp_w: float | None = None  # TDP the load/constant estimate used
+    cpu_tdp_w: float | None = Field(default=None, ge=0)  # TDP the load/constant estimate used
     cpu_tdp_source: str | None = None  # codecarbon's CPU table, or its per-thread default
     gpu_method: GpuMethod
     ram_method: RamMethod
@@ -139,7 +142,7 @@ class Profile(_Model):
     workload: str = Field(min_length=1)
     command: list[str] = Field(min_length=1)
     started_at: datetime
-    duration_s: float = Field(gt=0)
+    duration_s: float = Field(ge=1e-6, le=1e10)  # power = energy ÷ duration stays finite
     exit_code: int
     energy: Energy
     emissions_kg: float | None = Field(default=None, ge=0)  # codecarbon's, at `location`
@@ -151,7 +154,9 @@ class Profile(_Model):
     cloudwright_version: str
     host: str | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @property
     def succeeded(self) -> bool:

@@ -4,7 +4,9 @@ This module checks shape and internal consistency only (types, ranges, unknown f
 cross-field rules); names are checked against the catalog by `optimizer.fleet.resolve`.
 Every field is documented for users in docs/fleet.md; keep the two in step.
 
-Invariants: unknown fields are errors; a workload's GPU types are a non-empty list after
+Invariants: unknown fields are errors; every number is finite (`.nan`, `.inf` are errors) and
+amounts are bounded (MAX_AMOUNT; divisors such as amortisation months at least MIN_MONTHS), so
+no cost computed from a fleet can overflow; a workload's GPU types are a non-empty list after
 parsing (a single string is accepted). Rules that span fields (unique names, co-location
 groups of two or more, an SLO needs users, ...) live in `optimizer.fleet.load` so their
 errors can point at the exact line.
@@ -30,10 +32,16 @@ DEFAULT_CARBON_PRICE_SOURCE = (
 )
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
+# Far beyond any real fleet (10^12 GB is a zettabyte, US$10^12 a trillion), and far below what
+# overflows a float once multiplied by prices and summed.
+MAX_AMOUNT = 1e12
+MIN_MONTHS = 0.01  # costs are spread over months: a vanishing divisor would overflow them
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 def _as_list(value: object) -> object:
@@ -52,15 +60,15 @@ class GpuRequest(_Spec):
 class DataSpec(_Spec):
     """Where the workload's input data lives; moving it elsewhere costs egress once."""
 
-    size_gb: float = Field(ge=0)
+    size_gb: float = Field(ge=0, le=MAX_AMOUNT)
     location: str = Field(pattern=r"^[a-z]+:[A-Za-z0-9-]+$")
 
 
 class StorageSpec(_Spec):
     """Storage next to the nodes (TB = 10^12 bytes)."""
 
-    object_tb: float = Field(default=0.0, ge=0)
-    parallel_fs_tb: float = Field(default=0.0, ge=0)
+    object_tb: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
+    parallel_fs_tb: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
     parallel_fs_throughput_mb_s_per_tib: Literal[40, 125, 250, 500, 1000] = 250
 
 
@@ -86,7 +94,7 @@ class UserPopulation(_Spec):
     name: str = Field(min_length=1)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = Field(default=1.0, gt=0, le=MAX_AMOUNT)
 
 
 class Deferral(_Spec):
@@ -130,8 +138,8 @@ class Workload(_Spec):
     clouds: list[str] | None = Field(default=None, min_length=1)
     instance_types: list[str] | None = Field(default=None, min_length=1)
     users: list[UserPopulation] = []
-    latency_slo_ms: float | None = Field(default=None, gt=0)
-    egress_gb_month: float = Field(default=0.0, ge=0)
+    latency_slo_ms: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    egress_gb_month: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
     colocate: str | None = Field(default=None, pattern=NAME_PATTERN)
     owner: str | None = None
     cost_center: str | None = None
@@ -154,7 +162,7 @@ class CapacityEntry(_Spec):
     region: str = "*"
     continent: str | None = None
     gpu: str | None = None
-    max_gpus: int = Field(ge=0)
+    max_gpus: int = Field(ge=0, le=10**9)
     name: str | None = None
 
     def label(self) -> str:
@@ -167,7 +175,7 @@ class CapacityEntry(_Spec):
 
 
 class Budget(_Spec):
-    monthly_usd: float = Field(gt=0)
+    monthly_usd: float = Field(gt=0, le=MAX_AMOUNT)
 
 
 class Migration(_Spec):
@@ -176,8 +184,8 @@ class Migration(_Spec):
     A workload moves only when its monthly saving exceeds the move's cost (data egress +
     `cost_usd`) spread over `horizon_months`, plus `min_saving_pct` of its current cost."""
 
-    cost_usd: float = Field(default=0.0, ge=0)
-    horizon_months: float = Field(default=12.0, gt=0)
+    cost_usd: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
+    horizon_months: float = Field(default=12.0, ge=MIN_MONTHS, le=MAX_AMOUNT)
     min_saving_pct: float = Field(default=0.0, ge=0, le=100)
 
 
@@ -187,8 +195,8 @@ class Fleet(_Spec):
     owner: str | None = None
     cost_center: str | None = None
     objective: Objective = "balanced"
-    carbon_price_usd_per_tonne: float | None = Field(default=None, ge=0)
-    latency_penalty_pct_per_ms: float = Field(default=0.1, ge=0)
+    carbon_price_usd_per_tonne: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    latency_penalty_pct_per_ms: float = Field(default=0.1, ge=0, le=MAX_AMOUNT)
     clouds: list[str] | None = Field(default=None, min_length=1)
     budget: Budget | None = None
     capacity: list[CapacityEntry] = []
@@ -197,7 +205,7 @@ class Fleet(_Spec):
     deny: Residency | None = None
     hours_per_month: float | None = Field(default=None, gt=0, le=744)
     utilization: float | None = Field(default=None, ge=0, le=1)
-    data_amortization_months: float = Field(default=12.0, gt=0)
+    data_amortization_months: float = Field(default=12.0, ge=MIN_MONTHS, le=MAX_AMOUNT)
     include_embodied: bool = False
     doubtful_prices: Literal["avoid", "allow"] = "avoid"
     migration: Migration = Field(default_factory=Migration)

@@ -18,10 +18,13 @@ from cloudwright.pricing.components import (
     Quantity,
     Text,
     Unpriced,
+    unknown_reason,
 )
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.values import times
-from cloudwright.resource_graph.model import Resource
+from cloudwright.resource_graph.facts.machines import Launch
+from cloudwright.resource_graph.facts.market import Market
+from cloudwright.resource_graph.model import Resource, Unknown
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,36 @@ class Purchase:
 
     label: str  # "on-demand", "spot", "preemptible", "pay as you go"
     spot: bool = False
+
+    @classmethod
+    def of(cls, market: Market, on_demand: str = "on-demand") -> Purchase:
+        """From the facts layer's market; an unknown market prices on-demand (the higher
+        price: an estimate that may not understate)."""
+        return cls(market.label, spot=True) if market.spot is True else cls(on_demand)
+
+
+def machine_type(launch: Launch | None, label: str = "instance type") -> Text:
+    """The type a launch prices (its first listed type), or why it is not known."""
+    if launch is None:
+        return Unpriced(f"{label} is not set")
+    value = launch.instance_type
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown):
+        return unknown_reason(label, value)
+    if launch.template_missing:
+        return Unpriced(launch.template_missing)
+    if launch.template is not None:
+        return Unpriced(f"launch template {launch.template.name} sets no {label}")
+    setting = launch.definition.type_setting
+    return Unpriced(f"{setting or label} is not set")
+
+
+def declared_nodes(launch: Launch) -> Quantity | None:
+    """The pool's declared node count as a quantity (None when it declares none)."""
+    if isinstance(launch.nodes, Unknown):
+        return unknown_reason(launch.nodes_setting or "node count", launch.nodes)
+    return None if launch.nodes is None else float(launch.nodes)
 
 
 def instance_hours(

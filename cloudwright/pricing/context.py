@@ -7,14 +7,14 @@ return catalog filters. `PricingContext` answers those questions for one graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cloudwright.core.errors import DataError, UnknownNameError
 from cloudwright.pricing.components import Quantity, Unpriced
 from cloudwright.pricing.usage import Usage
-from cloudwright.resource_graph.model import Resource, Unknown
+from cloudwright.resource_graph.facts.index import GraphIndex
+from cloudwright.resource_graph.model import Resource
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog, InstanceSpec
@@ -25,19 +25,11 @@ class PricingContext:
     catalog: Catalog
     resources: list[Resource]
     usage: Usage = field(default_factory=Usage)
-    _by_urn: dict[str, Resource] = field(init=False, repr=False)
-    _by_type: dict[str, list[Resource]] = field(init=False, repr=False)
     _hours_per_month: float | None = field(default=None, init=False, repr=False)
     _specs: dict[tuple[str, str], InstanceSpec | None] = field(
         default_factory=dict, init=False, repr=False
     )
-    _dependents: dict[str, list[Resource]] | None = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._by_urn = {r.urn: r for r in self.resources}
-        self._by_type = {}
-        for r in self.resources:
-            self._by_type.setdefault(r.type, []).append(r)
+    _index: GraphIndex | None = field(default=None, init=False, repr=False)
 
     # ---- time -------------------------------------------------------------------------
     @property
@@ -89,62 +81,17 @@ class PricingContext:
     def usage_value(self, resource: Resource, key: str) -> float | None:
         return self.usage.value(resource, key)
 
-    # ---- references through the graph ---------------------------------------------------
+    # ---- references through the graph (the facts layer's index) ---------------------
+    @property
+    def index(self) -> GraphIndex:
+        if self._index is None:
+            self._index = GraphIndex(self.resources)
+        return self._index
+
     def of_type(self, *types: str) -> list[Resource]:
-        return [r for t in types for r in self._by_type.get(t, [])]
-
-    def referenced(
-        self,
-        resource: Resource,
-        types: Iterable[str],
-        *,
-        prop: str,
-        id_value: Any = None,
-        name_value: Any = None,
-    ) -> Resource | None:
-        """The resource of one of `types` that `resource` points at through input `prop`.
-
-        Tries, in order: the engine's property dependencies (exact, works in previews where
-        ids are unknown), the referenced id against each candidate's id, then the name
-        against each candidate's name inputs and logical name.
-        """
-        wanted = tuple(types)
-        for urn in resource.property_dependencies.get(prop, []):
-            hit = self._by_urn.get(urn)
-            if hit is not None and hit.type in wanted:
-                return hit
-        candidates = self.of_type(*wanted)
-        if _known(id_value):
-            for c in candidates:
-                if id_value in (c.outputs.get("id"), c.inputs.get("id"), c.outputs.get("selfLink")):
-                    return c
-        if _known(name_value):
-            for c in candidates:
-                if name_value in _names(c):
-                    return c
-        return None
+        return self.index.of_type(*types)
 
     def dependents(self, resource: Resource) -> list[Resource]:
         """Resources whose inputs were computed from `resource` (the engine's property
         dependencies point at it): who uses an address, a disk, a template."""
-        if self._dependents is None:
-            index: dict[str, list[Resource]] = {}
-            for r in self.resources:
-                for urn in {u for urns in r.property_dependencies.values() for u in urns}:
-                    index.setdefault(urn, []).append(r)
-            self._dependents = index
-        return self._dependents.get(resource.urn, [])
-
-
-def _known(value: Any) -> bool:
-    return value is not None and not isinstance(value, Unknown) and value != ""
-
-
-def _names(resource: Resource) -> set[Any]:
-    names: set[Any] = {resource.name}
-    for bag in (resource.inputs, resource.outputs):
-        for key in ("name", "resourceName", "namePrefix"):
-            value = bag.get(key)
-            if isinstance(value, str):
-                names.add(value)
-    return names
+        return self.index.dependents(resource)

@@ -34,6 +34,7 @@ class Pricer:
 MODULES: tuple[str, ...] = (
     "cloudwright.pricing.aws.ec2_instance",
     "cloudwright.pricing.aws.autoscaling_group",
+    "cloudwright.pricing.aws.fleet",
     "cloudwright.pricing.aws.eks_cluster",
     "cloudwright.pricing.aws.eks_node_group",
     "cloudwright.pricing.aws.ebs_volume",

@@ -4,6 +4,8 @@ Inputs come as the engine holds them (camelCase keys, Unknown for computed or se
 A pricer asks for a path; it gets the value, `None` when the input is absent (the pricer then
 applies the provider's documented default), or `Unpriced` when the value is not known.
 State files also carry provider-computed defaults in `outputs`, so reads fall back to them.
+The reading itself is the resource facts layer's (`resource_graph.facts.values`); this module
+only turns values into quantities and names.
 """
 
 from __future__ import annotations
@@ -13,42 +15,29 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudwright.pricing.components import Quantity, Text, Unpriced, unknown_reason
+from cloudwright.resource_graph.facts.values import as_bool, first, lookup, read
 from cloudwright.resource_graph.model import Resource, Unknown
 
-_MISSING = object()
-
-
-def lookup(bag: Any, path: str) -> Any:
-    """Value at a dotted path ('rootBlockDevice.volumeSize', 'disks.0.diskSizeGb'); None when
-    absent. An Unknown on the way is returned as is (the whole branch is not known)."""
-    value = _lookup(bag, path)
-    return None if value is _MISSING else value
-
-
-def _lookup(bag: Any, path: str) -> Any:
-    node = bag
-    for part in path.split("."):
-        if isinstance(node, Unknown):
-            return node
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
+__all__ = [
+    "flag",
+    "known",
+    "lookup",
+    "merged_mapping",
+    "num_input",
+    "number",
+    "raw",
+    "text",
+    "text_input",
+    "times",
+]
 
 
 def raw(resource: Resource | Mapping[str, Any], *paths: str) -> Any:
-    """The first present value among `paths`, in inputs then outputs; None if none is."""
-    bags: list[Any]
-    bags = [resource.inputs, resource.outputs] if isinstance(resource, Resource) else [resource]
-    for bag in bags:
-        for path in paths:
-            value = _lookup(bag, path)
-            if value is not _MISSING and value is not None:
-                return value
-    return None
+    """The first present value among `paths`, in inputs then outputs; None if none is
+    (`facts.values.read`: an empty string counts as absent)."""
+    if isinstance(resource, Resource):
+        return read(resource, *paths)
+    return first(resource, *paths)
 
 
 def number(value: Any, label: str) -> Quantity | None:
@@ -87,9 +76,7 @@ def text(value: Any, label: str) -> Text | None:
 
 def flag(value: Any) -> bool:
     """True only for a known true value (an unknown flag counts as unset)."""
-    if isinstance(value, str):
-        return value.lower() == "true"
-    return value is True
+    return as_bool(value) is True
 
 
 def num_input(resource: Resource | Mapping[str, Any], label: str, *paths: str) -> Quantity | None:

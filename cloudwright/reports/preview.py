@@ -3,13 +3,18 @@ a plan would create, each with one line of the settings that matter.
 
 `key_settings` reads a resource's inputs as the engine receives them (camelCase), so it
 works on any graph (offline preview, `pulumi preview --json`, stack export); types without
-an entry get "". Nothing here prints.
+an entry get "". Spot / preemptible is read by the resource facts layer, as pricing and the
+policies read it. Nothing here prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from cloudwright.resource_graph.facts.market import market_of
+from cloudwright.resource_graph.facts.values import lookup
+from cloudwright.resource_graph.model import Resource
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -18,15 +23,15 @@ if TYPE_CHECKING:
 
 
 def _get(inputs: Mapping[str, Any], path: str) -> Any:
-    node: Any = inputs
-    for part in path.split("."):
-        if isinstance(node, Mapping):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+    return lookup(inputs, path)
+
+
+def _market(type_token: str, inputs: Mapping[str, Any]) -> str:
+    """Spot or not, as pricing and policies read it (`resource_graph.facts.market`)."""
+    found = market_of(Resource(urn="", type=type_token, name="", inputs=dict(inputs)))
+    if found is None or found.spot is False:
+        return "on-demand"
+    return found.label if found.spot is True else "unknown"
 
 
 def _fields(*pairs: tuple[str, str]) -> Callable[[Mapping[str, Any]], str]:
@@ -56,7 +61,7 @@ def _launch_template(inputs: Mapping[str, Any]) -> str:
         kind = str(nic.get("interfaceType") or "ena")
         kinds[kind] = kinds.get(kind, 0) + 1
     fabric = " + ".join(f"{n} {k}" for k, n in kinds.items())
-    market = _get(inputs, "instanceMarketOptions.marketType") or "on-demand"
+    market = _market("aws:ec2/launchTemplate:LaunchTemplate", inputs)
     imds = _get(inputs, "metadataOptions.httpTokens")
     return f"{inputs.get('instanceType')} nics: {fabric} market={market} imdsv2={imds}"
 
@@ -68,7 +73,10 @@ def _gcp_instance(inputs: Mapping[str, Any]) -> str:
         kind = str(nic.get("nicType") or "VIRTIO_NET")
         types[kind] = types.get(kind, 0) + 1
     nic_text = "+".join(f"{n} {k}" for k, n in types.items())
-    model = _get(inputs, "scheduling.provisioningModel")
+    model = (
+        _get(inputs, "scheduling.provisioningModel")
+        or _market("gcp:compute/instance:Instance", inputs).upper()
+    )
     maintenance = _get(inputs, "scheduling.onHostMaintenance")
     attached = "".join(
         f" + {item.get('count')}x {item.get('type')}"
@@ -84,7 +92,7 @@ def _gcp_instance(inputs: Mapping[str, Any]) -> str:
 def _vmss(inputs: Mapping[str, Any]) -> str:
     sku = _get(inputs, "sku.name")
     capacity = _get(inputs, "sku.capacity")
-    priority = _get(inputs, "virtualMachineProfile.priority")
+    priority = _market("azure-native:compute:VirtualMachineScaleSet", inputs)
     return (
         f"{sku} x{capacity} singlePlacementGroup={_text(inputs.get('singlePlacementGroup'))} "
         f"overprovision={_text(inputs.get('overprovision'))} priority={priority}"

@@ -1,8 +1,9 @@
 """EC2 instance (`aws:ec2/instance:Instance`): instance hours, root volume, EBS block devices,
 and internet egress from the usage file.
 
-The instance type comes from `instanceType`, else from the launch template it names. Spot
-when `instanceMarketOptions.marketType` is "spot" (priced at the catalog's spot price).
+The instance type comes from `instanceType`, else from the launch template it names; spot
+(priced at the catalog's spot price) as the facts layer reads it: `instanceMarketOptions`
+on the instance or its template, and every spot instance request.
 The root volume's size is the AMI's unless `rootBlockDevice.volumeSize` sets it; the usage
 file's `root_volume_gb` fills it in, otherwise it is shown as depending on usage. Block
 devices without a size are volumes attached by id: priced as their own `aws:ebs/volume`.
@@ -11,23 +12,17 @@ devices without a size are volumes attached by id: priced as their own `aws:ebs/
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from cloudwright.pricing.aws.ebs_volume import EbsArgs, block_device_args, ebs_components
-from cloudwright.pricing.aws.launch_template import template_of, template_spec
 from cloudwright.pricing.components import CostComponent, StorageEnergy, UnitRate, Unpriced
-from cloudwright.pricing.compute import Purchase, egress, instance_hours
+from cloudwright.pricing.compute import Purchase, egress, instance_hours, machine_type
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import lookup, num_input, raw, text_input
+from cloudwright.pricing.values import raw
+from cloudwright.resource_graph.facts.launch import launch_of
 from cloudwright.resource_graph.model import Resource
 
 OS_LABEL = "Linux/UNIX"
-
-
-def purchase_of(market_options: Any) -> Purchase:
-    market = lookup(market_options, "marketType") if isinstance(market_options, Mapping) else None
-    return Purchase("spot", spot=True) if market == "spot" else Purchase("on-demand")
 
 
 def _root_volume(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
@@ -65,14 +60,9 @@ def _block_devices(resource: Resource) -> list[CostComponent]:
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
-    instance_type = text_input(resource, "instance type", "instanceType")
-    market = raw(resource, "instanceMarketOptions")
-    if instance_type is None:
-        template = template_of(resource, ctx, "launchTemplate")
-        spec = template_spec(template)
-        instance_type = spec.instance_type
-        market = market or spec.market_options
-    purchase = purchase_of(market)
+    launch = launch_of(resource, ctx.index)
+    instance_type = machine_type(launch)
+    purchase = Purchase.of(launch.market) if launch is not None else Purchase("on-demand")
     components = [
         instance_hours(
             cloud="aws",
@@ -89,9 +79,8 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
 
 
 PRICER = Pricer(
-    types=("aws:ec2/instance:Instance",),
-    summary="instance hours (on-demand or spot), root volume, EBS block devices, egress",
+    types=("aws:ec2/instance:Instance", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"),
+    summary="instance hours (on-demand or spot; spot requests at the spot price), root volume, "
+    "EBS block devices, egress",
     price=price,
 )
-
-__all__ = ["PRICER", "num_input", "purchase_of"]

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudwright.pricing.azure.machine import managed_disk, vm_hours
-from cloudwright.pricing.components import CostComponent, Quantity, Unpriced
-from cloudwright.pricing.compute import egress, node_count
+from cloudwright.pricing.components import CostComponent, Unpriced
+from cloudwright.pricing.compute import declared_nodes, egress, machine_type, node_count
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import number, text
+from cloudwright.pricing.values import number
+from cloudwright.resource_graph.facts.launch import aks_pool
 from cloudwright.resource_graph.model import Resource
 
 DEFAULT_OS_DISK_GB = 128.0
@@ -35,30 +36,24 @@ def pool_components(
     classic: bool = False,
 ) -> list[CostComponent]:
     """One pool's components from its settings (an AgentPool's inputs or a cluster's
-    inline agent pool profile)."""
-    count_key, disk_key, priority_key = (
-        ("nodeCount", "osDiskSizeGb", "priority")
-        if classic
-        else ("count", "osDiskSizeGB", "scaleSetPriority")
-    )
-    declared: Quantity | None = number(pool.get(count_key), "node count")
-    if declared is None:
-        declared = number(pool.get("minCount"), "minimum node count")
+    inline agent pool profile); size, count and priority as the facts layer reads them."""
+    launch = aks_pool(resource, pool, classic=classic)
+    declared = declared_nodes(launch)
     nodes = (
         node_count(resource, ctx, declared, "node count")
         if not prefix
         else (declared if declared is not None else Unpriced("node count is not set"))
     )
-    size = text(pool.get("vmSize"), "VM size") or Unpriced("vmSize is not set")
     components = [
         vm_hours(
-            size=size,
+            size=machine_type(launch, "VM size"),
             nodes=nodes,
             hours=ctx.compute_hours(resource),
-            priority=pool.get(priority_key),
+            market=launch.market,
         )
     ]
     if str(pool.get("osDiskType", "Managed")).lower() != "ephemeral":
+        disk_key = "osDiskSizeGb" if classic else "osDiskSizeGB"
         disk_gb = number(pool.get(disk_key), "OS disk size") or DEFAULT_OS_DISK_GB
         components += managed_disk(
             MANAGED_OS_DISK_SKU, disk_gb, prefix="OS disk per node: ", count=nodes

@@ -1,13 +1,11 @@
 """What Azure VMs, scale sets and AKS pools share: VM hours and managed disks.
 
 Prices in the catalog are Linux pay-as-you-go and spot rates; a Windows machine's licence is
-not in them, so its instance price is reported unknown rather than understated. Spot when
-`priority` (or `scaleSetPriority`) is "Spot".
+not in them, so its instance price is reported unknown rather than understated. Spot as the
+facts layer reads it (`priority` / `scaleSetPriority` 'Spot' or the legacy 'Low').
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from cloudwright.pricing.components import (
     CostComponent,
@@ -19,6 +17,7 @@ from cloudwright.pricing.components import (
 )
 from cloudwright.pricing.compute import Purchase, instance_hours
 from cloudwright.pricing.values import times
+from cloudwright.resource_graph.facts.market import Market
 
 _DISK_LABELS = {
     "Premium_LRS": "Premium SSD",
@@ -32,14 +31,8 @@ _DISK_LABELS = {
 WINDOWS_UNPRICED = Unpriced("Windows licence prices are not in the catalog (Linux only)")
 
 
-def purchase_of(priority: Any) -> Purchase:
-    if isinstance(priority, str) and priority.lower() == "spot":
-        return Purchase("spot", spot=True)
-    return Purchase("pay as you go")
-
-
 def vm_hours(
-    *, size: Text, nodes: Quantity, hours: float, priority: Any, windows: bool = False
+    *, size: Text, nodes: Quantity, hours: float, market: Market, windows: bool = False
 ) -> CostComponent:
     return instance_hours(
         cloud="azure",
@@ -47,7 +40,7 @@ def vm_hours(
         instance_type=WINDOWS_UNPRICED if windows and isinstance(size, str) else size,
         nodes=nodes,
         hours=hours,
-        purchase=purchase_of(priority),
+        purchase=Purchase.of(market, "pay as you go"),
     )
 
 

@@ -15,11 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudwright.pricing.azure.machine import os_disk, vm_hours
-from cloudwright.pricing.components import CostComponent, Quantity, Unpriced
-from cloudwright.pricing.compute import egress
+from cloudwright.pricing.components import CostComponent, Quantity
+from cloudwright.pricing.compute import egress, machine_type
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import lookup, merged_mapping, number, raw, text, text_input
+from cloudwright.pricing.values import lookup, merged_mapping, number, raw, text
+from cloudwright.resource_graph.facts.launch import launch_of
+from cloudwright.resource_graph.facts.market import ON_DEMAND
 from cloudwright.resource_graph.model import Resource
 
 NATIVE = "azure-native:compute:VirtualMachine"
@@ -61,13 +63,14 @@ def _disk(
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
-    size_path, os_path, size_key, sku_path, data_path = _SHAPES.get(resource.type, _CLASSIC)
+    _size_path, os_path, size_key, sku_path, data_path = _SHAPES.get(resource.type, _CLASSIC)
+    launch = launch_of(resource, ctx.index)
     components = [
         vm_hours(
-            size=text_input(resource, "VM size", size_path) or Unpriced("VM size is not set"),
+            size=machine_type(launch, "VM size"),
             nodes=1.0,
             hours=ctx.compute_hours(resource),
-            priority=raw(resource, "priority"),
+            market=launch.market if launch is not None else ON_DEMAND,
             windows=_is_windows(resource),
         )
     ]

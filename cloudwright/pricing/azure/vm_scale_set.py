@@ -9,11 +9,12 @@ LinuxVirtualMachineScaleSet` and `...windowsVirtualMachineScaleSet...` (`sku`, `
 from __future__ import annotations
 
 from cloudwright.pricing.azure.machine import os_disk, vm_hours
-from cloudwright.pricing.components import CostComponent, Unpriced
-from cloudwright.pricing.compute import egress, node_count
+from cloudwright.pricing.components import CostComponent
+from cloudwright.pricing.compute import declared_nodes, egress, machine_type, node_count
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
 from cloudwright.pricing.values import num_input, raw, text_input
+from cloudwright.resource_graph.facts.launch import launch_of
 from cloudwright.resource_graph.model import Resource
 
 NATIVE = "azure-native:compute:VirtualMachineScaleSet"
@@ -22,28 +23,24 @@ CLASSIC_WINDOWS = "azure:compute/windowsVirtualMachineScaleSet:WindowsVirtualMac
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
+    launch = launch_of(resource, ctx.index)
+    assert launch is not None
     if resource.type == NATIVE:
-        size = text_input(resource, "VM size", "sku.name")
-        declared = num_input(resource, "capacity", "sku.capacity")
-        priority = raw(resource, "virtualMachineProfile.priority")
         profile = "virtualMachineProfile.storageProfile.osDisk"
         disk_size = num_input(resource, "OS disk size", f"{profile}.diskSizeGB")
         sku = text_input(resource, "disk type", f"{profile}.managedDisk.storageAccountType")
         windows = raw(resource, "virtualMachineProfile.osProfile.windowsConfiguration") is not None
     else:
-        size = text_input(resource, "VM size", "sku")
-        declared = num_input(resource, "instances", "instances")
-        priority = raw(resource, "priority")
         disk_size = num_input(resource, "OS disk size", "osDisk.diskSizeGb")
         sku = text_input(resource, "disk type", "osDisk.storageAccountType")
         windows = resource.type == CLASSIC_WINDOWS
-    nodes = node_count(resource, ctx, declared, "capacity")
+    nodes = node_count(resource, ctx, declared_nodes(launch), "capacity")
     components = [
         vm_hours(
-            size=size or Unpriced("VM size is not set"),
+            size=machine_type(launch, "VM size"),
             nodes=nodes,
             hours=ctx.compute_hours(resource),
-            priority=priority,
+            market=launch.market,
             windows=windows,
         )
     ]

@@ -24,9 +24,9 @@ from typing import Any
 
 from cloudwright.pricing.components import CostComponent, Quantity, UnitRate
 from cloudwright.pricing.context import PricingContext
-from cloudwright.pricing.gcp.machine import purchase_of
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import lookup, raw, text_input, times
+from cloudwright.pricing.values import raw, text_input, times
+from cloudwright.resource_graph.facts.market import market_of
 from cloudwright.resource_graph.model import Resource
 
 DEFAULT_TYPE = "EXTERNAL"
@@ -86,7 +86,8 @@ def _users(resource: Resource, ctx: PricingContext) -> list[Resource]:
 def _preemptible(user: Resource) -> bool:
     if user.type not in INSTANCE_TYPES:
         return False
-    return purchase_of(lookup(user.inputs, "scheduling")).spot
+    market = market_of(user)
+    return market is not None and market.spot is True
 
 
 def _lines(name: str, hours: Quantity, rate: UnitRate, note: str | None) -> CostComponent:

@@ -9,16 +9,12 @@ own `gcp:compute/disk:Disk` resources.
 from __future__ import annotations
 
 from cloudwright.pricing.components import CostComponent, UnitRate, Unpriced
-from cloudwright.pricing.compute import egress
+from cloudwright.pricing.compute import Purchase, egress, machine_type
 from cloudwright.pricing.context import PricingContext
-from cloudwright.pricing.gcp.machine import (
-    DEFAULT_DISK_TYPE,
-    disk_components,
-    machine_components,
-    purchase_of,
-)
+from cloudwright.pricing.gcp.machine import DEFAULT_DISK_TYPE, disk_components, machine_components
 from cloudwright.pricing.registry import Pricer
 from cloudwright.pricing.values import num_input, raw, text_input
+from cloudwright.resource_graph.facts.launch import launch_of
 from cloudwright.resource_graph.model import Resource
 
 
@@ -47,22 +43,26 @@ def _boot_disk(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
-    machine_type = text_input(resource, "machine type", "machineType") or Unpriced(
-        "machineType is not set"
-    )
+    launch = launch_of(resource, ctx.index)
+    assert launch is not None
     components = machine_components(
-        resource.inputs,
+        launch.holder.inputs
+        if launch.template is not None and not resource.inputs.get("guestAccelerators")
+        else resource.inputs,
         ctx,
-        machine_type=machine_type,
+        machine_type=machine_type(launch, "machine type"),
         nodes=1.0,
         hours=ctx.compute_hours(resource),
-        purchase=purchase_of(raw(resource, "scheduling")),
+        purchase=Purchase.of(launch.market),
     )
     return components + _boot_disk(resource, ctx) + egress(resource, ctx, "gcp")
 
 
 PRICER = Pricer(
-    types=("gcp:compute/instance:Instance",),
+    types=(
+        "gcp:compute/instance:Instance",
+        "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
+    ),
     summary="machine hours (on-demand, spot or preemptible), boot disk, attached GPUs, egress",
     price=price,
 )

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from cloudwright.pricing.components import CostComponent, UnitRate
 from cloudwright.pricing.context import PricingContext
-from cloudwright.pricing.gcp.gke_node_pool import node_config_components, zone_count
+from cloudwright.pricing.gcp.gke_node_pool import node_config_components, pool_nodes
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import flag, merged_mapping, number, raw, times
+from cloudwright.pricing.values import flag, merged_mapping, raw
 from cloudwright.resource_graph.model import Resource
 
 
@@ -29,15 +29,12 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     ]
     if flag(raw(resource, "removeDefaultNodePool")) or flag(raw(resource, "enableAutopilot")):
         return components
-    per_zone = number(raw(resource, "initialNodeCount"), "initial node count")
-    if per_zone is None:
-        per_zone = 1.0  # GKE's API default for initialNodeCount
-    override = ctx.usage_value(resource, "nodes")
-    nodes = (
-        override
-        if override is not None
-        else times(per_zone, zone_count(resource, ctx, raw(resource, "nodeLocations")))
-    )
+    # GKE's API default for initialNodeCount is 1 per zone.
+    pool = {
+        "initialNodeCount": raw(resource, "initialNodeCount") or 1,
+        "nodeLocations": raw(resource, "nodeLocations"),
+    }
+    nodes = pool_nodes(resource, ctx, pool)
     components += [
         CostComponent(
             name=f"Default pool: {c.name}",

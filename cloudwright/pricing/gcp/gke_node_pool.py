@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwright.pricing.components import CostComponent, Quantity, Unpriced
-from cloudwright.pricing.compute import egress
+from cloudwright.pricing.components import CostComponent, Quantity, Unpriced, unknown_reason
+from cloudwright.pricing.compute import Purchase, egress
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.gcp.machine import (
     GKE_DEFAULT_DISK_GB,
@@ -21,41 +21,29 @@ from cloudwright.pricing.gcp.machine import (
     GKE_DEFAULT_MACHINE_TYPE,
     disk_components,
     machine_components,
-    purchase_of,
 )
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import lookup, merged_mapping, number, text, times
-from cloudwright.resource_graph.model import Resource
-
-# GKE places a regional pool's nodes in three zones unless node locations say otherwise.
-GKE_REGIONAL_DEFAULT_ZONES = 3.0
-
-
-def zone_count(resource: Resource, ctx: PricingContext, locations: Any) -> float:
-    if isinstance(locations, list) and locations:
-        return float(len(locations))
-    override = ctx.usage_value(resource, "zones")
-    if override is not None:
-        return override
-    return 1.0 if resource.zone else GKE_REGIONAL_DEFAULT_ZONES
+from cloudwright.pricing.values import merged_mapping, number, text
+from cloudwright.resource_graph.facts.launch import gke_pool_nodes
+from cloudwright.resource_graph.facts.market import gcp_scheduling
+from cloudwright.resource_graph.model import Resource, Unknown
 
 
 def pool_nodes(resource: Resource, ctx: PricingContext, source: Mapping[str, Any]) -> Quantity:
-    """Nodes of the whole pool (per-zone count × zones)."""
+    """Nodes of the whole pool (per-zone count × zones, as the facts layer counts them; the
+    usage file's `nodes` wins, its `zones` sets a regional pool's zone count)."""
     override = ctx.usage_value(resource, "nodes")
     if override is not None:
         return override
-    total = number(lookup(source, "autoscaling.totalMinNodeCount"), "total minimum nodes")
-    if total is not None and source.get("nodeCount") is None:
-        return total
-    per_zone = None
-    for key in ("nodeCount", "initialNodeCount", "autoscaling.minNodeCount"):
-        per_zone = number(lookup(source, key), key)
-        if per_zone is not None:
-            break
-    if per_zone is None:
+    zones = ctx.usage_value(resource, "zones")
+    desired, _maximum, where = gke_pool_nodes(
+        resource, source, round(zones) if zones is not None else None
+    )
+    if isinstance(desired, Unknown):
+        return unknown_reason(where, desired)
+    if desired is None:
         return Unpriced("node count is not set; set nodes in the usage file")
-    return times(per_zone, zone_count(resource, ctx, lookup(source, "nodeLocations")))
+    return float(desired)
 
 
 def node_config_components(
@@ -72,7 +60,7 @@ def node_config_components(
             machine_type=machine,
             nodes=nodes,
             hours=hours,
-            purchase=purchase_of(config),
+            purchase=Purchase.of(gcp_scheduling(config, "nodeConfig.")),
         ),
         *disk_components(disk_type, disk_size, prefix="Node boot disk: ", count=nodes),
     ]

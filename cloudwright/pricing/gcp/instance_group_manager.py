@@ -2,42 +2,27 @@
 and `gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager`): target size ×
 the instance template's machine, disks and GPUs, and egress.
 
-The template is the first version's `instanceTemplate`, found through the graph (property
-dependencies, then self link or id, then name). Size: the usage file's `nodes` (use it when
-an autoscaler drives the group), else `targetSize`.
+Each version's `instanceTemplate` is found through the graph by the facts layer (property
+dependencies, then self link or id, then name); a group with several versions prices each
+version's share of `targetSize` (fixed, percent, the rest to the last). Size: the usage
+file's `nodes` (use it when an autoscaler drives the group), else `targetSize`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from cloudwright.pricing.components import CostComponent, Quantity, Unpriced
-from cloudwright.pricing.compute import egress, node_count
+from cloudwright.pricing.compute import Purchase, declared_nodes, egress, machine_type, node_count
 from cloudwright.pricing.context import PricingContext
-from cloudwright.pricing.gcp.machine import (
-    DEFAULT_DISK_TYPE,
-    disk_components,
-    machine_components,
-    purchase_of,
-)
+from cloudwright.pricing.gcp.machine import DEFAULT_DISK_TYPE, disk_components, machine_components
 from cloudwright.pricing.registry import Pricer
-from cloudwright.pricing.values import lookup, number, raw, text, text_input
+from cloudwright.pricing.values import lookup, number, raw, text
+from cloudwright.resource_graph.facts.launch import launches
+from cloudwright.resource_graph.facts.machines import Launch
 from cloudwright.resource_graph.model import Resource
-
-TEMPLATE_TYPES = (
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-)
-
-
-def _template(resource: Resource, ctx: PricingContext) -> Resource | Unpriced:
-    ref = raw(resource, "versions.0.instanceTemplate")
-    name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
-    hit = ctx.referenced(resource, TEMPLATE_TYPES, prop="versions", id_value=ref, name_value=name)
-    if hit is None:
-        hit = ctx.referenced(resource, TEMPLATE_TYPES, prop="instanceTemplate", id_value=ref)
-    return hit if hit is not None else Unpriced("its instance template is not in this graph")
 
 
 def _template_disks(template: Resource, nodes: Quantity) -> list[CostComponent]:
@@ -56,29 +41,30 @@ def _template_disks(template: Resource, nodes: Quantity) -> list[CostComponent]:
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
-    template = _template(resource, ctx)
-    nodes = node_count(
-        resource, ctx, number(raw(resource, "targetSize"), "target size"), "targetSize"
-    )
     hours = ctx.compute_hours(resource)
-    if isinstance(template, Unpriced):
-        machine_type: Any = template
-        props: Mapping[str, Any] = {}
+    versions = launches(resource, ctx.index)
+    shares: list[tuple[Launch, Quantity]]
+    if ctx.usage_value(resource, "nodes") is not None or len(versions) == 1:
+        # The usage file's node count (or the only version) takes the whole group.
+        declared = number(raw(resource, "targetSize"), "target size")
+        shares = [(versions[0], node_count(resource, ctx, declared, "targetSize"))]
     else:
-        machine_type = text_input(template, "machine type", "machineType") or Unpriced(
-            f"instance template {template.name} sets no machine type"
+        shares = [(v, declared_nodes(v) or Unpriced("target size is not set")) for v in versions]
+    components: list[CostComponent] = []
+    for launch, nodes in shares:
+        label = f"Version {launch.label}: " if launch.label else ""
+        props: Mapping[str, Any] = launch.template.inputs if launch.template is not None else {}
+        found = machine_components(
+            props,
+            ctx,
+            machine_type=machine_type(launch, "machine type"),
+            nodes=nodes,
+            hours=hours,
+            purchase=Purchase.of(launch.market),
         )
-        props = template.inputs
-    components = machine_components(
-        props,
-        ctx,
-        machine_type=machine_type,
-        nodes=nodes,
-        hours=hours,
-        purchase=purchase_of(lookup(props, "scheduling")),
-    )
-    if not isinstance(template, Unpriced):
-        components += _template_disks(template, nodes)
+        if launch.template is not None:
+            found += _template_disks(launch.template, nodes)
+        components += [replace(c, name=f"{label}{c.name}") for c in found] if label else found
     return components + egress(resource, ctx, "gcp")
 
 

@@ -3,7 +3,8 @@ persistent disks and attached GPUs.
 
 Defaults are the APIs': a boot or template disk without a type is pd-standard (Compute Engine
 API); a GKE node disk is 100 GB pd-balanced (GKE API). Spot (`provisioningModel: SPOT`,
-`spot: true`) and preemptible machines price at the catalog's spot column.
+`spot: true`) and preemptible machines, as the facts layer's market reads them, price at the
+catalog's spot column.
 
 GPUs listed in `guestAccelerators`:
 - on a machine type whose catalog shape already has GPUs (A2, A3, A4, G2: the GPUs come with
@@ -34,7 +35,7 @@ from cloudwright.pricing.components import (
 )
 from cloudwright.pricing.compute import Purchase, instance_hours
 from cloudwright.pricing.context import PricingContext
-from cloudwright.pricing.values import flag, lookup, number, text, times
+from cloudwright.pricing.values import lookup, number, text, times
 
 OS_LABEL = "Linux/UNIX"
 DEFAULT_DISK_TYPE = "pd-standard"
@@ -61,17 +62,6 @@ class Accelerator:
 
     type: Text
     count: Quantity
-
-
-def purchase_of(config: Any) -> Purchase:
-    """From a `scheduling` block or a GKE `nodeConfig`."""
-    if not isinstance(config, Mapping):
-        return Purchase("on-demand")
-    if config.get("provisioningModel") == "SPOT" or flag(config.get("spot")):
-        return Purchase("spot", spot=True)
-    if flag(config.get("preemptible")):
-        return Purchase("preemptible", spot=True)
-    return Purchase("on-demand")
 
 
 def disk_components(

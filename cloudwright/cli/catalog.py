@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from cloudwright.cli.options import finite
+
 app = typer.Typer(
     help="The catalog: what AWS, GCP and Azure sell, where, at what price and carbon cost.",
     no_args_is_help=True,
@@ -156,7 +158,9 @@ def refresh(
         envvar="CLOUDWRIGHT_GCP_API_KEY",
         help="GCP Cloud Billing Catalog API key (env CLOUDWRIGHT_GCP_API_KEY); GCP only.",
     ),
-    timeout_s: float = typer.Option(30.0, "--timeout", help="Seconds per HTTP request."),
+    timeout_s: float = typer.Option(
+        30.0, "--timeout", min=0.1, max=3600, callback=finite, help="Seconds per HTTP request."
+    ),
     catalog_dir: Path | None = typer.Option(
         None, "--catalog", help="Snapshot to update (default: $CLOUDWRIGHT_CATALOG or packaged)."
     ),

@@ -45,10 +45,10 @@ def check(
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
 ) -> None:
     """Check a stack against the policy pack (the rules `pulumi preview --policy-pack
+    policies/` runs). Exits 1 on any mandatory violation; advisories are printed."""
     from cloudwright.core.fsio import refuse_inputs
 
     refuse_inputs(out, source, policy_config)
-    policies/` runs). Exits 1 on any mandatory violation; advisories are printed."""
     import json
 
     from cloudwright import __version__

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from cloudwright.cli.options import finite
+
 if TYPE_CHECKING:
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.pricing.report import CostReport
@@ -90,6 +92,8 @@ def cost(
         None,
         "--fail-above",
         metavar="USD",
+        min=0,
+        callback=finite,
         help="Exit 1 (after writing the output) when the monthly total exceeds USD.",
     ),
     stack_config: Path | None = typer.Option(
@@ -107,9 +111,11 @@ def cost(
     from cloudwright.core.fsio import refuse_inputs
 
     refuse_inputs(out, source, usage, stack_config)
+    import math
+
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console, warn
-    from cloudwright.core.errors import ThresholdExceeded
+    from cloudwright.core.errors import InputError, ThresholdExceeded
     from cloudwright.pricing.pipeline import read_usage, report_for
     from cloudwright.reports import format as money
     from cloudwright.resource_graph.load import read_stack_config
@@ -138,6 +144,8 @@ def cost(
             highlight=False,
         )
     total = report.totals.monthly_usd
+    if fail_above is not None and not math.isfinite(total):  # fail closed, never a pass
+        raise InputError(f"the monthly total is {total}: --fail-above cannot be checked")
     if fail_above is not None and total > fail_above:
         raise ThresholdExceeded(
             f"monthly estimate {money.usd(total)} exceeds --fail-above {money.usd(fail_above)}"

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from cloudwright.cli.options import finite
+
 if TYPE_CHECKING:
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.optimizer.pareto import ParetoPoint
@@ -48,6 +50,8 @@ def plan_command(
         None,
         "--carbon-price",
         min=0,
+        max=1e12,
+        callback=finite,
         help="US$ per tonne CO2e for `balanced` (and carbon hysteresis with --lock).",
     ),
     out: Path | None = typer.Option(
@@ -64,7 +68,9 @@ def plan_command(
     ),
     fmt: PlanFormat = typer.Option(PlanFormat.table, "--format", "-f", help="Output format."),
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=1, help="Solver time limit (s)."),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", min=1, callback=finite, help="Solver time limit (s)."
+    ),
     use_profiles: bool = typer.Option(
         True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
     ),

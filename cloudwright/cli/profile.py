@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from cloudwright.cli.common import TableFormat
+from cloudwright.cli.options import finite
 
 if TYPE_CHECKING:
     from typer._click import Command, Context
@@ -85,7 +86,12 @@ def profile(
     ),
     region: str | None = typer.Option(None, "--region", help="Cloud region of this machine."),
     interval: float = typer.Option(
-        5.0, "--interval", min=0.1, help="Seconds between codecarbon energy readings."
+        5.0,
+        "--interval",
+        min=0.1,
+        max=86_400,
+        callback=finite,
+        help="Seconds between codecarbon energy readings.",
     ),
     mode: Mode = typer.Option(
         Mode.process,
@@ -222,7 +228,12 @@ def show(
         None, "--on", help="CLOUD:INSTANCE_TYPE to scale the profile to (e.g. aws:p5.48xlarge)."
     ),
     utilization: float = typer.Option(
-        0.8, "--utilization", min=0.0, max=1.0, help="Planned GPU utilisation for --on."
+        0.8,
+        "--utilization",
+        min=0.0,
+        max=1.0,
+        callback=finite,
+        help="Planned GPU utilisation for --on.",
     ),
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
 ) -> None:

@@ -8,15 +8,23 @@ Ops (see resource_graph.preview_json): create/update/same/replace/import/refresh
 the totals; delete/discard do not (their Δ is minus their last cost); read resources are
 listed but belong to another stack. For a preview, each resource's state before the update is
 priced too (old inputs for update/replace), giving Δ per resource and in total.
+
+Fail closed: the catalog tables pricing reads are opened before any resource is priced, so a
+broken table is an error (exit 4), never a silent miss; a quantity that is NaN, infinite or
+negative, or a product too large for a float, prices as unknown; totals that still are not
+finite are an error (exit 2), so no gate (`--fail-above`, the budget policy) can compare a
+NaN and pass.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from cloudwright.core.errors import InputError
 from cloudwright.pricing.components import (
     CostComponent,
     InstanceHours,
@@ -39,6 +47,8 @@ if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
     from cloudwright.optimizer.models.energy import ProfileSource
 
+# What pricing and the energy model read: opened up front (see the module docstring).
+PRICING_TABLES = ("offerings", "regions", "gpus", "egress", "unit_prices", "coefficients")
 COUNTED_OPS = frozenset({"create", "update", "same", "replace", "import", "refresh"})
 GONE_OPS = frozenset({"delete", "discard"})
 UNCHANGED_OPS = frozenset({"same", "refresh", "import"})
@@ -74,6 +84,8 @@ def estimate(
 ) -> CostReport:
     """Price every resource of `graph` against `catalog` (see the module docstring)."""
     usage = usage or Usage()
+    for table in PRICING_TABLES:
+        catalog.table(table)
     ctx = PricingContext(catalog, graph.resources, usage)
     book = PriceBook(catalog)
     engine = _Engine(ctx, book, EnergyModel(catalog, usage, profiles, book))
@@ -215,6 +227,8 @@ def _component(
         sku=sku_of(component.price),
     )
     quantity = component.quantity
+    if not isinstance(quantity, Unpriced) and not (math.isfinite(quantity) and quantity >= 0):
+        quantity = Unpriced(f"the quantity is not a usable number ({quantity!r} {component.unit})")
     price = engine.book.resolve(
         component.price, region, None if isinstance(quantity, Unpriced) else quantity
     )
@@ -231,9 +245,19 @@ def _component(
     out.quantity = quantity
     if isinstance(price, Price):
         out.monthly_usd = quantity * price.usd_per_unit
+        if not math.isfinite(out.monthly_usd):
+            out.monthly_usd = None
+            out.status, out.reason = (
+                "unknown",
+                f"{quantity:g} {component.unit} is too much to price",
+            )
     else:
         out.status, out.reason = "unknown", price.reason
     energy = engine.energy.of(component, resource, region, quantity)
+    if isinstance(energy, Energy) and not (
+        math.isfinite(energy.kwh_month) and math.isfinite(energy.carbon_kg_month)
+    ):
+        energy = EnergyMiss(f"the energy of {quantity:g} {component.unit} is not a finite number")
     if isinstance(energy, Energy):
         out.energy_kwh_month = energy.kwh_month
         out.carbon_kg_month = energy.carbon_kg_month
@@ -286,7 +310,20 @@ def _totals(costs: list[ResourceCost], hours: float, has_changes: bool) -> Total
         totals.delta_monthly_usd = sum(c.delta_monthly_usd or 0.0 for c in relevant)
         totals.before_carbon_kg_month = sum(c.before_carbon_kg_month or 0.0 for c in relevant)
         totals.delta_carbon_kg_month = sum(c.delta_carbon_kg_month or 0.0 for c in relevant)
+    _check_finite(totals, counted)
     return totals
+
+
+def _check_finite(totals: Totals, counted: list[ResourceCost]) -> None:
+    """Totals a gate can compare, or an InputError naming the largest contributor."""
+    for name in ("monthly_usd", "energy_kwh_month", "carbon_kg_month"):
+        if not math.isfinite(getattr(totals, name)):
+            largest = max(counted, key=lambda c: abs(getattr(c, name) or 0.0), default=None)
+            raise InputError(
+                f"the total {name} cannot be computed (it is not a finite number)"
+                + (f"; the largest part is {largest.name} ({largest.type})" if largest else ""),
+                hint="check the quantities of that resource and the usage file",
+            )
 
 
 def _notes(graph: Graph, costs: list[ResourceCost], usage: Usage) -> list[str]:

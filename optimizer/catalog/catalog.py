@@ -10,7 +10,6 @@ Every lookup that misses raises `UnknownNameError` with the closest valid names.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from functools import cached_property
@@ -20,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from cloudwright.core.errors import DataError, UnknownNameError
-from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog import schema, validate
 from cloudwright.optimizer.catalog.cache import TableCache
 from cloudwright.optimizer.catalog.egress import EgressTable
 from cloudwright.optimizer.catalog.lookups import Names
@@ -96,10 +95,7 @@ class Catalog:
                 f"no catalog snapshot at {root} (manifest.json missing)",
                 hint="build one with `cloudwright catalog build --from-skypilot DIR`",
             )
-        try:
-            manifest = Manifest.from_json(json.loads(manifest_path.read_text("utf-8")))
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{manifest_path}: not valid JSON ({exc})") from exc
+        manifest = validate.read_manifest(root)  # every table listed and present
         files = [t.file for t in manifest.tables.values()]
         return cls(root, manifest, cache=TableCache.open(cache, root, files) if cache else None)
 
@@ -138,10 +134,10 @@ class Catalog:
 
     def _parse(self, name: str, path: Path) -> pd.DataFrame:
         dtypes = {c.name: c.dtype for c in schema.TABLES[name]}
-        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+        frame = validate.read_table(name, path, dtypes)
         if name == "offerings" and "zone_kind" not in frame.columns:
             frame = frame.assign(zone_kind=_zone_kinds(frame))  # snapshots built before it
-        return schema.coerce_table(name, frame)
+        return validate.check_values(name, path, schema.coerce_table(name, frame))
 
     # ---- snapshot age ---------------------------------------------------------------
     @property

@@ -42,8 +42,8 @@ class Manifest:
                 builder=str(data.get("builder", "")),
                 tables=tables,
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DataError(f"catalog manifest is malformed: {exc}") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DataError(f"catalog manifest is malformed: {exc!r}") from exc
 
     def to_json(self) -> dict[str, Any]:
         return {

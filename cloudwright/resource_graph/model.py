@@ -30,6 +30,7 @@ PULUMI_SIG_KEY = "4dabf18193072939515e22adb298388d"
 PULUMI_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 Source = Literal["offline-preview", "preview-json", "stack-export", "checkpoint", "plan"]
+SOURCES: tuple[str, ...] = ("offline-preview", "preview-json", "stack-export", "checkpoint", "plan")
 
 # What happened to a resource in this view. State files (export/checkpoint) and offline
 # previews use "create"/"same"; `pulumi preview --json` passes its step op through.
@@ -89,6 +90,50 @@ def _decode(value: Any) -> Any:
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+class _Fields:
+    """Typed reads of one JSON object's fields; a wrong type is an InputError naming it."""
+
+    def __init__(self, data: Mapping[str, Any], where: str, origin: str | None = None) -> None:
+        self.data, self.where, self.origin = data, where, origin
+
+    def value(
+        self, key: str, kinds: tuple[type, ...], label: str, default: Any, required: bool = False
+    ) -> Any:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self._error(key, "is required")
+            return default
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise self._error(key, f"expected {label}, got {_kind(value)}")
+        return value
+
+    def text(self, key: str, required: bool = False) -> Any:
+        return self.value(key, (str,), "a string", None, required)
+
+    def flag(self, key: str, default: bool) -> bool:
+        return bool(self.value(key, (bool,), "true or false", default))
+
+    def mapping(self, key: str, default: Any) -> Any:
+        return self.value(key, (Mapping,), "an object", default)
+
+    def _error(self, key: str, problem: str) -> InputError:
+        path = key if self.where == "graph" else f"{self.where}.{key}"
+        return InputError(f"{path}: {problem}", location=self.origin)
 
 
 def cloud_of_type(type_token: str) -> str | None:
@@ -163,27 +208,33 @@ class Resource:
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Resource:
-        old = data.get("old_inputs")
+    def from_json(cls, data: Mapping[str, Any], where: str = "resource") -> Resource:
+        """One resource of a graph.json; a field of the wrong type is an InputError naming
+        it (`where` says which resource)."""
+        if not isinstance(data, Mapping):
+            raise InputError(f"{where}: expected an object, got {_kind(data)}")
+        f = _Fields(data, where)
+        old = f.mapping("old_inputs", None)
+        dependencies = f.mapping("property_dependencies", {})
+        for key, urns in dependencies.items():
+            if not isinstance(urns, list) or not all(isinstance(u, str) for u in urns):
+                raise InputError(f"{where}.property_dependencies.{key}: expected a list of URNs")
         return cls(
-            urn=str(data["urn"]),
-            type=str(data["type"]),
-            name=str(data["name"]),
-            custom=bool(data.get("custom", True)),
-            parent=data.get("parent"),
-            provider=data.get("provider"),
-            cloud=data.get("cloud"),
-            region=data.get("region"),
-            zone=data.get("zone"),
-            inputs=_decode(data.get("inputs") or {}),
-            outputs=_decode(data.get("outputs") or {}),
-            op=str(data.get("op", "create")),
+            urn=f.text("urn", required=True),
+            type=f.text("type", required=True),
+            name=f.text("name", required=True),
+            custom=f.flag("custom", True),
+            parent=f.text("parent"),
+            provider=f.text("provider"),
+            cloud=f.text("cloud"),
+            region=f.text("region"),
+            zone=f.text("zone"),
+            inputs=_decode(f.mapping("inputs", {})),
+            outputs=_decode(f.mapping("outputs", {})),
+            op=f.text("op") or "create",
             old_inputs=_decode(old) if old is not None else None,
-            workload=data.get("workload"),
-            property_dependencies={
-                str(k): [str(u) for u in v]
-                for k, v in (data.get("property_dependencies") or {}).items()
-            },
+            workload=f.text("workload"),
+            property_dependencies={str(k): list(v) for k, v in dependencies.items()},
         )
 
 
@@ -229,25 +280,36 @@ class Graph:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], origin: str = "graph") -> Graph:
-        if data.get("schema") != SCHEMA:
+        """A graph.json document; every field is checked for its type (InputError naming the
+        file and the field), so nothing downstream meets a number where a name belongs."""
+        if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
+            schema = data.get("schema") if isinstance(data, Mapping) else None
             raise InputError(
-                f"not a Cloudwright resource graph (schema {data.get('schema')!r}, "
-                f"expected {SCHEMA!r})",
+                f"not a Cloudwright resource graph (schema {schema!r}, expected {SCHEMA!r})",
                 location=origin,
             )
-        try:
-            resources = [Resource.from_json(r) for r in data["resources"]]
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"malformed resource entry: {exc}", location=origin) from exc
+        f = _Fields(data, "graph", origin)
+        raw = f.value("resources", (list,), "a list of resources", [])
+        resources = [
+            Resource.from_json(r, where=f"{origin}: resources[{i}]") for i, r in enumerate(raw)
+        ]
+        source = f.text("source") or "offline-preview"
+        if source not in SOURCES:
+            raise InputError(
+                f"source: {source!r} is not one of {', '.join(SOURCES)}", location=origin
+            )
+        notes = f.value("notes", (list,), "a list of strings", [])
+        if not all(isinstance(n, str) for n in notes):
+            raise InputError("notes: expected a list of strings", location=origin)
         return cls(
-            source=data.get("source", "offline-preview"),
+            source=source,  # type: ignore[arg-type]  # checked against SOURCES above
             resources=resources,
-            project=data.get("project", ""),
-            stack=data.get("stack", ""),
-            config=_decode(data.get("config") or {}),
-            plan_id=data.get("plan_id"),
-            origin=data.get("origin", origin),
-            notes=[str(n) for n in data.get("notes") or []],
+            project=f.text("project") or "",
+            stack=f.text("stack") or "",
+            config=_decode(f.mapping("config", {})),
+            plan_id=f.text("plan_id"),
+            origin=f.text("origin") or origin,
+            notes=list(notes),
         )
 
     def save(self, path: str | Path) -> None:

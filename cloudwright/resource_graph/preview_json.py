@@ -63,7 +63,7 @@ def read_preview(
         if not isinstance(step, Mapping) or not isinstance(step.get("urn"), str):
             raise InputError("step without a urn", location=where)
         op = step.get("op")
-        if op not in KNOWN_OPS:
+        if not isinstance(op, str) or op not in KNOWN_OPS:
             raise InputError(
                 f"unknown step op {op!r}",
                 location=where,
@@ -98,15 +98,24 @@ def _merge(urn: str, steps: list[Mapping[str, Any]], origin: str) -> Resource:
     )
     provider = next((s.get("provider") for s in steps if s.get("provider")), None)
     op = _logical_op(ops)
+    where = f"{origin}: {urn}"
     if op in ("delete", "discard") or new_state is None:
         if old_state is None:
             raise InputError(f"step {ops[0]!r} has neither newState nor oldState", location=origin)
         gone_op = op if op in ("delete", "discard") else "delete"
         return resource_from_state(
-            {**old_state, "urn": urn}, op=gone_op, old_state=old_state, provider=provider
+            {**old_state, "urn": urn},
+            op=gone_op,
+            old_state=old_state,
+            provider=provider,
+            where=f"{where} oldState",
         )
     return resource_from_state(
-        {**new_state, "urn": urn}, op=op, old_state=old_state, provider=provider
+        {**new_state, "urn": urn},
+        op=op,
+        old_state=old_state,
+        provider=provider,
+        where=f"{where} newState",
     )
 
 

@@ -89,17 +89,19 @@ def _live_resources(raw: list[Any], origin: str) -> list[Resource]:
             live_urns.add(state["urn"])
     out: list[Resource] = []
     seen_pending: set[str] = set()
-    for state in raw:
+    for number, state in enumerate(raw):
         urn = state["urn"]
+        where = f"{origin}: resources[{number}]"
         if state.get("delete"):
             # An old copy left by a replacement: the live twin is what runs.
             if urn in live_urns or urn in seen_pending:
                 continue
             seen_pending.add(urn)
-            out.append(resource_from_state(state, op="delete", old_state=state))
+            out.append(resource_from_state(state, op="delete", old_state=state, where=where))
             continue
         # `external: true`: read with `.get()`, owned elsewhere; listed, never counted.
-        out.append(resource_from_state(state, op="read" if state.get("external") else "same"))
+        op = "read" if state.get("external") else "same"
+        out.append(resource_from_state(state, op=op, where=where))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cloudwright.core.errors import InputError
 from cloudwright.resource_graph.model import Resource, Unknown, cloud_of_type, normalize_value
 
 WORKLOAD_TAG = "workload"
@@ -92,27 +93,35 @@ def resource_from_state(
     *,
     op: str,
     old_state: Mapping[str, Any] | None = None,
-    provider: str | None = None,
+    provider: Any = None,
+    where: str = "resource",
 ) -> Resource:
-    """One `Resource` from an engine resource state (inputs normalised, unknowns explicit)."""
-    urn = str(state.get("urn", ""))
-    type_token = str(state.get("type") or urn_type(urn))
-    inputs = _as_dict(normalize_value(state.get("inputs") or {}))
-    outputs = _as_dict(normalize_value(state.get("outputs") or {}))
+    """One `Resource` from an engine resource state (inputs normalised, unknowns explicit).
+    A field of the wrong type (`"provider": 5`, `"inputs": [...]`) is an InputError naming
+    `where` and the field."""
+    urn = _text(state, "urn", where) or ""
+    type_token = _text(state, "type", where) or urn_type(urn)
+    parent = _text(state, "parent", where)
+    reference = _text(state, "provider", where) or _text({"provider": provider}, "provider", where)
+    custom = state.get("custom", True)
+    if not isinstance(custom, bool):
+        raise InputError(f"{where}.custom: expected true or false, got {custom!r}")
+    inputs = _as_dict(normalize_value(_bag(state, "inputs", where)))
+    outputs = _as_dict(normalize_value(_bag(state, "outputs", where)))
     resource_id = state.get("id")
     if resource_id and "id" not in outputs:
         outputs["id"] = normalize_value(resource_id)
     old_inputs = None
     if old_state is not None:
-        old_inputs = _as_dict(normalize_value(old_state.get("inputs") or {}))
+        old_inputs = _as_dict(normalize_value(_bag(old_state, "inputs", f"{where}.oldState")))
     workload = workload_of(inputs) or (workload_of(old_inputs) if old_inputs else None)
     return Resource(
         urn=urn,
         type=type_token,
         name=urn_name(urn),
-        custom=bool(state.get("custom", True)),
-        parent=state.get("parent") or None,
-        provider=provider_urn(state.get("provider") or provider),
+        custom=custom,
+        parent=parent,
+        provider=provider_urn(reference),
         cloud=cloud_of_type(type_token),
         inputs=inputs,
         outputs=outputs,
@@ -121,6 +130,26 @@ def resource_from_state(
         workload=workload,
         property_dependencies=property_dependencies(state),
     )
+
+
+def _text(state: Mapping[str, Any], key: str, where: str) -> str | None:
+    """A string field ('' and null count as absent); anything else is an input error."""
+    value = state.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{where}.{key}: expected a string, got {value!r:.60}")
+    return value
+
+
+def _bag(state: Mapping[str, Any], key: str, where: str) -> Any:
+    """`inputs`/`outputs`: an object (or Pulumi's secret wrapper, itself an object)."""
+    value = state.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}.{key}: expected an object, got {value!r:.60}")
+    return value
 
 
 def _as_dict(value: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -286,7 +286,7 @@ class _EventBuilder:
 
     def __init__(self, text: str, lines: dict[PathKey, int]) -> None:
         self.parser = CParser(text)
-        self.next = self.parser.get_event
+        self.next: Callable[[], Any] = self.parser.get_event
         self.lines = lines
         self.shift = 1  # line = mark + shift: 1-based, or relative inside a top-level item
         self.items: ItemLines = {}
@@ -326,7 +326,7 @@ class _EventBuilder:
         out: dict[Any, Any] = {}
         lines, step = self.lines, self.next
         while True:
-            event = step()
+            event: Any = step()
             if type(event) is not yaml.ScalarEvent:
                 if type(event) is yaml.MappingEndEvent:
                     return out

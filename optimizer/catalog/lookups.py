@@ -63,7 +63,8 @@ class Names:
     @cached_property
     def _rows_by_region(self) -> dict[tuple[str, str], Any]:
         frame = self.catalog.offerings
-        return dict(frame.groupby(["cloud", "region"], sort=False).indices)
+        indices: dict[Any, Any] = frame.groupby(["cloud", "region"], sort=False).indices
+        return dict(indices)
 
     def rows_of(self, cloud: str, region: str) -> Any:
         """Positions (ascending) of the offerings rows in cloud:region."""

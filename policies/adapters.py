@@ -8,9 +8,13 @@
   previews record the region on each resource) gets a default provider per package whose
   configuration is the stack config for that package plus the region the reader resolved,
   exactly what a default provider would carry.
-- Policy resources → graph (the budget rules): `StackValidationArgs.resources` become a
-  `Graph` the cost engine can price, with regions resolved by the readers' own
-  `resource_graph.regions.resolve_regions`.
+- Policy resources → graph (every rule): rules read resource facts
+  (`resource_graph.facts`) from graph `Resource`s. `resource_of(args)` gives the one behind
+  a resource policy's arguments, `stack_graph(args)` the graph of a stack policy's
+  resources, with regions resolved by the readers' own `resolve_regions`. Offline the
+  runner attaches the graph's own resources to the arguments (secrets stay secrets, outputs
+  and property dependencies come along); under the engine they are rebuilt from the
+  engine's values, unknowns becoming `Unknown`.
 
 Resources that the step deletes are not analysed (the engine checks only new state).
 """
@@ -32,10 +36,16 @@ from pulumi_policy.deserialize import serialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from cloudwright.policies import props as p
+from cloudwright.resource_graph.facts.index import GraphIndex
+from cloudwright.resource_graph.facts.values import decode_json, last_segment
 from cloudwright.resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
 from cloudwright.resource_graph.regions import resolve_regions
 
 DELETED_OPS = frozenset({"delete", "delete-replaced", "discard", "remove-pending-replace"})
+# Attributes the offline runner sets on pulumi-policy's argument objects.
+GRAPH_RESOURCE = "_cloudwright_resource"
+GRAPH_INDEX = "_cloudwright_index"
+PROVIDER_INPUTS = "_cloudwright_provider_inputs"
 PROVIDER_PREFIX = "pulumi:providers:"
 CLOUD_PACKAGES = ("aws", "gcp", "azure-native", "azure")
 
@@ -85,6 +95,7 @@ class GraphView:
         # Proxies are read-only for validation, so one per resource serves every policy.
         self._props: dict[str, Any] = {}
         self._providers: dict[str, PolicyProviderResource | None] = {}
+        self._index: GraphIndex | None = None
 
     def props_of(self, resource: Resource) -> Any:
         if resource.urn not in self._props:
@@ -124,13 +135,19 @@ class GraphView:
             parent=resource.parent,
         )
 
+    @property
+    def index(self) -> GraphIndex:
+        if self._index is None:
+            self._index = GraphIndex(self.live)
+        return self._index
+
     def resource_args(
         self,
         resource: Resource,
         config: Mapping[str, Any] | None,
         stack_tags: Mapping[str, str] | None = None,
     ) -> ResourceValidationArgs:
-        return ResourceValidationArgs(
+        args = ResourceValidationArgs(
             resource.type,
             self.props_of(resource),
             resource.urn,
@@ -140,6 +157,16 @@ class GraphView:
             dict(config) if config else None,
             stack_tags,
         )
+        setattr(args, GRAPH_RESOURCE, resource)
+        setattr(args, GRAPH_INDEX, self.index)
+        provider = self.by_urn.get(resource.provider or "")
+        provider_inputs = (
+            provider.inputs
+            if provider is not None
+            else _default_provider_props(resource, self.graph)
+        )
+        setattr(args, PROVIDER_INPUTS, provider_inputs)
+        return args
 
     def policy_resources(self) -> list[PolicyResource]:
         """Every live resource, with parent links, as `StackValidationArgs.resources`."""
@@ -158,6 +185,7 @@ class GraphView:
                 [],
                 {},
             )
+            setattr(made[resource.urn], GRAPH_RESOURCE, resource)
         for resource in self.live:
             made_resource = made[resource.urn]
             if resource.parent and resource.parent in made:
@@ -201,7 +229,7 @@ def _zone(cloud: str | None, inputs: Mapping[str, Any]) -> str | None:
     for key in ("zone", "availabilityZone"):
         value = inputs.get(key)
         if isinstance(value, str) and value:
-            return p.last_segment(value)
+            return last_segment(value)
     return None
 
 
@@ -240,7 +268,17 @@ def to_graph_resource(resource: PolicyResource) -> Resource:
 def graph_from_stack(
     resources: Sequence[PolicyResource], *, stack: str | None = None, project: str | None = None
 ) -> Graph:
-    """The resource graph of `StackValidationArgs.resources`, ready for the cost engine."""
+    """The resource graph of `StackValidationArgs.resources`, ready for the cost engine and
+    the facts layer (the graph's own resources when the offline runner attached them)."""
+    originals = [getattr(r, GRAPH_RESOURCE, None) for r in resources]
+    if originals and all(isinstance(r, Resource) for r in originals):
+        return Graph(
+            source="offline-preview",
+            resources=[r for r in originals if isinstance(r, Resource)],
+            project=project or "",
+            stack=stack or "",
+            origin="pulumi-policy",
+        )
     converted = [to_graph_resource(r) for r in resources]
     providers = {r.provider.urn: r.provider for r in resources if r.provider is not None}
     known = {r.urn for r in converted}
@@ -265,3 +303,47 @@ def graph_from_stack(
         stack=stack or "",
         origin="pulumi-policy",
     )
+
+
+# ---- what a rule reads -------------------------------------------------------------------
+def resource_of(args: Any) -> Resource:
+    """The graph resource behind a resource policy's arguments."""
+    found = getattr(args, GRAPH_RESOURCE, None)
+    if isinstance(found, Resource):
+        return found
+    inputs = from_wire(args.props) or {}
+    cloud = cloud_of_type(args.resource_type)
+    return Resource(
+        urn=args.urn,
+        type=args.resource_type,
+        name=args.name,
+        cloud=cloud,
+        zone=_zone(cloud, inputs),
+        inputs=dict(inputs),
+        workload=_workload(inputs),
+    )
+
+
+def index_of(args: Any, resource: Resource) -> GraphIndex:
+    """The whole graph offline (a snapshot can see its volume); the resource alone under
+    the engine, which hands a resource policy nothing else."""
+    found = getattr(args, GRAPH_INDEX, None)
+    return found if isinstance(found, GraphIndex) else GraphIndex([resource])
+
+
+def provider_inputs(args: Any) -> dict[str, Any]:
+    """The provider's configuration as plain values (JSON text decoded, unknowns as
+    `Unknown`); {} for a resource without one."""
+    found = getattr(args, PROVIDER_INPUTS, None)
+    if isinstance(found, Mapping):
+        raw = dict(found)
+    elif args.provider is not None:
+        raw = dict(from_wire(args.provider.props) or {})
+    else:
+        raw = {}
+    return {str(k): decode_json(v) for k, v in raw.items()}
+
+
+def stack_graph(args: Any, *, stack: str | None = None, project: str | None = None) -> Graph:
+    """The graph of a stack policy's resources (see `graph_from_stack`)."""
+    return graph_from_stack(args.resources, stack=stack, project=project)

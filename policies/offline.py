@@ -5,7 +5,10 @@ types: for each policy at its configured enforcement level, it builds
 `ResourceValidationArgs` for every live resource (or one `StackValidationArgs` for the
 stack), calls the policy's `validate` with a collecting reporter, and treats the two
 special outcomes as the engine does — a value unknown at preview (`UnknownValueError`)
-becomes an "unchecked" note, `args.not_applicable()` a not-applicable note. A policy at
+becomes an "unchecked" note, `args.not_applicable()` a not-applicable note. Offline nothing
+will ever fill an unknown in, so a mandatory policy also fails on a value it cannot check
+(secret, or computed at apply time), as its worst case, unless the policy's `unknownValues`
+setting is 'unchecked'. A policy at
 'remediate' counts as mandatory (stack policies cannot remediate; this runner never
 rewrites resources). A resource policy's violations always carry the resource's URN; a
 stack policy's carry the URN it names, or the stack's own URN.
@@ -35,6 +38,7 @@ from cloudwright.policies.adapters import GraphView
 from cloudwright.policies.config import PolicyConfig, parse_policy_config
 from cloudwright.policies.context import Estimator, RuleContext
 from cloudwright.policies.rules import build_policies
+from cloudwright.policies.rules.common import UNKNOWN_VALUES
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
@@ -160,7 +164,9 @@ class _Collector:
 
         return report
 
-    def run(self, policy: Policy, args: Any, report: Any, urn: str | None) -> None:
+    def run(
+        self, policy: Policy, args: Any, report: Any, urn: str | None, worst_case: bool = False
+    ) -> None:
         try:
             result = policy.validate(args, report)  # type: ignore[attr-defined]
             if inspect.isawaitable(result):
@@ -169,6 +175,8 @@ class _Collector:
             self.unchecked.append(
                 Note(policy.name, f"can't check during preview: {error.message}", urn)
             )
+            if worst_case and not getattr(error, "note_only", False):
+                report(_worst_case_message(policy.name, error))
         except _NotApplicableError as error:
             key = (policy.name, error.reason or "not applicable")
             self.not_applicable[key] = self.not_applicable.get(key, 0) + 1
@@ -176,6 +184,21 @@ class _Collector:
 
 async def _await(awaitable: Any) -> None:
     await awaitable
+
+
+def _worst_case_message(policy: str, error: UnknownValueError) -> str:
+    worst = getattr(error, "worst_case", "") or "the check fails"
+    return (
+        f"{error.message}: treated as the worst case ({worst}); make the value known, or set "
+        f"{policy}.{UNKNOWN_VALUES} to 'unchecked' to only list it as unchecked"
+    )
+
+
+def _worst_case(level: EnforcementLevel, properties: Mapping[str, Any]) -> bool:
+    """A mandatory rule fails on values it cannot check, unless configured otherwise."""
+    if level != EnforcementLevel.MANDATORY:
+        return False
+    return properties.get(UNKNOWN_VALUES, "worst-case") != "unchecked"
 
 
 def _info(policy: Policy, level: EnforcementLevel, config: PolicyConfig) -> PolicyInfo:
@@ -229,15 +252,16 @@ def run_policies(
         if level == EnforcementLevel.DISABLED:
             continue
         properties = settings.properties_for(policy.name)
+        worst = _worst_case(level, properties)
         if isinstance(policy, ResourceValidationPolicy):
             for resource in view.live:
                 args = view.resource_args(resource, properties)
                 report = collector.reporter(policy, level, resource.urn, fixed=True)
-                collector.run(policy, args, report, resource.urn)
+                collector.run(policy, args, report, resource.urn, worst)
         elif isinstance(policy, StackValidationPolicy):
             stack_args = view.stack_args(properties, resources=stack_resources)
             report = collector.reporter(policy, level, stack_urn(graph), fixed=False)
-            collector.run(policy, stack_args, report, None)
+            collector.run(policy, stack_args, report, None, worst)
     return PolicyResult(
         violations=collector.violations,
         policies=infos,

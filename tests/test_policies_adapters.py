@@ -1,7 +1,9 @@
-"""Reading engine-shaped properties (unknowns, string booleans, JSON provider config) and the
-graph ↔ policy-args adapters, both ways."""
+"""Reading engine-shaped properties (unknowns, string booleans, JSON provider config) as graph
+resources, and the graph ↔ policy-args adapters, both ways."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from _policy_graphs import load, res, stack
@@ -9,36 +11,66 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.policies import props as p
-from cloudwright.policies.adapters import GraphView, graph_from_stack, to_wire
-from cloudwright.resource_graph.model import COMPUTED, SECRET
+from cloudwright.policies.adapters import (
+    GRAPH_RESOURCE,
+    GraphView,
+    graph_from_stack,
+    provider_inputs,
+    resource_of,
+    to_wire,
+)
+from cloudwright.resource_graph.facts.values import as_bool, as_int, as_list, decode_json, lookup
+from cloudwright.resource_graph.model import COMPUTED, SECRET, Unknown
 
 
-def test_get_reads_through_proxies_and_stops_at_unknowns() -> None:
-    props = unknown_checking_proxy(
-        {"a": {"b": [{"c": 1}, UNKNOWN_STRING_VALUE]}, "u": UNKNOWN_STRING_VALUE}
+def _engine_args(type_token: str, props: dict[str, Any], provider: dict[str, Any]) -> Any:
+    """Arguments as the engine builds them: proxied wire values, no graph resource attached."""
+    from pulumi_policy import PolicyProviderResource, ResourceValidationArgs
+
+    return ResourceValidationArgs(
+        type_token,
+        unknown_checking_proxy(props),
+        f"urn:pulumi:prod::p::{type_token}::r",
+        "r",
+        GraphView.options(res(type_token, "r")),
+        PolicyProviderResource("pulumi:providers:aws", unknown_checking_proxy(provider), "u", "d"),
+        None,
+        None,
     )
-    assert p.get(props, "a.b.0.c") == 1
-    assert p.get(props, "a.b.1") is p.UNKNOWN
-    assert p.get(props, "u.deeper") is p.UNKNOWN
-    assert p.get(props, "a.missing", "dflt") == "dflt"
+
+
+def test_rules_read_engine_values_as_graph_resources_with_unknowns() -> None:
+    props = {"a": {"b": [{"c": 1}, UNKNOWN_STRING_VALUE]}, "u": UNKNOWN_STRING_VALUE}
+    args = _engine_args(
+        "aws:ebs/volume:Volume",
+        props,
+        {"region": "eu-west-1", "defaultTags": '{"tags": {"a": "b"}}'},
+    )
+    resource = resource_of(args)
+    assert lookup(resource.inputs, "a.b.0.c") == 1
+    assert isinstance(lookup(resource.inputs, "a.b.1"), Unknown)
+    assert isinstance(lookup(resource.inputs, "u.deeper"), Unknown)
+    assert lookup(resource.inputs, "a.missing", "dflt") == "dflt"
+    assert provider_inputs(args) == {"region": "eu-west-1", "defaultTags": {"tags": {"a": "b"}}}
     with pytest.raises(UnknownValueError):
-        _ = props["u"]  # what a rule would hit without the helpers
+        _ = args.props["u"]  # what a rule would hit reading the proxies directly
 
 
 def test_scalar_readers() -> None:
-    assert p.as_bool("true") is True and p.as_bool("False") is False and p.as_bool(1) is None
-    assert p.as_int("32") == 32 and p.as_int(4.0) == 4 and p.as_int(True) is None
-    assert p.as_list(None) == [] and p.as_list(COMPUTED) == [] and p.as_list("x") == ["x"]
-    assert p.decode_json('{"tags": {"a": "b"}}') == {"tags": {"a": "b"}}
-    assert p.decode_json("{not json") == "{not json"
+    assert as_bool("true") is True and as_bool("False") is False and as_bool(1) is None
+    assert as_int("32") == 32 and as_int(4.0) == 4 and as_int(True) is None
+    assert as_list(None) == [] and as_list(COMPUTED) == [] and as_list("x") == ["x"]
+    assert decode_json('{"tags": {"a": "b"}}') == {"tags": {"a": "b"}}
+    assert decode_json("{not json") == "{not json"
     assert p.glob_match("EU-West-1", ["us-*", "eu-*"]) == "eu-*"
     assert p.is_unknown(SECRET) and p.is_unknown(UNKNOWN_STRING_VALUE) and not p.is_unknown("x")
 
 
 def test_raise_unknown_speaks_the_engines_language() -> None:
     with pytest.raises(UnknownValueError) as caught:
-        p.raise_unknown(["tags"])
-    assert "can't be known during preview" in caught.value.message
+        p.raise_unknown(["tags"], SECRET, "every tag missing")
+    assert caught.value.message == "tags is a secret"
+    assert isinstance(caught.value, p.Unchecked) and caught.value.worst_case == "every tag missing"
 
 
 def test_graph_unknowns_and_secrets_reach_rules_as_engine_sentinels() -> None:
@@ -55,8 +87,9 @@ def test_resource_args_carry_provider_options_and_config() -> None:
     assert args.resource_type == "aws:ebs/volume:Volume" and args.name == "v"
     assert args.urn == volume.urn and args.opts.parent == graph.resources[0].urn
     assert args.provider.resource_type == "pulumi:providers:aws"
-    assert p.get(args.provider.props, "region") == "us-east-1"
+    assert provider_inputs(args)["region"] == "us-east-1"
     assert args.get_config() == {"ports": [22]}
+    assert resource_of(args) is volume  # offline, rules read the graph's own resource
 
 
 def test_default_provider_is_synthesised_from_the_resolved_region() -> None:
@@ -66,8 +99,8 @@ def test_default_provider_is_synthesised_from_the_resolved_region() -> None:
     graph.config = {"gcp:project": "p1"}
     args = GraphView(graph).resource_args(graph.resources[-1], None)
     assert args.provider.urn.endswith("pulumi:providers:gcp::default")
-    assert p.get(args.provider.props, "region") == "europe-west4"
-    assert p.get(args.provider.props, "project") == "p1"
+    assert provider_inputs(args)["region"] == "europe-west4"
+    assert provider_inputs(args)["project"] == "p1"
 
 
 def test_deleted_resources_are_not_checked() -> None:
@@ -83,7 +116,11 @@ def test_round_trip_keeps_what_pricing_needs(fixture: str, fixture_catalog: Cata
     from cloudwright.pricing.engine import estimate
 
     graph = load(fixture)
-    back = graph_from_stack(GraphView(graph).policy_resources(), stack="prod")
+    resources = GraphView(graph).policy_resources()
+    assert graph_from_stack(resources).resources[0] is graph.resources[0]  # offline: the graph's
+    for policy_resource in resources:
+        delattr(policy_resource, GRAPH_RESOURCE)  # what the engine hands over: wire values only
+    back = graph_from_stack(resources, stack="prod")
     original = {r.urn: r for r in graph.resources}
     for resource in back.resources:
         if resource.urn in original and resource.custom and not resource.is_provider:

@@ -57,7 +57,8 @@ def test_yaml_and_json_files_load(tmp_path: Path) -> None:
         (
             "monthly-budget:\n  monthlyUSD: 100\n",
             ":2",
-            "monthly-budget.monthlyUSD: unknown setting (valid settings: monthlyUsd)",
+            "monthly-budget.monthlyUSD: unknown setting (valid settings: monthlyUsd, "
+            "unknownValues, unpriced)",
             "monthlyUsd",
         ),
         (
@@ -136,7 +137,10 @@ def test_disabled_policies_do_not_run_and_remediate_counts_as_mandatory(
 def test_effective_config_reports_defaults() -> None:
     config = parse_policy_config({"no-open-admin-ports": {"ports": [22]}}, POLICIES)
     by_name = {p.name: p for p in POLICIES}
-    assert config.effective(by_name["no-open-admin-ports"]) == {"ports": [22]}
+    assert config.effective(by_name["no-open-admin-ports"]) == {
+        "ports": [22],
+        "unknownValues": "worst-case",
+    }
     assert config.effective(by_name["required-tags"])["tags"] == [
         "owner",
         "cost-center",

@@ -112,8 +112,8 @@ def test_workload_that_needs_a_fabric_on_a_type_without_one(fixture_catalog: Cat
 def test_unknown_template_id_resolves_through_property_dependencies(
     fixture_catalog: Catalog,
 ) -> None:
-    from cloudwright.policies.adapters import GraphView
-    from cloudwright.policies.fleet import Stack, node_groups
+    from cloudwright.resource_graph.facts.fleet import node_groups
+    from cloudwright.resource_graph.facts.index import GraphIndex
 
     decoy = res(LT, "other-lt", {"instanceType": "p4d.24xlarge", "networkInterfaces": efa(4)})
     lt = res(LT, "train-lt", {"instanceType": "p5.48xlarge", "networkInterfaces": []})
@@ -132,12 +132,12 @@ def test_unknown_template_id_resolves_through_property_dependencies(
     graph = stack(decoy, lt, *pgs, asg)
     # In a preview the ids are unknown and two candidates share the parent: only the
     # engine's property dependencies say which template the group launches.
-    (group,) = node_groups(Stack.of(GraphView(graph).policy_resources()))
-    assert group.template is None and group.instance_type is None
+    (group,) = node_groups(GraphIndex(graph.resources))
+    assert group.template is None and group.types == []
     asg.property_dependencies = {"launchTemplate": [lt.urn], "placementGroup": [pgs[1].urn]}
-    (group,) = node_groups(Stack.of(GraphView(graph).policy_resources()))
+    (group,) = node_groups(GraphIndex(graph.resources))
     assert group.template is not None and group.template.name == "train-lt"
-    assert group.instance_type == "p5.48xlarge"
+    assert group.types == ["p5.48xlarge"]
     messages = fabric(graph, fixture_catalog)
     assert len(messages) == 1 and "no EFA interfaces: add 32" in messages[0]
 
@@ -323,9 +323,15 @@ def test_instance_allow_list(fixture_catalog: Catalog, resource: Resource, flagg
 
 def test_unknown_instance_type_is_unchecked_not_passed(fixture_catalog: Catalog) -> None:
     graph = stack(res(LT, "lt", {"instanceType": COMPUTED}))
-    result = run(graph, fixture_catalog, {"instance-allow-list": {"allowed": ["p5.*"]}})
+    config: dict[str, Any] = {"allowed": ["p5.*"], "unknownValues": "unchecked"}
+    result = run(graph, fixture_catalog, {"instance-allow-list": config})
     assert not of(result, "instance-allow-list")
     assert [n.policy for n in result.unchecked] == ["instance-allow-list"]
+    # By default a mandatory rule fails on it: the worst case is a type outside the list.
+    strict = run(graph, fixture_catalog, {"instance-allow-list": {"allowed": ["p5.*"]}})
+    (violation,) = of(strict, "instance-allow-list")
+    assert "instanceType is computed at apply time: treated as the worst case" in violation.message
+    assert [n.policy for n in strict.unchecked] == ["instance-allow-list"]
 
 
 # ---- spot-only-in-dev ----------------------------------------------------------------------

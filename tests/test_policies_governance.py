@@ -8,7 +8,7 @@ import pytest
 from _policy_graphs import load, names, of, res, run, stack, stub_estimator
 
 from cloudwright.optimizer.catalog import Catalog
-from cloudwright.policies.regions import resource_region
+from cloudwright.resource_graph.regions import region_of
 
 EU = {"allowed-regions": {"regions": ["eu-*", "europe-*", "westeurope", "gcp:eu"]}}
 
@@ -56,7 +56,7 @@ EU = {"allowed-regions": {"regions": ["eu-*", "europe-*", "westeurope", "gcp:eu"
 def test_region_resolution(
     type_token: str, inputs: dict[str, Any], provider: dict[str, Any], expected: str | None
 ) -> None:
-    assert resource_region(type_token, inputs, provider) == expected
+    assert region_of(type_token, inputs, provider) == expected
 
 
 def test_allowed_regions_pass_and_fail_per_cloud(fixture_catalog: Catalog) -> None:
@@ -157,10 +157,13 @@ def test_unknown_region_is_reported_as_unchecked(fixture_catalog: Catalog) -> No
     from cloudwright.resource_graph.model import COMPUTED
 
     graph = stack(res("aws:s3/bucket:Bucket", "b", {"region": COMPUTED}))
-    result = run(graph, fixture_catalog, EU)
+    lenient = {"allowed-regions": {**EU["allowed-regions"], "unknownValues": "unchecked"}}
+    result = run(graph, fixture_catalog, lenient)
     assert not of(result, "allowed-regions")
     assert [n.policy for n in result.unchecked] == ["allowed-regions"]
-    assert ".region" in result.unchecked[0].reason
+    assert "region is computed at apply time" in result.unchecked[0].reason
+    (worst,) = of(run(graph, fixture_catalog, EU), "allowed-regions")  # mandatory: worst case
+    assert "treated as the worst case (a region that is not allowed)" in worst.message
 
 
 TAGS = {"owner": "ml", "cost-center": "cc1", "workload": "train"}
@@ -273,10 +276,10 @@ def test_budget_with_the_real_cost_engine(fixture_catalog: Catalog, fixture: str
     total, carbon = report.totals.monthly_usd, report.totals.carbon_kg_month
     assert total > 0 and carbon > 0
 
-    def check(monthly_usd: float, kg: float) -> Any:
+    def check(monthly_usd: float, kg: float, unpriced: str = "pass-with-note") -> Any:
         config = {
-            "monthly-budget": {"monthlyUsd": monthly_usd},
-            "carbon-budget": {"kgCo2ePerMonth": kg},
+            "monthly-budget": {"monthlyUsd": monthly_usd, "unpriced": unpriced},
+            "carbon-budget": {"kgCo2ePerMonth": kg, "unpriced": unpriced},
         }
         return run_policies(graph, fixture_catalog, config)  # default estimator: pricing.engine
 
@@ -287,3 +290,11 @@ def test_budget_with_the_real_cost_engine(fixture_catalog: Catalog, fixture: str
     assert of(over, "carbon-budget")
     under = check(total * 1.01, carbon * 1.01)
     assert not of(under, "monthly-budget") and not of(under, "carbon-budget")
+    # The azure fixture's Managed Lustre has no catalog price: by default the budget cannot
+    # be shown to hold (fail closed); pass-with-note lists it as unchecked instead.
+    unpriced = [r.name for r in report.resources if r.status in ("unknown", "partial")]
+    closed = check(total * 1.01, carbon * 1.01, unpriced="fail")
+    assert bool(of(closed, "monthly-budget")) is bool(unpriced)
+    if unpriced:
+        assert "cannot be shown to hold" in of(closed, "monthly-budget")[0].message
+        assert any(unpriced[0] in n.reason for n in under.unchecked)

@@ -203,8 +203,7 @@ def test_analyze_stack_matches_the_offline_runner(analyzer: Any, fixture_catalog
     )
     served = sorted((d.policyName, d.urn) for d in response.diagnostics)
     offline = run(load("aws_insecure"), fixture_catalog)
-    expected = sorted(
-        (v.policy, v.urn) for v in offline.violations if v.policy in ("gpu-fabric", "max-gpus")
-    )
-    assert served == expected and len(served) == 2
-    assert all(d.policyName == "gpu-fabric" for d in response.diagnostics)
+    stack_policies = ("gpu-fabric", "max-gpus", "no-open-admin-ports")
+    expected = sorted((v.policy, v.urn) for v in offline.violations if v.policy in stack_policies)
+    assert served == expected and len(served) == 5
+    assert {d.policyName for d in response.diagnostics} == {"gpu-fabric", "no-open-admin-ports"}

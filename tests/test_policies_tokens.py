@@ -1,5 +1,5 @@
-"""Every Pulumi type token and tag input the rules name exists in the installed SDKs, so a
-typo cannot silently switch a check off. (Classic `azure:` is not installed here; its
+"""Every Pulumi type token and tag input the rules and the resource facts layer name exists in
+the installed SDKs, so a typo cannot silently switch a check off. (Classic `azure:` is not installed here; its
 tokens are checked for shape only.)"""
 
 from __future__ import annotations
@@ -13,9 +13,14 @@ import pulumi_azure_native
 import pulumi_gcp
 import pytest
 
-from cloudwright.policies.compute import READERS
-from cloudwright.policies.regions import AZURE_LOCATED_TYPES, GCP_LOCATED_TYPES
 from cloudwright.policies.rules import admin_ports, encryption, public_storage, tags
+from cloudwright.resource_graph.facts.exposure import EXPOSURES
+from cloudwright.resource_graph.facts.launch import LAUNCHERS
+from cloudwright.resource_graph.facts.machines import DEFINITIONS
+from cloudwright.resource_graph.facts.market import READERS
+from cloudwright.resource_graph.facts.network import INGRESS
+from cloudwright.resource_graph.facts.storage import STORES
+from cloudwright.resource_graph.regions import AZURE_LOCATED_TYPES, GCP_LOCATED_TYPES
 
 PACKAGES = {
     "aws": Path(pulumi_aws.__file__).parent,
@@ -33,7 +38,8 @@ FLEET_TYPES = {
 
 def _all_tokens() -> set[str]:
     named = set(READERS) | set(tags.TAGGABLE) | set(tags.UNTAGGABLE) | FLEET_TYPES
-    named |= set(encryption.CHECKS) | set(public_storage.CHECKS) | set(admin_ports.CHECKS)
+    named |= set(encryption.TYPES) | set(public_storage.TYPES) | set(admin_ports.TYPES)
+    named |= set(LAUNCHERS) | set(DEFINITIONS) | set(STORES) | set(EXPOSURES) | set(INGRESS)
     named |= set(GCP_LOCATED_TYPES) | set(AZURE_LOCATED_TYPES)
     return named
 

@@ -66,6 +66,8 @@ FREE_TYPES: dict[str, str] = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _CONFIG,
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": _CONFIG,
     "aws:resourcegroups/group:Group": _GROUPING,
+    "aws:lambda/permission:Permission": _IAM,
+    "aws:s3/bucketNotification:BucketNotification": _CONFIG,
     # ---- GCP --------------------------------------------------------------------------
     "gcp:compute/network:Network": _NETWORK,
     "gcp:compute/subnetwork:Subnetwork": _NETWORK,
@@ -84,6 +86,9 @@ FREE_TYPES: dict[str, str] = {
     "gcp:storage/bucketIAMMember:BucketIAMMember": _IAM,
     "gcp:servicenetworking/connection:Connection": "private service access peering: no charge",
     "gcp:storage/bucketIAMBinding:BucketIAMBinding": _IAM,
+    "gcp:storage/bucketIAMPolicy:BucketIAMPolicy": _IAM,
+    "gcp:sql/user:User": _IAM,
+    "gcp:sql/database:Database": "a database in a Cloud SQL instance: billed on the instance",
     # ---- Azure (azure-native) ---------------------------------------------------------
     "azure-native:resources:ResourceGroup": _GROUPING,
     "azure-native:network:VirtualNetwork": _NETWORK,
@@ -115,4 +120,6 @@ FREE_TYPES: dict[str, str] = {
     "azure:compute/proximityPlacementGroup:ProximityPlacementGroup": _PLACEMENT,
     "azure:compute/availabilitySet:AvailabilitySet": _PLACEMENT,
     "azure:storage/container:Container": "a container in a storage account: billed on the account",
+    "azure:sql/firewallRule:FirewallRule": _NETWORK,
+    "azure:mssql/firewallRule:FirewallRule": _NETWORK,
 }

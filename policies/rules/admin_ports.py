@@ -1,29 +1,46 @@
 """no-open-admin-ports: nothing lets the whole internet reach SSH (22) or RDP (3389).
 
-A rule is open when it allows ingress from 0.0.0.0/0 or ::/0 (Azure also '*', 'Any',
-'Internet') on a protocol that carries ports (TCP, UDP, or all protocols) over a port
-range that includes an admin port. Checked on:
-- AWS: security groups' inline `ingress` blocks, `aws:ec2/securityGroupRule` (type
-  ingress) and `aws:vpc/securityGroupIngressRule`; protocol '-1'/'all' means every port.
-- GCP: ingress firewalls that are not disabled; `allows[]` with no `ports` means every
-  port; a rule with no `sourceRanges`, `sourceTags` or `sourceServiceAccounts` applies to
-  0.0.0.0/0, as GCP defaults it.
-- Azure: inbound Allow rules, inline in network security groups or as separate rules
-  (azure-native and classic azure).
+A stack policy, so rules split across resources are judged together. The ingress rules
+come from the resource facts layer (`resource_graph.facts.network`), every form of each
+cloud: AWS security groups' (and the default group's) inline `ingress`,
+`aws:ec2/securityGroupRule` (type ingress) and `aws:vpc/securityGroupIngressRule`; GCP VPC
+firewalls and firewall-policy rules (hierarchical, global and regional network policies, as
+rule resources or inline `...WithRules`); Azure NSG inline rules and separate security rules
+(azure-native and classic).
+
+A port is open when the sources of the rules admitting it (TCP or UDP; 'all protocols'
+counts for both) cover the internet — by set arithmetic over the CIDRs, so 0.0.0.0/0 and
+::/0 in any spelling (::0/0, 0:0:0:0:0:0:0:0/0), halves like 0.0.0.0/1 + 128.0.0.0/1, or
+any set that leaves out only private, reserved or multicast space; Azure's '*', 'Any' and
+'Internet' are the internet too. Rules are united per group they belong to: the security
+group, the GCP network or firewall policy, the NSG. A GCP firewall with no source at all
+applies to 0.0.0.0/0, as GCP defaults it. Sources or ports that are secret or computed are
+unchecked (worst case: open).
 
 `ports` lists the admin ports (default 22 and 3389).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
+from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from cloudwright.policies import props as p
+from cloudwright.policies.adapters import stack_graph
 from cloudwright.policies.context import RuleContext
-from cloudwright.policies.rules.common import schema, settings
+from cloudwright.policies.rules.common import Findings, schema, settings
+from cloudwright.resource_graph.facts.index import GraphIndex
+from cloudwright.resource_graph.facts.network import (
+    INGRESS,
+    Ingress,
+    exposed,
+    ingress,
+    open_sources,
+    reaches,
+)
+from cloudwright.resource_graph.model import Unknown
 
 NAME = "no-open-admin-ports"
 
@@ -39,177 +56,111 @@ CONFIG = schema(
     }
 )
 
-OPEN_SOURCES = ("0.0.0.0/0", "::/0", "*", "any", "internet")
-ALL_PROTOCOLS = ("-1", "all", "*")
-PORT_PROTOCOLS = ("tcp", "udp", "6", "17", *ALL_PROTOCOLS)
-ANY_PORT = (0, 65535)
-
-PortRange = tuple[int, int]
-Checker = Callable[[Any, list[int]], list[str]]
-
-
-def _is_open(source: Any) -> bool:
-    return isinstance(source, str) and source.strip().lower() in OPEN_SOURCES
-
-
-def _parse_range(spec: Any) -> PortRange | None:
-    """'22', '20-30', '*' → a port range; anything else (unknown, junk) → None."""
-    if isinstance(spec, int) and not isinstance(spec, bool):
-        return (spec, spec)
-    if not isinstance(spec, str):
-        return None
-    text = spec.strip()
-    if text in ("*", ""):
-        return ANY_PORT
-    low, _, high = text.partition("-")
-    try:
-        return (int(low), int(high or low))
-    except ValueError:
-        return None
-
-
-def _hits(ranges: Iterable[PortRange], ports: list[int]) -> list[int]:
-    return sorted({port for low, high in ranges for port in ports if low <= port <= high})
-
-
-def _describe(ports: list[int]) -> str:
-    names = {22: "SSH", 3389: "RDP"}
-    return ", ".join(f"{port} ({names[port]})" if port in names else str(port) for port in ports)
-
-
-def _aws_rule(rule: Any, ports: list[int], where: str, protocol_key: str) -> list[str]:
-    protocol = str(p.get(rule, protocol_key, "")).lower()
-    if protocol not in PORT_PROTOCOLS:
-        return []
-    sources = [
-        *(s for s in _strings(p.get(rule, "cidrBlocks"))),
-        *(s for s in _strings(p.get(rule, "ipv6CidrBlocks"))),
-        *(s for s in (p.get(rule, "cidrIpv4"), p.get(rule, "cidrIpv6")) if isinstance(s, str)),
-    ]
-    open_sources = [s for s in sources if s in ("0.0.0.0/0", "::/0")]
-    if not open_sources:
-        return []
-    if protocol in ALL_PROTOCOLS:
-        port_range: PortRange | None = ANY_PORT
-    else:
-        low, high = p.as_int(p.get(rule, "fromPort")), p.as_int(p.get(rule, "toPort"))
-        port_range = (low, high) if isinstance(low, int) and isinstance(high, int) else None
-    hit = _hits([port_range] if port_range else [], ports)
-    if not hit:
-        return []
-    return [
-        f"{where} opens {_describe(hit)} to {', '.join(open_sources)}: restrict the source to "
-        "your admin network or use SSM Session Manager / a bastion"
-    ]
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in p.as_list(value) if isinstance(v, str)]
-
-
-def _aws_security_group(props: Any, ports: list[int]) -> list[str]:
-    found: list[str] = []
-    for index, rule in enumerate(p.as_list(p.get(props, "ingress"))):
-        found += _aws_rule(rule, ports, f"ingress[{index}]", "protocol")
-    return found
-
-
-def _aws_group_rule(props: Any, ports: list[int]) -> list[str]:
-    if p.get(props, "type") != "ingress":
-        return []
-    return _aws_rule(props, ports, "the ingress rule", "protocol")
-
-
-def _aws_ingress_rule(props: Any, ports: list[int]) -> list[str]:
-    return _aws_rule(props, ports, "the ingress rule", "ipProtocol")
-
-
-def _gcp_firewall(props: Any, ports: list[int]) -> list[str]:
-    if str(p.get(props, "direction", "INGRESS")).upper() != "INGRESS":
-        return []
-    if p.as_bool(p.get(props, "disabled")) is True:
-        return []
-    ranges = _strings(p.get(props, "sourceRanges"))
-    scoped = _strings(p.get(props, "sourceTags")) or _strings(p.get(props, "sourceServiceAccounts"))
-    if not ranges and not scoped and p.get(props, "sourceRanges") is not p.UNKNOWN:
-        ranges = ["0.0.0.0/0"]  # GCP's default source for an ingress rule with none given
-    open_sources = [r for r in ranges if r in ("0.0.0.0/0", "::/0")]
-    if not open_sources:
-        return []
-    port_ranges: list[PortRange] = []
-    for allow in p.as_list(p.get(props, "allows")):
-        if str(p.get(allow, "protocol", "")).lower() not in PORT_PROTOCOLS:
-            continue
-        listed = _strings(p.get(allow, "ports"))
-        port_ranges += [r for r in map(_parse_range, listed) if r] if listed else [ANY_PORT]
-    hit = _hits(port_ranges, ports)
-    if not hit:
-        return []
-    return [
-        f"allows {_describe(hit)} from {', '.join(open_sources)}: narrow sourceRanges "
-        "(e.g. 35.235.240.0/20 for IAP TCP forwarding) or use sourceTags"
-    ]
-
-
-def _azure_rule(rule: Any, ports: list[int], where: str) -> list[str]:
-    if str(p.get(rule, "direction", "")).lower() != "inbound":
-        return []
-    if str(p.get(rule, "access", "")).lower() != "allow":
-        return []
-    if str(p.get(rule, "protocol", "*")).lower() not in PORT_PROTOCOLS:
-        return []
-    sources = [p.get(rule, "sourceAddressPrefix"), *_strings(p.get(rule, "sourceAddressPrefixes"))]
-    open_sources = [s for s in sources if _is_open(s)]
-    if not open_sources:
-        return []
-    specs = [p.get(rule, "destinationPortRange"), *_strings(p.get(rule, "destinationPortRanges"))]
-    hit = _hits([r for r in map(_parse_range, specs) if r], ports)
-    if not hit:
-        return []
-    return [
-        f"{where} allows {_describe(hit)} from {', '.join(map(str, open_sources))}: restrict "
-        "sourceAddressPrefix to your admin network or use Azure Bastion"
-    ]
-
-
-def _azure_nsg(props: Any, ports: list[int]) -> list[str]:
-    found: list[str] = []
-    for index, rule in enumerate(p.as_list(p.get(props, "securityRules"))):
-        name = p.get(rule, "name")
-        where = f"securityRules[{index}]" + (f" ({name})" if isinstance(name, str) else "")
-        found += _azure_rule(rule, ports, where)
-    return found
-
-
-def _azure_security_rule(props: Any, ports: list[int]) -> list[str]:
-    return _azure_rule(props, ports, "the rule")
-
-
-CHECKS: dict[str, Checker] = {
-    "aws:ec2/securityGroup:SecurityGroup": _aws_security_group,
-    "aws:ec2/securityGroupRule:SecurityGroupRule": _aws_group_rule,
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _aws_ingress_rule,
-    "gcp:compute/firewall:Firewall": _gcp_firewall,
-    "azure-native:network:NetworkSecurityGroup": _azure_nsg,
-    "azure-native:network:SecurityRule": _azure_security_rule,
-    "azure:network/networkSecurityGroup:NetworkSecurityGroup": _azure_nsg,
-    "azure:network/networkSecurityRule:NetworkSecurityRule": _azure_security_rule,
+TYPES = frozenset(INGRESS)
+_NAMES = {22: "SSH", 3389: "RDP"}
+_ADVICE = {
+    "aws": "restrict the source to your admin network or use SSM Session Manager / a bastion",
+    "gcp": "narrow sourceRanges (e.g. 35.235.240.0/20 for IAP TCP forwarding) or use sourceTags",
+    "azure": "restrict sourceAddressPrefix to your admin network or use Azure Bastion",
 }
 
 
-def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
+@dataclass
+class _Open:
+    """What one rule opens: ports, the sources shown, and rules it covers the internet with."""
+
+    rule: Ingress
+    ports: set[int] = field(default_factory=set)
+    shown: list[str] = field(default_factory=list)
+    others: list[Ingress] = field(default_factory=list)
+
+
+def _describe(ports: set[int]) -> str:
+    return ", ".join(f"{p} ({_NAMES[p]})" if p in _NAMES else str(p) for p in sorted(ports))
+
+
+def _name(rule: Ingress) -> str:
+    return rule.resource.name if rule.resource is not None else "?"
+
+
+def _message(found: _Open) -> str:
+    rule = found.rule
+    cloud = rule.resource.cloud if rule.resource is not None else None
+    together = ""
+    if found.others:
+        together = " together with " + ", ".join(f"{_name(o)} {o.where}" for o in found.others)
+    sources = ", ".join(dict.fromkeys(found.shown))
+    verb = (
+        f"opens {_describe(found.ports)} to"
+        if cloud == "aws"
+        else (f"allows {_describe(found.ports)} from")
+    )
+    advice = _ADVICE.get(cloud or "", "restrict the source range")
+    return f"{rule.where} {verb} {sources}{together}: {advice}"
+
+
+def _admitting(group: list[Ingress], port: int, protocol: str, found: Findings) -> list[Ingress]:
+    out = []
+    for rule in group:
+        hit = reaches(rule, port, protocol)
+        if isinstance(hit, Unknown):
+            if exposed(rule.sources) is not False:
+                found.unknown(f"{_name(rule)} {rule.where} ports", hit, "admin ports open")
+        elif hit:
+            out.append(rule)
+    return out
+
+
+def check(index: GraphIndex, ports: list[int], found: Findings) -> None:
+    """Record every rule that opens an admin port to the internet (alone, or together with
+    the other rules of its group)."""
+    by_target: dict[str, list[Ingress]] = defaultdict(list)
+    for resource in index.resources:
+        for rule in ingress(resource, index):
+            by_target[rule.target].append(rule)
+    opened: dict[int, _Open] = {}
+    for group in by_target.values():
+        for port in ports:
+            for protocol in ("tcp", "udp"):
+                admitting = _admitting(group, port, protocol, found)
+                alone = [r for r in admitting if exposed(r.sources) is True]
+                for rule in alone:
+                    entry = opened.setdefault(id(rule), _Open(rule))
+                    entry.ports.add(port)
+                    entry.shown += open_sources(rule.sources) or [str(s) for s in rule.sources]
+                if alone or not admitting:
+                    continue
+                together = exposed([s for r in admitting for s in r.sources])
+                if isinstance(together, Unknown):
+                    names = ", ".join(f"{_name(r)} {r.where}" for r in admitting)
+                    found.unknown(f"the sources of {names}", together, "admin ports open")
+                elif together:
+                    for rule in admitting:
+                        entry = opened.setdefault(id(rule), _Open(rule))
+                        entry.ports.add(port)
+                        entry.shown += [str(s) for s in rule.sources if isinstance(s, str)]
+                        entry.others += [
+                            o for o in admitting if o is not rule and o not in entry.others
+                        ]
+    for entry in opened.values():
+        urn = entry.rule.resource.urn if entry.rule.resource is not None else None
+        found.add(_message(entry), urn)
+
+
+def policies(context: RuleContext) -> list[StackValidationPolicy]:
     def validate(args: Any, report: Any) -> None:
-        check = CHECKS.get(args.resource_type)
-        if check is None:
-            return
         ports = [int(port) for port in settings(args, CONFIG)["ports"]]
-        for message in check(args.props, ports):
-            report(message)
+        graph = stack_graph(args)
+        live = [r for r in graph.resources if r.type in TYPES]
+        found = Findings()
+        check(GraphIndex(live), ports, found)
+        found.emit(report, with_urn=True)
 
     return [
-        ResourceValidationPolicy(
+        StackValidationPolicy(
             name=NAME,
-            description="No security group, firewall or NSG opens SSH/RDP to the internet.",
+            description="No security group, firewall, firewall policy or NSG opens SSH/RDP to "
+            "the internet.",
             validate=validate,
             enforcement_level=EnforcementLevel.MANDATORY,
             config_schema=CONFIG,

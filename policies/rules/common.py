@@ -16,13 +16,52 @@ from typing import Any
 from pulumi_policy import PolicyConfigSchema
 
 from cloudwright.policies import props as p
+from cloudwright.policies.props import Unchecked
 from cloudwright.policies.schema import with_defaults
 
 CLOUD_SCOPES = ("aws", "gcp", "azure")
 
 
+UNKNOWN_VALUES = "unknownValues"
+UNKNOWN_SETTING: dict[str, Any] = {
+    "type": "string",
+    "enum": ["worst-case", "unchecked"],
+    "default": "worst-case",
+    "description": "A deciding value that is secret or computed at apply time: 'worst-case' "
+    "fails a mandatory check as if it were the worst value (offline), 'unchecked' only lists "
+    "it as unchecked.",
+}
+
+
 def schema(properties: dict[str, dict[str, Any]]) -> PolicyConfigSchema:
-    return PolicyConfigSchema(properties=properties)
+    """A policy's configuration schema; every policy also takes `unknownValues`."""
+    return PolicyConfigSchema(properties={**properties, UNKNOWN_VALUES: UNKNOWN_SETTING})
+
+
+class Findings:
+    """What a rule found on one resource (or stack): messages, and deciding values that are
+    unknown. `emit` reports the messages, then raises `Unchecked` for the unknowns, so a
+    resource with a known problem and an unknown value gets both."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str | None]] = []
+        self.unknowns: list[tuple[str, Any, str]] = []
+
+    def add(self, message: str, urn: str | None = None) -> None:
+        self.messages.append((message, urn))
+
+    def unknown(self, what: str, value: Any, worst_case: str) -> None:
+        if all(known != what for known, _, _ in self.unknowns):
+            self.unknowns.append((what, value, worst_case))
+
+    def emit(self, report: Any, *, with_urn: bool = False) -> None:
+        for message, urn in self.messages:
+            if with_urn:
+                report(message, urn)
+            else:
+                report(message)
+        if self.unknowns:
+            raise Unchecked(self.unknowns)
 
 
 def settings(args: Any, config_schema: PolicyConfigSchema | None) -> dict[str, Any]:

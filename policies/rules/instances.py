@@ -1,16 +1,23 @@
 """instance-allow-list, spot-only-in-dev and max-gpus: what compute a stack may launch.
 
-- instance-allow-list (resource): every instance type a launch template, instance,
-  auto-scaling group override, GCP instance (template) or Azure VM/scale set names
-  matches one of `allowed` (globs, optionally 'cloud:'-scoped). Not applicable until
-  configured.
+- instance-allow-list (resource): every instance type a resource names — launch templates
+  and configurations, instances and spot requests, auto-scaling group and fleet overrides,
+  Spot Fleet launch specifications, EKS node groups' `instanceTypes`, capacity
+  reservations, GCP instances, templates and GKE node configs (cluster default and inline
+  pools too), Azure VMs, scale sets and AKS pools — matches one of `allowed` (globs,
+  optionally 'cloud:'-scoped). Not applicable until configured.
 - spot-only-in-dev (resource): spot/preemptible capacity only in stacks whose name
   matches `devStacks`; production capacity that can be reclaimed at two minutes' notice
-  (30 s on GCP and Azure) is a reliability decision, not a default.
-- max-gpus (stack): the GPUs the stack launches — nodes × GPUs per node from the catalog,
-  summed over auto-scaling groups, managed instance groups, scale sets and stand-alone
-  instances — stay within `maxGpus` and, per GPU model, `maxGpusByModel`. `basis`
-  chooses desired capacity (default) or the scaling ceiling (ASG `maxSize`).
+  (30 s on GCP and Azure) is a reliability decision, not a default. Spot is read by the
+  facts layer (`resource_graph.facts.market`) in every spelling each cloud has.
+- max-gpus (stack): the GPUs the stack launches — nodes × GPUs per node (the catalog's
+  shape, plus GCP's attached `guestAccelerators`), summed over every node group of
+  `resource_graph.facts.fleet`: auto-scaling groups (template or launch configuration),
+  EC2 / Spot Fleets, EKS node groups, MIGs, GKE and AKS pools (inline ones too), scale
+  sets, and stand-alone machines under any parent — stay within `maxGpus` and, per GPU
+  model, `maxGpusByModel`. A group that may launch several types counts the one with the
+  most GPUs. `basis` chooses desired capacity (default) or the scaling ceiling (`maxSize`,
+  autoscaler maximums). A count or type that is secret or computed is unchecked.
 """
 
 from __future__ import annotations
@@ -26,12 +33,30 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from cloudwright.core.errors import CloudwrightError
 from cloudwright.policies import props as p
-from cloudwright.policies.compute import compute_facts
+from cloudwright.policies.adapters import resource_of, stack_graph
 from cloudwright.policies.context import RuleContext
-from cloudwright.policies.fleet import NodeGroup, Stack, node_groups
-from cloudwright.policies.rules.common import number, schema, scoped_match, settings, string_list
+from cloudwright.policies.rules.common import (
+    Findings,
+    number,
+    schema,
+    scoped_match,
+    settings,
+    string_list,
+)
+from cloudwright.resource_graph.facts.fleet import (
+    Gpus,
+    NodeGroup,
+    SpecOf,
+    gpus_per_node,
+    node_groups,
+    spec_lookup,
+)
+from cloudwright.resource_graph.facts.index import GraphIndex
+from cloudwright.resource_graph.facts.launch import launches, named_types
+from cloudwright.resource_graph.facts.machines import definition
+from cloudwright.resource_graph.facts.market import Market, market_of
+from cloudwright.resource_graph.model import COMPUTED, Resource, Unknown, cloud_of_type
 
 ALLOW_LIST = "instance-allow-list"
 SPOT = "spot-only-in-dev"
@@ -84,21 +109,25 @@ GPU_CONFIG = schema(
 
 def _allow_list(context: RuleContext) -> ResourceValidationPolicy:
     def validate(args: Any, report: Any) -> None:
-        facts = compute_facts(args.resource_type, args.props)
-        if facts is None:
+        resource = resource_of(args)
+        named = named_types(resource)
+        if named is None:
             return
         patterns = string_list(settings(args, ALLOW_CONFIG)["allowed"])
         if not patterns:
             args.not_applicable("no allowed instance types configured")
-        for instance_type in facts.instance_types:
-            if instance_type is p.UNKNOWN:
-                p.raise_unknown([facts.type_setting])
-            if scoped_match(facts.cloud, str(instance_type), patterns) is None:
-                report(
-                    f"instance type {instance_type!r} ({facts.type_setting}) is not allowed "
+        cloud = cloud_of_type(args.resource_type)
+        found = Findings()
+        for instance_type in dict.fromkeys(named.types):
+            if isinstance(instance_type, Unknown):
+                found.unknown(named.type_setting or "instance type", instance_type, "not allowed")
+            elif scoped_match(cloud, instance_type, patterns) is None:
+                found.add(
+                    f"instance type {instance_type!r} ({named.type_setting}) is not allowed "
                     f"(allowed: {', '.join(patterns)}): choose an allowed type or extend "
                     "instance-allow-list.allowed"
                 )
+        found.emit(report)
 
     return ResourceValidationPolicy(
         name=ALLOW_LIST,
@@ -112,23 +141,39 @@ def _allow_list(context: RuleContext) -> ResourceValidationPolicy:
     )
 
 
+def _markets(resource: Resource) -> list[Market]:
+    """The markets a resource decides itself (a group on a template leaves it to the
+    template, which is judged on its own)."""
+    own = definition(resource)
+    if own is not None:
+        return [own.market] if own.market is not None else []
+    if resource.type == "aws:autoscaling/group:Group":
+        market = market_of(resource)
+        return [market] if market is not None else []
+    return [launch.market for launch in launches(resource, GraphIndex([resource]))]
+
+
 def _spot(context: RuleContext) -> ResourceValidationPolicy:
     def validate(args: Any, report: Any) -> None:
-        facts = compute_facts(args.resource_type, args.props)
-        if facts is None or facts.spot is False:
+        markets = [m for m in _markets(resource_of(args)) if m.spot is not False]
+        if not markets:
             return
-        if facts.spot is p.UNKNOWN:
-            p.raise_unknown([facts.spot_setting])
+        found = Findings()
         dev = string_list(settings(args, SPOT_CONFIG)["devStacks"])
         stack = context.stack_name()
-        if not stack:
-            args.not_applicable("the stack name is not known")
-        if p.glob_match(str(stack), dev) is None:
-            report(
-                f"spot/preemptible capacity ({facts.spot_setting}) in stack {stack!r}, which is "
-                f"not a dev stack ({', '.join(dev)}): use on-demand capacity here, or add the "
-                "stack to spot-only-in-dev.devStacks"
-            )
+        for market in markets:
+            if isinstance(market.spot, Unknown):
+                found.unknown(market.setting, market.spot, "spot capacity")
+                continue
+            if not stack:
+                args.not_applicable("the stack name is not known")
+            if p.glob_match(str(stack), dev) is None:
+                found.add(
+                    f"{market.label} capacity ({market.setting}) in stack {stack!r}, which is "
+                    f"not a dev stack ({', '.join(dev)}): use on-demand capacity here, or add "
+                    "the stack to spot-only-in-dev.devStacks"
+                )
+        found.emit(report)
 
     return ResourceValidationPolicy(
         name=SPOT,
@@ -142,18 +187,27 @@ def _spot(context: RuleContext) -> ResourceValidationPolicy:
     )
 
 
-def gpu_count(context: RuleContext, group: NodeGroup, basis: str) -> tuple[str | None, int]:
-    """(GPU model, GPUs) a node group launches; (None, 0) for CPU or uncatalogued types."""
-    if not isinstance(group.instance_type, str):
-        return None, 0
-    try:
-        spec = context.catalog().instance(group.cloud, group.instance_type)
-    except CloudwrightError:
-        return None, 0
+def gpu_count(spec_of: SpecOf, group: NodeGroup, basis: str, found: Findings) -> Gpus:
+    """The GPUs a node group launches (model, total in `per_node`); unknowns are recorded."""
+    gpus = gpus_per_node(spec_of, group.cloud, group.launch)
+    if gpus.unknown is not None:
+        found.unknown(f"{group.label()}: instance type", gpus.unknown, "more GPUs than allowed")
+        return Gpus(None, 0)
+    if not group.types and group.launch.template_missing:
+        found.unknown(
+            f"{group.label()}: instance type ({group.launch.template_missing})",
+            COMPUTED,
+            "more GPUs than allowed",
+        )
+        return Gpus(None, 0)
     nodes = group.max_nodes if basis == "max" and group.max_nodes is not None else group.nodes
-    if not isinstance(nodes, int) or spec.gpu_count == 0:
-        return spec.gpu, 0
-    return spec.gpu, nodes * spec.gpu_count
+    if isinstance(nodes, Unknown):
+        if gpus.per_node:
+            found.unknown(f"{group.label()}: node count", nodes, "more GPUs than allowed")
+        return Gpus(gpus.model, 0)
+    if not isinstance(nodes, int) or not gpus.per_node:
+        return Gpus(gpus.model, 0)
+    return Gpus(gpus.model, nodes * gpus.per_node, gpus.instance_type)
 
 
 def _limit_messages(
@@ -186,13 +240,17 @@ def _max_gpus(context: RuleContext) -> StackValidationPolicy:
             args.not_applicable("no GPU limit configured")
         used: dict[str, int] = defaultdict(int)
         parts: dict[str, list[str]] = defaultdict(list)
-        for group in node_groups(Stack.of(args.resources)):
-            model, count = gpu_count(context, group, str(cfg["basis"]))
-            if model and count:
-                used[model] += count
-                parts[model].append(f"{group.label()}: {count} × {model}")
+        found = Findings()
+        spec_of = spec_lookup(context.catalog())
+        graph = stack_graph(args, stack=context.stack_name(), project=context.project_name())
+        for group in node_groups(GraphIndex(graph.resources)):
+            gpus = gpu_count(spec_of, group, str(cfg["basis"]), found)
+            if gpus.model and gpus.per_node:
+                used[gpus.model] += gpus.per_node
+                parts[gpus.model].append(f"{group.label()}: {gpus.per_node} × {gpus.model}")
         for message in _limit_messages(used, parts, cfg):
-            report(message, None)
+            found.add(message)
+        found.emit(report, with_urn=True)
 
     return StackValidationPolicy(
         name=MAX_GPUS,

@@ -14,8 +14,10 @@ Settings, all optional (with none of them the rule is not applicable):
 A region is allowed when it satisfies every constraint of every scope that applies.
 Regions are compared lower-case; Azure locations without spaces ('westeurope'); GCS
 multi-regions by their code ('eu', 'us', 'nam4'). The region comes from the resource's
-inputs or its provider (`policies.regions`); global resources and sub-resources are
-skipped, and a region computed at apply time is reported as unchecked.
+inputs or its provider (`resource_graph.regions.region_of`, the readers' own order); global
+resources and sub-resources are skipped, and a region that is computed at apply time or
+secret is unchecked (a mandatory rule fails on it offline unless `unknownValues` is
+'unchecked').
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from cloudwright.core.errors import CloudwrightError
 from cloudwright.policies import props as p
+from cloudwright.policies.adapters import provider_inputs, resource_of
 from cloudwright.policies.context import RuleContext
-from cloudwright.policies.regions import resource_region
 from cloudwright.policies.rules.common import schema, scoped_match, settings, string_list
 from cloudwright.policies.rules.tags import declared_tags
-from cloudwright.resource_graph.model import cloud_of_type
+from cloudwright.resource_graph.model import Unknown, cloud_of_type
+from cloudwright.resource_graph.regions import region_of
 
 NAME = "allowed-regions"
 
@@ -114,9 +117,9 @@ def _configured(cfg: Mapping[str, Any]) -> bool:
     return any(cfg.get(key) for key in ("regions", "deny", "countries", "workloads"))
 
 
-def _workload(props: Any) -> str | None:
+def _workload(inputs: Mapping[str, Any]) -> str | None:
     for key in ("tags", "labels"):
-        value = declared_tags(p.get(props, key)).get("workload")
+        value = declared_tags(inputs.get(key)).get("workload")
         if isinstance(value, str):
             return value
     return None
@@ -130,17 +133,17 @@ def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
         cfg = settings(args, CONFIG)
         if not _configured(cfg):
             args.not_applicable("no allowed regions, countries or workloads configured")
-        provider_props = args.provider.props if args.provider is not None else None
-        region = resource_region(args.resource_type, args.props, provider_props)
-        if region is p.UNKNOWN:
-            p.raise_unknown(["region"])
+        resource = resource_of(args)
+        region = region_of(args.resource_type, resource.inputs, provider_inputs(args))
+        if isinstance(region, Unknown):
+            p.raise_unknown(["region"], region, "a region that is not allowed")
         if region is None:
             return  # global resources and sub-resources have no region of their own
         denied = scoped_match(cloud, region, string_list(cfg.get("deny")))
         if denied is not None:
             report(f"{cloud} region {region!r} is denied (matches {denied!r}): move the resource")
             return
-        for label, scope in _scopes(cfg, _workload(args.props)):
+        for label, scope in _scopes(cfg, _workload(resource.inputs)):
             problem = _scope_problem(context, cloud, region, scope)
             if problem:
                 report(

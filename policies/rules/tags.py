@@ -9,8 +9,9 @@ and is otherwise skipped rather than guessed at. Types that cannot carry tags at
 security rules) are never flagged.
 
 Provider-level defaults count: AWS provider `defaultTags.tags` and GCP provider
-`defaultLabels` apply to every resource of that provider. A tag whose value is computed
-at apply time counts as present.
+`defaultLabels` apply to every resource of that provider. A blank or whitespace-only value,
+or a value that is not a string (a number, a list, null), is missing. A tag whose value is
+computed at apply time or secret is present but unchecked (its value could be blank).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from cloudwright.policies import props as p
+from cloudwright.policies.adapters import provider_inputs, resource_of
 from cloudwright.policies.context import RuleContext
-from cloudwright.policies.rules.common import schema, settings, string_list
+from cloudwright.policies.rules.common import Findings, schema, settings, string_list
+from cloudwright.resource_graph.facts.values import as_list, decode_json, items, lookup
+from cloudwright.resource_graph.model import Unknown
 
 NAME = "required-tags"
 
@@ -37,7 +41,7 @@ CONFIG = schema(
         "allowEmptyValues": {
             "type": "boolean",
             "default": False,
-            "description": "Accept a required tag whose value is the empty string.",
+            "description": "Accept a required tag whose value is empty or only white space.",
         },
     }
 )
@@ -132,63 +136,68 @@ _DEFAULTS_HINT = {
 }
 
 
-def _provider_defaults(resource_type: str, provider: Any) -> dict[str, Any]:
-    """Tags the provider adds to every resource (values may be JSON text in provider config)."""
-    if provider is None:
-        return {}
+def _provider_defaults(resource_type: str, provider: Mapping[str, Any]) -> dict[str, Any]:
+    """Tags the provider adds to every resource (JSON text in provider config is decoded)."""
     if resource_type.startswith("aws:"):
-        block = p.decode_json(p.get(provider.props, "defaultTags"))
-        tags = p.decode_json(p.get(block, "tags"))
+        tags = decode_json(lookup(decode_json(provider.get("defaultTags")), "tags"))
     elif resource_type.startswith("gcp:"):
-        tags = p.decode_json(p.get(provider.props, "defaultLabels"))
+        tags = decode_json(provider.get("defaultLabels"))
     else:
         return {}
-    return dict(p.items(tags))
+    return dict(items(tags))
 
 
 def declared_tags(value: Any) -> dict[str, Any]:
     """Tags as key → value, from a map or from AWS auto-scaling key/value items."""
     if isinstance(value, Mapping):
-        return dict(p.items(value))
+        return dict(items(value))
     if isinstance(value, Sequence) and not isinstance(value, str):
         return {
-            str(p.get(item, "key")): p.get(item, "value")
-            for item in p.as_list(value)
-            if isinstance(p.get(item, "key"), str)
+            str(lookup(item, "key")): lookup(item, "value")
+            for item in as_list(value)
+            if isinstance(lookup(item, "key"), str)
         }
     return {}
 
 
-def _missing(tags: dict[str, Any], required: list[str], allow_empty: bool) -> list[str]:
+def _missing(
+    tags: dict[str, Any], required: list[str], allow_empty: bool, found: Findings
+) -> list[str]:
     missing = []
     for key in required:
-        value = tags.get(key, p.MISSING)
-        if value is p.MISSING or value is None or (value == "" and not allow_empty):
+        value = tags.get(key)
+        if isinstance(value, Unknown):
+            found.unknown(f"tag {key}", value, f"{key} missing")
+        elif not isinstance(value, str) or (not value.strip() and not allow_empty):
             missing.append(key)
     return missing
 
 
 def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
     def validate(args: Any, report: Any) -> None:
+        resource = resource_of(args)
         key = TAGGABLE.get(args.resource_type)
         if key is None:
-            present = [k for k in ("tags", "labels") if p.get(args.props, k) is not None]
+            present = [k for k in ("tags", "labels") if resource.inputs.get(k) is not None]
             if not present:
                 return
             key = present[0]
         cfg = settings(args, CONFIG)
-        raw = p.get(args.props, key)
-        if raw is p.UNKNOWN:
-            p.raise_unknown([key])
-        tags = {**_provider_defaults(args.resource_type, args.provider), **declared_tags(raw)}
-        missing = _missing(tags, string_list(cfg["tags"]), bool(cfg["allowEmptyValues"]))
+        raw = resource.inputs.get(key)
+        if isinstance(raw, Unknown):
+            p.raise_unknown([key], raw, "every required tag missing")
+        defaults = _provider_defaults(args.resource_type, provider_inputs(args))
+        tags = {**defaults, **declared_tags(raw)}
+        found = Findings()
+        missing = _missing(tags, string_list(cfg["tags"]), bool(cfg["allowEmptyValues"]), found)
         if missing:
             noun = "label" if key != "tags" else "tag"
-            report(
+            found.add(
                 f"missing {noun}{'s' if len(missing) > 1 else ''} {', '.join(missing)}: add "
                 f"{', '.join(f'{k}=…' for k in missing)} to `{key}`"
                 f"{_DEFAULTS_HINT.get(args.resource_type.split(':', 1)[0], '')}"
             )
+        found.emit(report)
 
     return [
         ResourceValidationPolicy(

@@ -25,11 +25,12 @@ from typing import Any
 from cloudwright.resource_graph.facts import market as mk
 from cloudwright.resource_graph.facts.index import GraphIndex
 from cloudwright.resource_graph.facts.machines import (
-    AWS_TEMPLATES,
     DEFINITIONS,
     EKS_DEFAULT_INSTANCE_TYPE,
     GCP_TEMPLATES,
     GKE_REGIONAL_DEFAULT_ZONES,
+    LC,
+    LT,
     Count,
     Definition,
     Launch,
@@ -54,12 +55,13 @@ def _template_of(
     props: Sequence[str],
     ids: Sequence[Any],
     names: Sequence[Any],
+    types: Sequence[str] = (LT,),
 ) -> tuple[Resource | None, str | None]:
     if not any(v is not None for v in (*ids, *names)) and not any(
         resource.property_dependencies.get(p) for p in props
     ):
         return None, None
-    hit = index.resolve(resource, AWS_TEMPLATES + GCP_TEMPLATES, props=props, ids=ids, names=names)
+    hit = index.resolve(resource, types, props=props, ids=ids, names=names)
     return hit, None if hit is not None else "its launch template is not in this graph"
 
 
@@ -96,7 +98,9 @@ def _aws_group(resource: Resource, index: GraphIndex) -> list[Launch]:
         setting = "mixedInstancesPolicy.launchTemplate.overrides"
     elif read(resource, "launchConfiguration") is not None:
         ref = read(resource, "launchConfiguration")
-        template, missing = _template_of(resource, index, ("launchConfiguration",), [ref], [ref])
+        template, missing = _template_of(
+            resource, index, ("launchConfiguration",), [ref], [ref], types=(LC,)
+        )
         missing = missing and "its launch configuration is not in this graph"
         types, setting = [], ""
     elif read(resource, "launchTemplate") is not None:

@@ -326,7 +326,7 @@ class _EventBuilder:
         out: dict[Any, Any] = {}
         lines, step = self.lines, self.next
         while True:
-            event: Any = step()
+            event = step()
             if type(event) is not yaml.ScalarEvent:
                 if type(event) is yaml.MappingEndEvent:
                     return out
@@ -343,7 +343,8 @@ class _EventBuilder:
             if key in out:
                 raise _NeedsComposer  # a duplicate key: an error, worded by `_Builder`
             child = (*path, str(key))
-            lines[child] = event.start_mark.line + self.shift
+            start: Any = event.start_mark  # always set by the C parser
+            lines[child] = start.line + self.shift
             out[key] = self.value(step(), child, depth + 1)
 
     def sequence(self, path: PathKey, depth: int) -> list[Any]:

@@ -446,7 +446,7 @@ class Catalog:
         Returns None when the catalog has no row at all; a row whose price is unknown comes
         back with usd_per_unit=None so callers can say "unknown" rather than $0.
         """
-        base = self._names.unit_price_rows.get((cloud, service, product, unit))
+        base = self._names.unit_price_rows((cloud, service, product, unit))
         if base is None:
             return None
         for wanted in (region, "*"):

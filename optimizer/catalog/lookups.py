@@ -88,10 +88,23 @@ class Names:
         return out
 
     @cached_property
-    def unit_price_rows(self) -> dict[tuple[str, str, str, str], pd.DataFrame]:
+    def _unit_price_positions(self) -> dict[tuple[str, str, str, str], Any]:
         frame = self.catalog.unit_prices
-        keys = ["cloud", "service", "product", "unit"]
-        return {
-            (str(k[0]), str(k[1]), str(k[2]), str(k[3])): group
-            for k, group in frame.groupby(keys, sort=False)
-        }
+        indices: dict[Any, Any] = frame.groupby(
+            ["cloud", "service", "product", "unit"], sort=False
+        ).indices
+        return {(str(k[0]), str(k[1]), str(k[2]), str(k[3])): v for k, v in indices.items()}
+
+    @cached_property
+    def _unit_price_frames(self) -> dict[tuple[str, str, str, str], pd.DataFrame]:
+        return {}
+
+    def unit_price_rows(self, key: tuple[str, str, str, str]) -> pd.DataFrame | None:
+        """The unit_prices rows of (cloud, service, product, unit), in table order."""
+        frames = self._unit_price_frames
+        if key not in frames:
+            rows = self._unit_price_positions.get(key)
+            if rows is None:
+                return None
+            frames[key] = self.catalog.unit_prices.iloc[rows]
+        return frames[key]

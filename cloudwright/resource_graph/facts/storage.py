@@ -118,10 +118,10 @@ def _volume(resource: Resource, index: GraphIndex) -> list[Store]:
     return [_ebs({**resource.outputs, **resource.inputs}, "the volume", "")]
 
 
-def _source_state(found: Resource | None) -> Flag:
+def _source_state(found: Resource | None, index: GraphIndex) -> Flag:
     if found is None:
         return None
-    stored = stores(found, GraphIndex([found]))
+    stored = stores(found, index)
     return stored[0].is_encrypted if stored else None
 
 
@@ -131,7 +131,7 @@ def _snapshot(resource: Resource, index: GraphIndex) -> list[Store]:
     volume = index.resolve(
         resource, ("aws:ebs/volume:Volume",), props=("volumeId",), ids=[volume_id]
     )
-    state = _source_state(volume)
+    state = _source_state(volume, index)
     recorded = as_bool(read(resource, "encrypted"))  # state files record it in outputs
     if state is None:
         state = (
@@ -167,7 +167,7 @@ def _snapshot_copy(resource: Resource, index: GraphIndex) -> list[Store]:
             props=("sourceSnapshotId",),
             ids=[source_id],
         )
-        encrypted = _source_state(source) if source is not None else None
+        encrypted = _source_state(source, index) if source is not None else None
     return [
         Store(
             "the snapshot copy",

@@ -33,7 +33,7 @@ HALVES = ["0.0.0.0/1", "128.0.0.0/1"]
 # Every public IPv4 address, none of 10.0.0.0/8: no single range is the internet.
 PUBLIC_V4 = [
     str(n)
-    for n in ipaddress.ip_network("0.0.0.0/0").address_exclude(ipaddress.ip_network("10.0.0.0/8"))
+    for n in ipaddress.IPv4Network("0.0.0.0/0").address_exclude(ipaddress.IPv4Network("10.0.0.0/8"))
 ]
 
 

@@ -919,14 +919,14 @@ SPOT_CASES: list[Case] = [
     ),
 ]
 
-ALLOWED = {"allowed": ["aws:p5.*", "gcp:a3-*", "azure:Standard_ND*"]}
+ALLOWED_TYPES = ["aws:p5.*", "gcp:a3-*", "azure:Standard_ND*"]
 ALLOW_CASES: list[Case] = [
     attack(
         "launch-configuration",
         ALLOW,
         "aws",
         res(LC, "lc", {"instanceType": "x1.32xlarge", "imageId": "ami-1"}),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "spot-request",
@@ -935,7 +935,7 @@ ALLOW_CASES: list[Case] = [
         res(
             "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "s", {"instanceType": "x1.32xlarge"}
         ),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "eks-instance-types",
@@ -951,7 +951,7 @@ ALLOW_CASES: list[Case] = [
                 "instanceTypes": ["p5.48xlarge", "x1.32xlarge"],
             },
         ),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "fleet-override",
@@ -965,7 +965,7 @@ ALLOW_CASES: list[Case] = [
                 "targetCapacitySpecification": {"totalTargetCapacity": 1},
             },
         ),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "capacity-reservation",
@@ -981,14 +981,14 @@ ALLOW_CASES: list[Case] = [
                 "instancePlatform": "Linux/UNIX",
             },
         ),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "gke-node-config",
         ALLOW,
         "gcp",
         res(GKE_POOL, "pool", {"cluster": "c", "nodeConfig": {"machineType": "n2-standard-4"}}),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "gke-default-machine",
@@ -996,14 +996,14 @@ ALLOW_CASES: list[Case] = [
         "gcp",
         res(GKE_POOL, "pool", {"cluster": "c"}),
         expect="'e2-medium'",
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "aks-agent-pool",
         ALLOW,
         "azure",
         res(AGENT_POOL, "pool", {"resourceName": "aks", "vmSize": "Standard_D4s_v5"}),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     attack(
         "aks-inline-pool",
@@ -1014,7 +1014,7 @@ ALLOW_CASES: list[Case] = [
             "aks",
             {"agentPoolProfiles": [{"name": "s", "vmSize": "Standard_D4s_v5"}]},
         ),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     secure(
         "eks-allowed",
@@ -1030,21 +1030,21 @@ ALLOW_CASES: list[Case] = [
                 "instanceTypes": ["p5.48xlarge"],
             },
         ),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     secure(
         "gke-allowed",
         ALLOW,
         "gcp",
         res(GKE_POOL, "pool", {"cluster": "c", "nodeConfig": {"machineType": "a3-highgpu-8g"}}),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
     secure(
         "aks-allowed",
         ALLOW,
         "azure",
         res(AGENT_POOL, "pool", {"resourceName": "aks", "vmSize": ND}),
-        **ALLOWED,
+        allowed=ALLOWED_TYPES,
     ),
 ]
 

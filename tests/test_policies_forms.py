@@ -1025,7 +1025,7 @@ PUBLIC_CASES: list[Case] = [
     ),
 ]
 
-CMK = {"requireCustomerManagedKeys": True}
+
 VOLUME = "aws:ebs/volume:Volume"
 
 
@@ -1197,7 +1197,7 @@ ENCRYPTION_CASES: list[Case] = [
             {"deploymentType": "SCRATCH_2", "storageCapacity": 1200},
         ),
         expect="PERSISTENT_2",
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     secure(
         "launch-configuration-encrypted",
@@ -1272,14 +1272,14 @@ ENCRYPTION_CASES: list[Case] = [
             "sql",
             {"databaseVersion": "POSTGRES_15", "settings": {"tier": "db-f1-micro"}},
         ),
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     attack(
         "snapshot-without-cmk",
         ENC,
         "gcp",
         res("gcp:compute/snapshot:Snapshot", "snap", {"sourceDisk": "d"}),
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     attack(
         "template-disk-without-cmk",
@@ -1290,7 +1290,7 @@ ENCRYPTION_CASES: list[Case] = [
             "t",
             {"machineType": "a3-highgpu-8g", "disks": [{"boot": True}]},
         ),
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     secure(
         "cloud-sql-with-cmk",
@@ -1304,7 +1304,7 @@ ENCRYPTION_CASES: list[Case] = [
                 "encryptionKeyName": "projects/p/locations/l/keyRings/r/cryptoKeys/k",
             },
         ),
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     secure(
         "cloud-sql-default",
@@ -1358,7 +1358,7 @@ ENCRYPTION_CASES: list[Case] = [
         ENC,
         "azure",
         res("azure-native:compute:Disk", "d", {"diskSizeGB": 100}),
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     attack(
         "vm-os-disk-platform-key",
@@ -1369,7 +1369,7 @@ ENCRYPTION_CASES: list[Case] = [
             "vm",
             {"hardwareProfile": {"vmSize": "Standard_D4s_v5"}},
         ),
-        **CMK,
+        requireCustomerManagedKeys=True,
     ),
     attack(
         "storage-tls-1-0",

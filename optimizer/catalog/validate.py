@@ -5,8 +5,8 @@ traceback, never a silent zero.
 - the manifest is read by the project's bounded JSON reader, and must list every table of
   the schema with a file that exists (`read_manifest`): a snapshot without its `regions`
   table cannot price energy or carbon, so it is refused instead of reporting 0 kg;
-- a table file must be a readable CSV (gzipped or not), UTF-8, whose numeric columns parse
-  as numbers (`read_table`);
+- a table file must be a readable CSV (gzipped or not), UTF-8, with the schema's required
+  columns, whose numeric columns parse as numbers (`read_table`);
 - numbers are finite, and prices, sizes, counts, powers, intensities, PUE and latencies are
   not negative; latitude and longitude are in range; the month's hours are positive
   (`check_values`). A missing price stays NaN (unknown), as the schema says.
@@ -80,8 +80,14 @@ def read_table(name: str, path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
         raise DataError(
             f"catalog table {name!r} ({path}) cannot be read: {_reason(exc)}", hint=REBUILD_HINT
         ) from exc
-    if not isinstance(frame, pd.DataFrame):  # pragma: no cover - read_csv returns a frame
-        raise DataError(f"catalog table {name!r} ({path}) is not a table", hint=REBUILD_HINT)
+    missing = [c.name for c in schema.TABLES[name] if not c.nullable and c.name not in frame]
+    if name == "offerings" and "zone_kind" not in frame and "zone" not in frame:
+        missing.append("zone")  # older snapshots: zone_kind is derived from it
+    if missing:  # before anything derives a column from them
+        raise DataError(
+            f"catalog table {name!r} ({path}) is missing columns: {', '.join(missing)}",
+            hint=REBUILD_HINT,
+        )
     return frame
 
 
@@ -100,10 +106,12 @@ def check_values(name: str, path: Path, frame: pd.DataFrame) -> pd.DataFrame:
                 bad |= divisor & (values <= 0)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            allowed = "finite and not negative" if (low, high) == (0.0, np.inf) else "in range"
+            rule = "a finite number ≥ 0" if high == np.inf else f"between {low:g} and {high:g}"
+            if name == "coefficients":
+                rule = f"a finite number{' > 0' if frame['name'].iloc[row] in _POSITIVE_COEFFICIENTS else ' ≥ 0'}"
             raise DataError(
                 f"catalog table {name!r} ({path}) line {row + 2}: {column.name} is "
-                f"{values[row]!r}, which is not {allowed}",
+                f"{float(values[row])!r}; it must be {rule}",
                 hint=REBUILD_HINT,
             )
     return frame

@@ -50,7 +50,7 @@ def fleet_from_data(data: Any, smap: SourceMap) -> Fleet:
     try:
         fleet = Fleet.model_validate(data)
     except ValidationError as exc:
-        raise _input_error(exc.errors(), smap) from exc
+        raise _input_error(exc.errors(), smap, data) from exc
     problems = consistency_problems(fleet)
     if problems:
         raise _problems_error(problems, smap)
@@ -138,8 +138,8 @@ def _more_hint(lines: list[str], total: int) -> str | None:
     return f"{total - 1} more problem(s):\n  " + "\n  ".join(lines) + extra
 
 
-def _input_error(errors: Sequence[ErrorDetails], smap: SourceMap) -> InputError:
-    described = [_describe(e) for e in errors]
+def _input_error(errors: Sequence[ErrorDetails], smap: SourceMap, data: Any) -> InputError:
+    described = [_describe(e, data) for e in errors]
     first_path, first_msg, first_hint = described[0]
     others = [
         f"{smap.location(p)}: {format_path(p)}: {m}" + (f" ({h})" if h else "")
@@ -152,11 +152,11 @@ def _input_error(errors: Sequence[ErrorDetails], smap: SourceMap) -> InputError:
     )
 
 
-def _describe(error: ErrorDetails) -> tuple[tuple[str | int, ...], str, str | None]:
+def _describe(error: ErrorDetails, data: Any) -> tuple[tuple[str | int, ...], str, str | None]:
     """A user-facing (path, message, hint) for one pydantic error."""
-    path = _data_path(error["loc"])
+    path = _data_path(error["loc"], data)
     kind = error["type"]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and path:
         parent, name = path[:-1], str(path[-1])
         valid = sorted(_fields_at(Fleet, parent))
         near = closest(name, valid)
@@ -180,9 +180,27 @@ def _describe(error: ErrorDetails) -> tuple[tuple[str | int, ...], str, str | No
     return path, message, None
 
 
-def _data_path(loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
-    """Drop the union/type tags pydantic puts into locations (`str`, `list[str]`, ...)."""
-    return tuple(p for p in loc if isinstance(p, int) or not _is_type_tag(p))
+def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[str | int, ...]:
+    """Drop the union/type tags pydantic puts into locations (`str`, `list[str]`, ...): a
+    part that names a key or index of the data is the data's, whatever it looks like (a
+    key may be spelt `[`); past the data, a tag-looking part is a tag."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if _holds(node, part):
+            node = node[part]
+        elif isinstance(part, str) and _is_type_tag(part):
+            continue
+        else:
+            node = None
+        path.append(part)
+    return tuple(path)
+
+
+def _holds(node: Any, part: int | str) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def _is_type_tag(part: str) -> bool:

@@ -37,9 +37,10 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from cloudwright.policies import props as p
 from cloudwright.resource_graph.facts.index import GraphIndex
-from cloudwright.resource_graph.facts.values import decode_json, last_segment
+from cloudwright.resource_graph.facts.values import decode_json
 from cloudwright.resource_graph.model import COMPUTED, Graph, Resource, cloud_of_type
-from cloudwright.resource_graph.regions import resolve_regions
+from cloudwright.resource_graph.regions import own_location, resolve_regions
+from cloudwright.resource_graph.state import workload_of
 
 DELETED_OPS = frozenset({"delete", "delete-replaced", "discard", "remove-pending-replace"})
 # Attributes the offline runner sets on pulumi-policy's argument objects.
@@ -226,23 +227,8 @@ def _unknowns(value: Any) -> Any:
 
 
 def _zone(cloud: str | None, inputs: Mapping[str, Any]) -> str | None:
-    for key in ("zone", "availabilityZone"):
-        value = inputs.get(key)
-        if isinstance(value, str) and value:
-            return last_segment(value)
-    return None
-
-
-def _workload(inputs: Mapping[str, Any]) -> str | None:
-    for key in ("tags", "labels"):
-        tags = inputs.get(key)
-        if isinstance(tags, Mapping) and isinstance(tags.get("workload"), str):
-            return str(tags["workload"])
-        if isinstance(tags, list):
-            for item in tags:
-                if isinstance(item, Mapping) and item.get("key") == "workload":
-                    return str(item.get("value"))
-    return None
+    """The zone a resource's inputs name (`regions.own_location`)."""
+    return own_location(cloud, inputs)[1]
 
 
 def to_graph_resource(resource: PolicyResource) -> Resource:
@@ -261,7 +247,7 @@ def to_graph_resource(resource: PolicyResource) -> Resource:
         cloud=cloud,
         zone=_zone(cloud, inputs),
         inputs=dict(inputs),
-        workload=_workload(inputs),
+        workload=workload_of(inputs),
     )
 
 
@@ -320,7 +306,7 @@ def resource_of(args: Any) -> Resource:
         cloud=cloud,
         zone=_zone(cloud, inputs),
         inputs=dict(inputs),
-        workload=_workload(inputs),
+        workload=workload_of(inputs),
     )
 
 

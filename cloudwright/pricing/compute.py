@@ -89,6 +89,34 @@ def instance_hours(
     )
 
 
+Share = tuple[Quantity, Purchase]
+
+
+def split_purchase(nodes: Quantity, on_demand: float | None, rest: Purchase) -> list[Share]:
+    """Nodes split into an on-demand share and the rest bought as `rest` (spot)."""
+    if isinstance(nodes, Unpriced) or on_demand is None:
+        return [(nodes, rest)]
+    pairs: list[Share] = [(on_demand, Purchase("on-demand")), (nodes - on_demand, rest)]
+    return [(n, p) for n, p in pairs if not isinstance(n, Unpriced) and n > 0] or [(nodes, rest)]
+
+
+def shared_hours(
+    *, cloud: str, os_label: str, instance_type: Text, shares: list[Share], hours: float
+) -> list[CostComponent]:
+    """One instance-hours line per purchase share of a group's nodes."""
+    return [
+        instance_hours(
+            cloud=cloud,
+            os_label=os_label,
+            instance_type=instance_type,
+            nodes=nodes,
+            hours=hours,
+            purchase=purchase,
+        )
+        for nodes, purchase in shares
+    ]
+
+
 def egress(resource: Resource, ctx: PricingContext, cloud: str) -> list[CostComponent]:
     """`Outbound data transfer to Internet` when the usage file gives egress_gb, else none
     (egress is usage-only: without a figure there is nothing to say about it)."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudwright.pricing.components import Quantity, Text, Unpriced, unknown_reason
-from cloudwright.resource_graph.facts.values import as_bool, first, lookup, read
+from cloudwright.resource_graph.facts.values import as_bool, first, lookup, merged_mapping, read
 from cloudwright.resource_graph.model import Resource, Unknown
 
 __all__ = [
@@ -97,14 +97,3 @@ def times(a: Quantity, b: Quantity) -> Quantity:
 
 def known(value: Quantity | None, default: float) -> Quantity:
     return default if value is None else value
-
-
-def merged_mapping(resource: Resource, path: str) -> dict[str, Any]:
-    """The mapping at `path` with inputs over outputs, so provider-filled defaults recorded in
-    a state file's outputs (a GKE node's disk type) show through where inputs are silent."""
-    out: dict[str, Any] = {}
-    for bag in (resource.outputs, resource.inputs):
-        value = lookup(bag, path)
-        if isinstance(value, Mapping):
-            out.update({k: v for k, v in value.items() if v is not None})
-    return out

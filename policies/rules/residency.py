@@ -33,9 +33,9 @@ from cloudwright.policies import props as p
 from cloudwright.policies.adapters import provider_inputs, resource_of
 from cloudwright.policies.context import RuleContext
 from cloudwright.policies.rules.common import schema, scoped_match, settings, string_list
-from cloudwright.policies.rules.tags import declared_tags
 from cloudwright.resource_graph.model import Unknown, cloud_of_type
 from cloudwright.resource_graph.regions import region_of
+from cloudwright.resource_graph.state import workload_of
 
 NAME = "allowed-regions"
 
@@ -117,14 +117,6 @@ def _configured(cfg: Mapping[str, Any]) -> bool:
     return any(cfg.get(key) for key in ("regions", "deny", "countries", "workloads"))
 
 
-def _workload(inputs: Mapping[str, Any]) -> str | None:
-    for key in ("tags", "labels"):
-        value = declared_tags(inputs.get(key)).get("workload")
-        if isinstance(value, str):
-            return value
-    return None
-
-
 def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
     def validate(args: Any, report: Any) -> None:
         cloud = cloud_of_type(args.resource_type)
@@ -143,7 +135,7 @@ def policies(context: RuleContext) -> list[ResourceValidationPolicy]:
         if denied is not None:
             report(f"{cloud} region {region!r} is denied (matches {denied!r}): move the resource")
             return
-        for label, scope in _scopes(cfg, _workload(resource.inputs)):
+        for label, scope in _scopes(cfg, workload_of(resource.inputs)):
             problem = _scope_problem(context, cloud, region, scope)
             if problem:
                 report(

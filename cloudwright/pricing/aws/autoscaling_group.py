@@ -15,14 +15,15 @@ from __future__ import annotations
 from cloudwright.pricing.aws.ebs_volume import ebs_components
 from cloudwright.pricing.aws.ec2_instance import OS_LABEL
 from cloudwright.pricing.aws.launch_template import template_devices
-from cloudwright.pricing.components import CostComponent, Quantity, Unpriced
+from cloudwright.pricing.components import CostComponent, Unpriced
 from cloudwright.pricing.compute import (
     Purchase,
     declared_nodes,
     egress,
-    instance_hours,
     machine_type,
     node_count,
+    shared_hours,
+    split_purchase,
 )
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
@@ -35,41 +36,32 @@ from cloudwright.resource_graph.model import Resource
 DISTRIBUTION = "mixedInstancesPolicy.instancesDistribution"
 
 
-def _split(resource: Resource, launch: Launch, nodes: Quantity) -> list[tuple[Quantity, Purchase]]:
-    """(nodes, purchase) pairs: on-demand and spot shares of a mixed-instances group."""
-    purchase = Purchase.of(launch.market)
-    if (
-        not purchase.spot
-        or launch.market.setting != f"{DISTRIBUTION}.onDemandPercentageAboveBaseCapacity"
-    ):
-        return [(nodes, purchase)]
-    if isinstance(nodes, Unpriced):
-        return [(nodes, purchase)]
+def _on_demand(resource: Resource, launch: Launch, nodes: float) -> float | None:
+    """Nodes a mixed-instances group buys on-demand (None: the whole group is bought alike)."""
+    if launch.market.setting != f"{DISTRIBUTION}.onDemandPercentageAboveBaseCapacity":
+        return None
     base = as_int(raw(resource, f"{DISTRIBUTION}.onDemandBaseCapacity"))
     share = as_int(raw(resource, f"{DISTRIBUTION}.onDemandPercentageAboveBaseCapacity"))
     base_nodes = float(min(max(base, 0), nodes)) if isinstance(base, int) else 0.0
     percent = share if isinstance(share, int) else 100
-    on_demand = base_nodes + (nodes - base_nodes) * percent / 100
-    pairs = [(on_demand, Purchase("on-demand")), (nodes - on_demand, purchase)]
-    return [(n, p) for n, p in pairs if n > 0] or [(nodes, purchase)]
+    return base_nodes + (nodes - base_nodes) * percent / 100
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     launch = launch_of(resource, ctx.index)
     assert launch is not None
     nodes = node_count(resource, ctx, declared_nodes(launch), "desired capacity")
-    instance_type = machine_type(launch)
-    components = [
-        instance_hours(
-            cloud="aws",
-            os_label=OS_LABEL,
-            instance_type=instance_type,
-            nodes=share,
-            hours=ctx.compute_hours(resource),
-            purchase=purchase,
-        )
-        for share, purchase in _split(resource, launch, nodes)
-    ]
+    purchase = Purchase.of(launch.market)
+    on_demand = None
+    if purchase.spot and not isinstance(nodes, Unpriced):
+        on_demand = _on_demand(resource, launch, nodes)
+    components = shared_hours(
+        cloud="aws",
+        os_label=OS_LABEL,
+        instance_type=machine_type(launch),
+        shares=split_purchase(nodes, on_demand, purchase),
+        hours=ctx.compute_hours(resource),
+    )
     for number, device in enumerate(template_devices(launch.template)):
         components += ebs_components(
             device, prefix=f"Volume {number + 1} per instance: ", count=nodes

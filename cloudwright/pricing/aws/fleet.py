@@ -16,14 +16,15 @@ also holds them counts that capacity twice: the estimate errs high, never low).
 from __future__ import annotations
 
 from cloudwright.pricing.aws.ec2_instance import OS_LABEL
-from cloudwright.pricing.components import CostComponent, InstanceHours, Quantity, Unpriced
+from cloudwright.pricing.components import CostComponent, InstanceHours, Unpriced
 from cloudwright.pricing.compute import (
     Purchase,
     declared_nodes,
     egress,
-    instance_hours,
     machine_type,
     node_count,
+    shared_hours,
+    split_purchase,
 )
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
@@ -55,26 +56,14 @@ def _fleet(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     launch = launch_of(resource, ctx.index)
     assert launch is not None
     nodes = node_count(resource, ctx, declared_nodes(launch), launch.nodes_setting)
-    instance_type = machine_type(launch)
-    hours = ctx.compute_hours(resource)
-    shares: list[tuple[Quantity, Purchase]]
-    if isinstance(nodes, Unpriced):
-        shares = [(nodes, Purchase.of(launch.market))]
-    else:
-        on_demand = _on_demand_share(resource, nodes)
-        split = [(on_demand, Purchase("on-demand")), (nodes - on_demand, Purchase("spot", True))]
-        shares = [(n, p) for n, p in split if n > 0] or [(nodes, Purchase.of(launch.market))]
-    components = [
-        instance_hours(
-            cloud="aws",
-            os_label=OS_LABEL,
-            instance_type=instance_type,
-            nodes=share,
-            hours=hours,
-            purchase=purchase,
-        )
-        for share, purchase in shares
-    ]
+    on_demand = None if isinstance(nodes, Unpriced) else _on_demand_share(resource, nodes)
+    components = shared_hours(
+        cloud="aws",
+        os_label=OS_LABEL,
+        instance_type=machine_type(launch),
+        shares=split_purchase(nodes, on_demand, Purchase("spot", spot=True)),
+        hours=ctx.compute_hours(resource),
+    )
     return components + egress(resource, ctx, "aws")
 
 

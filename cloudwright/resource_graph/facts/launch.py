@@ -44,7 +44,13 @@ from cloudwright.resource_graph.facts.machines import (
     node_config,
     type_list,
 )
-from cloudwright.resource_graph.facts.values import as_bool, as_list, lookup, read
+from cloudwright.resource_graph.facts.values import (
+    as_bool,
+    as_list,
+    lookup,
+    merged_mapping,
+    read,
+)
 from cloudwright.resource_graph.model import Resource, Unknown
 
 
@@ -65,15 +71,15 @@ def _template_of(
     return hit, None if hit is not None else "its launch template is not in this graph"
 
 
+def _launch_template(resource: Resource, index: GraphIndex) -> tuple[Resource | None, str | None]:
+    """The template a `launchTemplate: {id, name}` input names (instances, groups, EKS)."""
+    ids, names = [read(resource, "launchTemplate.id")], [read(resource, "launchTemplate.name")]
+    return _template_of(resource, index, ("launchTemplate",), ids, names)
+
+
 def _aws_instance(resource: Resource, index: GraphIndex) -> list[Launch]:
     own = aws_definition(resource)
-    template, missing = _template_of(
-        resource,
-        index,
-        ("launchTemplate",),
-        [read(resource, "launchTemplate.id")],
-        [read(resource, "launchTemplate.name")],
-    )
+    template, missing = _launch_template(resource, index)
     merged = merge(own, template)
     kind = "spot request" if "spotInstanceRequest" in resource.type else "instance"
     return [Launch(resource, kind, merged, 1, 1, "", template, missing if not own.types else None)]
@@ -104,13 +110,7 @@ def _aws_group(resource: Resource, index: GraphIndex) -> list[Launch]:
         missing = missing and "its launch configuration is not in this graph"
         types, setting = [], ""
     elif read(resource, "launchTemplate") is not None:
-        template, missing = _template_of(
-            resource,
-            index,
-            ("launchTemplate",),
-            [read(resource, "launchTemplate.id")],
-            [read(resource, "launchTemplate.name")],
-        )
+        template, missing = _launch_template(resource, index)
         types, setting = [], ""
     else:
         template, missing, types, setting = (
@@ -192,13 +192,7 @@ def _aws_spot_fleet(resource: Resource, index: GraphIndex) -> list[Launch]:
 def _aws_eks_node_group(resource: Resource, index: GraphIndex) -> list[Launch]:
     listed = read(resource, "instanceTypes")
     types = type_list(*([listed] if isinstance(listed, Unknown) else as_list(listed)))
-    template, missing = _template_of(
-        resource,
-        index,
-        ("launchTemplate",),
-        [read(resource, "launchTemplate.id")],
-        [read(resource, "launchTemplate.name")],
-    )
+    template, missing = _launch_template(resource, index)
     merged = merge(Definition(types, "instanceTypes", mk.aws_eks_node_group(resource)), template)
     if not merged.types and template is None and missing is None:
         merged = replace(merged, types=[EKS_DEFAULT_INSTANCE_TYPE], type_setting="EKS default")
@@ -300,26 +294,17 @@ def gke_pool_nodes(
 
 def _gke_pool(resource: Resource, index: GraphIndex) -> list[Launch]:
     pool = {**resource.outputs, **resource.inputs}
-    config = _merged_mapping(resource, "nodeConfig")
+    config = merged_mapping(resource, "nodeConfig")
     desired, maximum, where = gke_pool_nodes(resource, pool)
     definition_ = node_config(config, "nodeConfig")
     return [Launch(resource, "node pool", definition_, desired, maximum, where, props=config)]
-
-
-def _merged_mapping(resource: Resource, path: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for bag in (resource.outputs, resource.inputs):
-        value = lookup(bag, path)
-        if isinstance(value, Mapping):
-            out.update({k: v for k, v in value.items() if v is not None})
-    return out
 
 
 def _gke_cluster(resource: Resource, index: GraphIndex) -> list[Launch]:
     out: list[Launch] = []
     removed = as_bool(read(resource, "removeDefaultNodePool")) is True
     if not removed and as_bool(read(resource, "enableAutopilot")) is not True:
-        config = _merged_mapping(resource, "nodeConfig")
+        config = merged_mapping(resource, "nodeConfig")
         pool = {
             "initialNodeCount": read(resource, "initialNodeCount") or 1,
             "nodeLocations": read(resource, "nodeLocations"),

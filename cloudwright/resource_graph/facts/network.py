@@ -219,23 +219,28 @@ def _gcp_firewall(resource: Resource, index: GraphIndex) -> list[Ingress]:
     )
     if not sources and not scoped:
         sources = ["0.0.0.0/0"]  # GCP's default source for an ingress rule with none given
+    protocols, ports = _layer4(read(resource, "allows"), "protocol")
+    return [Ingress("the firewall", sources, protocols, ports, _network(resource))]
+
+
+def _layer4(entries: Any, protocol_key: str) -> tuple[frozenset[str] | Unknown, Any]:
+    """(protocols, port ranges) of GCP `allows[]` / `layer4Configs[]` entries; an entry
+    without ports allows every port."""
     protocols: set[str] = set()
     ports: list[PortRange] = []
-    for allow in as_list(read(resource, "allows")):
-        kinds = _protocols(lookup(allow, "protocol"))
+    for entry in as_list(entries):
+        kinds = _protocols(lookup(entry, protocol_key))
         if isinstance(kinds, Unknown):
-            return [Ingress("the firewall", sources, kinds, [], _network(resource))]
+            return kinds, []
         if not kinds:
             continue
         protocols |= kinds
-        listed = _strings(lookup(allow, "ports"))
+        listed = _strings(lookup(entry, "ports"))
         found = _port_list(listed) if listed else [ANY_PORT]
         if isinstance(found, Unknown):
-            return [
-                Ingress("the firewall", sources, frozenset(protocols), found, _network(resource))
-            ]
+            return frozenset(protocols), found
         ports += found
-    return [Ingress("the firewall", sources, frozenset(protocols), ports, _network(resource))]
+    return frozenset(protocols), ports
 
 
 def _network(resource: Resource) -> str:
@@ -249,21 +254,8 @@ def _policy_rule(rule: Any, where: str, target: str) -> Ingress | None:
     if lower(lookup(rule, "action")) != "allow" or as_bool(lookup(rule, "disabled")) is True:
         return None
     sources = _strings(lookup(rule, "match.srcIpRanges"))
-    protocols: set[str] = set()
-    ports: list[PortRange] = []
-    for config in as_list(lookup(rule, "match.layer4Configs")):
-        kinds = _protocols(lookup(config, "ipProtocol"))
-        if isinstance(kinds, Unknown):
-            return Ingress(where, sources, kinds, [], target)
-        if not kinds:
-            continue
-        protocols |= kinds
-        listed = _strings(lookup(config, "ports"))
-        found = _port_list(listed) if listed else [ANY_PORT]
-        if isinstance(found, Unknown):
-            return Ingress(where, sources, frozenset(protocols), found, target)
-        ports += found
-    return Ingress(where, sources, frozenset(protocols), ports, target)
+    protocols, ports = _layer4(lookup(rule, "match.layer4Configs"), "ipProtocol")
+    return Ingress(where, sources, protocols, ports, target)
 
 
 def _gcp_policy_rule(resource: Resource, index: GraphIndex) -> list[Ingress]:

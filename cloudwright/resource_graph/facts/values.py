@@ -66,6 +66,17 @@ def read(resource: Resource, *paths: str) -> Any:
     return None
 
 
+def merged_mapping(resource: Resource, path: str) -> dict[str, Any]:
+    """The mapping at `path` with inputs over outputs, so provider-filled defaults recorded in
+    a state file's outputs (a GKE node's disk type) show through where inputs are silent."""
+    out: dict[str, Any] = {}
+    for bag in (resource.outputs, resource.inputs):
+        value = lookup(bag, path)
+        if isinstance(value, Mapping):
+            out.update({k: v for k, v in value.items() if v is not None})
+    return out
+
+
 def as_list(value: Any) -> list[Any]:
     """The elements of a list; [] for None and for an unknown list (test `is_unknown` first
     where that matters); a lone value becomes a one-item list."""

@@ -16,29 +16,16 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from pulumi_policy.proxy import (
-    UNKNOWN_ARCHIVE_VALUE,
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_ASSET_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-    UnknownValueError,
-)
+from pulumi_policy import proxy
+from pulumi_policy.proxy import UNKNOWN_OBJECT_VALUE, UnknownValueError
 
 from cloudwright.resource_graph.model import Unknown
 
+# The engine's unknown sentinels, one per value kind (UNKNOWN_STRING_VALUE, …).
 _SENTINELS: Final = frozenset(
-    {
-        UNKNOWN_ARCHIVE_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_ASSET_VALUE,
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_OBJECT_VALUE,
-        UNKNOWN_STRING_VALUE,
-    }
+    value
+    for name, value in vars(proxy).items()
+    if name.startswith("UNKNOWN_") and name.endswith("_VALUE") and isinstance(value, str)
 )
 
 

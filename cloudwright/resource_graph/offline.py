@@ -121,6 +121,9 @@ def preview_plan(
     """
     from cloudwright.optimizer.catalog import Catalog
     from cloudwright.optimizer.plan import content_id
+    from cloudwright.resource_graph.sdkload import load_only_what_is_used
+
+    load_only_what_is_used()
     from cloudwright.stacks.program import run
     from cloudwright.stacks.settings import StackSettings
 

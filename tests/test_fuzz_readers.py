@@ -46,7 +46,7 @@ def refused_or(read: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return read(*args, **kwargs)
     except CloudwrightError as error:
-        assert error.exit_code in (2, 4), error  # bad input or bad data, never a gate's 1
+        assert error.exit_code in (2, 4, 6), error  # input, data, network; never a gate's 1
         assert str(error).strip()
         return None
 
@@ -276,3 +276,50 @@ def _table_damage(draw: st.DrawFn, text: str) -> bytes:
         del header[draw(st.integers(0, len(header) - 1))]
         return ("\n".join([",".join(header), *lines[1:]]) + "\n").encode()
     return b"\x1f\x8b" + draw(st.binary(max_size=40))
+
+
+# ---- price API responses (`catalog refresh`) ---------------------------------------------
+
+_PRICE_API = FIXTURE_CATALOG.parent / "price_api"
+_ROUTES = {
+    "azure": [("$skip=100", "azure_page2.json"), ("prices.azure.com", "azure_page1.json")],
+    "aws": [
+        ("region_index.json", "aws_region_index.json"),
+        ("/us-east-1/index.json", "aws_offer_us-east-1.json"),
+        ("/eu-central-1/index.json", "aws_offer_eu-central-1.json"),
+    ],
+    "gcp": [("pageToken=PAGE-2", "gcp_skus_page2.json"), ("cloudbilling", "gcp_skus_page1.json")],
+}
+_RESPONSES = {
+    name: parse_json((_PRICE_API / name).read_bytes(), name)
+    for routes in _ROUTES.values()
+    for _, name in routes
+}
+
+
+@settings(READERS, max_examples=examples(30))
+@given(cloud=st.sampled_from(sorted(_ROUTES)), data=st.data())
+def test_price_api_responses(cloud: str, data: st.DataObject, fixture_catalog: Any) -> None:
+    """A damaged answer from a price API is a project error (the refresh then writes
+    nothing), or it yields prices that are finite and positive: never a crash, never an
+    infinite or negative price in the snapshot."""
+    from cloudwright.core.errors import NetworkError
+    from cloudwright.optimizer.catalog import validate
+    from cloudwright.optimizer.catalog.build.sources import SourceRef
+    from cloudwright.optimizer.catalog.refresh import apply_prices, fetch_prices
+
+    damaged = data.draw(st.sampled_from([name for _, name in _ROUTES[cloud]]))
+    hostile = data.draw(mutated(_RESPONSES[damaged], max_edits=4))
+
+    def fetch(url: str) -> Any:
+        for needle, name in _ROUTES[cloud]:
+            if needle in url:
+                answer = hostile if name == damaged else _RESPONSES[name]
+                return parse_json(to_json(answer), url)  # as http_get_json reads it
+        raise NetworkError(f"no such page: {url}")
+
+    prices = refused_or(fetch_prices, cloud, fixture_catalog, fetch, api_key="k")
+    if prices is None:
+        return
+    offerings, _ = apply_prices(fixture_catalog.offerings, cloud, prices, SourceRef("fuzz", "2026"))
+    validate.check_values("offerings", Path("fuzz"), offerings)

@@ -27,7 +27,24 @@ workloads:
     replicas: 2
 """
 
+DEFERRABLE = """\
+version: 1
+objective: carbon
+workloads:
+  - name: embed
+    kind: batch
+    gpu: {{type: L4}}
+    deferrable: {{window_hours: 24, intensity_csv: "{csv}"}}
+"""
+
 Setup = Callable[[Path], list[str]]
+
+
+def _intensity_csv(bad: str) -> str:
+    """Two weeks of hourly intensity with one bad value."""
+    rows = [f"2024-01-{1 + h // 24:02d}T{h % 24:02d}:00:00Z,{300 + h % 24}" for h in range(24 * 14)]
+    rows[5] = rows[5].rsplit(",", 1)[0] + "," + bad
+    return "timestamp,g_per_kwh\n" + "\n".join(rows) + "\n"
 
 
 @dataclass(frozen=True)
@@ -197,6 +214,24 @@ CASES: dict[str, Case] = {
         ],
         2,
         "f.yaml:7: workloads[0].replicas: integer too large",
+    ),
+    "intensity CSV is a directory": Case(
+        lambda d: [
+            "plan",
+            _write(d, "f.yaml", DEFERRABLE.format(csv=d)),
+        ],
+        2,
+        "is a directory, not an intensity CSV",
+    ),
+    "intensity CSV with an infinite value": Case(
+        lambda d: [
+            "plan",
+            _write(
+                d, "f.yaml", DEFERRABLE.format(csv=_write(d, "grid.csv", _intensity_csv("inf")))
+            ),
+        ],
+        2,
+        "an infinite carbon intensity",
     ),
     "--carbon-price nan": Case(
         lambda d: ["plan", str(FLEET_FILE), "--carbon-price", "nan"],

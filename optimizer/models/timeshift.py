@@ -69,8 +69,14 @@ def load_intensity_csv(
         frame = pd.read_csv(source)
     except FileNotFoundError as exc:
         raise InputError(f"intensity CSV not found: {source}", location=location) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except IsADirectoryError as exc:
+        raise InputError(
+            f"{source} is a directory, not an intensity CSV", location=location
+        ) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{source}: not a readable CSV ({exc})", location=location) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}", location=location) from exc
     return series_from_frame(frame, source=label or str(source), location=location)
 
 
@@ -91,6 +97,8 @@ def series_from_frame(
         raise InputError(f"{source}: first column holds no timestamps", location=location)
     if (values.dropna() < 0).any():
         raise InputError(f"{source}: negative carbon intensity", location=location)
+    if np.isinf(values.to_numpy()).any():
+        raise InputError(f"{source}: an infinite carbon intensity", location=location)
     hourly = values.resample("1h").mean().interpolate(limit=MAX_GAP_HOURS, limit_area="inside")
     if hourly.isna().any():
         gap_at = hourly.index[int(hourly.isna().to_numpy().argmax())]

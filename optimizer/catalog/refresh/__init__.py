@@ -12,15 +12,16 @@ snapshot on disk is exactly as before.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from cloudwright.core.errors import NetworkError
+from cloudwright.core.errors import DataError, NetworkError
+from cloudwright.core.jsonsource import read_json
 from cloudwright.optimizer.catalog import schema
 from cloudwright.optimizer.catalog.build.price_sanity import flag_prices
 from cloudwright.optimizer.catalog.build.snapshot import Snapshot, snapshot_date_of, write_snapshot
@@ -57,7 +58,24 @@ class RefreshResult:
 def fetch_prices(
     cloud: str, catalog: Catalog, fetch: Fetch, *, api_key: str | None = None
 ) -> pd.DataFrame:
-    """Region-level prices for `cloud` from its API (only regions the snapshot has)."""
+    """Region-level prices for `cloud` from its API (only regions the snapshot has). A
+    response of another shape is a NetworkError; a price that is not a finite positive
+    number counts as no price (the offering keeps its previous one)."""
+    try:
+        prices = _fetch_prices(cloud, catalog, fetch, api_key)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise NetworkError(
+            f"{SOURCES[cloud]}: the response does not have the published shape "
+            f"({type(exc).__name__}: {str(exc)[:200]}); snapshot left untouched"
+        ) from exc
+    for column in ("price_on_demand_usd_hr", "price_spot_usd_hr"):
+        if column in prices:
+            values = pd.to_numeric(prices[column], errors="coerce").astype(float)
+            prices[column] = values.where(np.isfinite(values) & (values > 0))
+    return prices
+
+
+def _fetch_prices(cloud: str, catalog: Catalog, fetch: Fetch, api_key: str | None) -> pd.DataFrame:
     mine = catalog.offerings[catalog.offerings["cloud"] == cloud]
     regions = sorted(mine["region"].unique())
     if cloud == "aws":
@@ -136,7 +154,7 @@ def refresh_snapshot(
     tables["offerings"] = offerings
     sources = _manifest_sources(catalog)
     sources["offerings"] = [*sources.get("offerings", []), source]
-    raw = json.loads((target / "manifest.json").read_text("utf-8"))
+    raw = read_json(target / "manifest.json", what="catalog manifest", error=DataError)
     extra: dict[str, Any] = {k: v for k, v in raw.items() if k not in _STANDARD_MANIFEST_KEYS}
     extra.setdefault("refreshes", []).append({"cloud": cloud, "date": fetched, "rows": updated})
     snapshot = Snapshot(tables, sources, snapshot_date_of(offerings), extra)

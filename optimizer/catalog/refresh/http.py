@@ -7,7 +7,6 @@ dependency for three GET endpoints).
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from cloudwright.core.errors import NetworkError
+from cloudwright.core.jsonsource import parse_json
 
 Fetch = Callable[[str], Any]
 
@@ -60,10 +60,8 @@ def http_get_json(timeout_s: float) -> Fetch:
             raise NetworkError(
                 f"GET {shown}: {reason}", hint="offline? the snapshot was left untouched"
             ) from exc
-        try:
-            return json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise NetworkError(f"GET {shown}: response is not JSON ({exc})") from exc
+        # The project's bounded reader: no NaN prices, no 100,000-deep nesting, no duplicates.
+        return parse_json(body, f"GET {shown}", error=NetworkError)
 
     return fetch
 

@@ -188,7 +188,7 @@ def parse_plan(data: object, origin: str = "plan") -> Plan:
         raise InputError(
             f"{field}: {first['msg']}{shown}",
             location=origin,
-            hint=f"{len(exc.errors())} problem(s) in total",
+            hint=f"{len(exc.errors())} problems in total" if len(exc.errors()) > 1 else None,
         ) from exc
 
 

@@ -409,18 +409,33 @@ class Catalog:
     )  # fmt: skip
 
     @cached_property
-    def _region_offering_index(self) -> dict[tuple[str, str, str], dict[str, Any]]:
-        """(cloud, region, instance_type) → record, built once per catalog: pricing looks up
-        thousands of resources, and a table scan per lookup would dominate."""
+    def _region_offering_index(self) -> dict[tuple[str, str, str], int]:
+        """(cloud, region, instance_type) → row in `_region_offering_columns`, built once per
+        catalog: pricing looks up thousands of resources, and a table scan per lookup would
+        dominate. A row's record dict is made on first use (a few dozen of 10^5 are)."""
+        keys = zip(*self._region_offering_columns[:3], strict=True)
+        return {(str(c), str(r), str(t)): n for n, (c, r, t) in enumerate(keys)}
+
+    @cached_property
+    def _region_offering_columns(self) -> list[list[Any]]:
         frame = self.region_offerings
-        cols = self.OFFERING_RECORD_COLUMNS
-        values = zip(*(frame[c].tolist() for c in cols), strict=True)
-        return {(str(r[0]), str(r[1]), str(r[2])): dict(zip(cols, r, strict=True)) for r in values}
+        return [frame[c].tolist() for c in self.OFFERING_RECORD_COLUMNS]
+
+    @cached_property
+    def _region_offering_records(self) -> dict[int, dict[str, Any]]:
+        return {}
 
     def region_offering(self, cloud: str, region: str, instance_type: str) -> dict[str, Any] | None:
         """The region-level record (OFFERING_RECORD_COLUMNS) of an offering, or None.
         The returned dict is shared: read it, don't change it."""
-        return self._region_offering_index.get((cloud, region, instance_type))
+        row = self._region_offering_index.get((cloud, region, instance_type))
+        if row is None:
+            return None
+        records = self._region_offering_records
+        if row not in records:
+            values = [column[row] for column in self._region_offering_columns]
+            records[row] = dict(zip(self.OFFERING_RECORD_COLUMNS, values, strict=True))
+        return records[row]
 
     def region_offering_keys(self) -> list[tuple[str, str, str]]:
         """Every (cloud, region, instance_type) the catalog sells."""

@@ -67,6 +67,12 @@ FREE_TYPES: dict[str, str] = {
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": _CONFIG,
     "aws:resourcegroups/group:Group": _GROUPING,
     "aws:lambda/permission:Permission": _IAM,
+    "aws:eks/addon:Addon": "an EKS add-on: no charge of its own (its pods run on the nodes)",
+    "aws:lb/listener:Listener": "configuration of a load balancer: billed there",
+    "aws:lb/targetGroup:TargetGroup": "configuration of a load balancer: billed there",
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment": _CONFIG,
+    "aws:ecs/cluster:Cluster": _GROUPING,
+    "aws:ecs/taskDefinition:TaskDefinition": _TEMPLATE,
     "aws:s3/bucketNotification:BucketNotification": _CONFIG,
     # ---- GCP --------------------------------------------------------------------------
     "gcp:compute/network:Network": _NETWORK,
@@ -121,5 +127,6 @@ FREE_TYPES: dict[str, str] = {
     "azure:compute/availabilitySet:AvailabilitySet": _PLACEMENT,
     "azure:storage/container:Container": "a container in a storage account: billed on the account",
     "azure:sql/firewallRule:FirewallRule": _NETWORK,
+    "azure:compute/dataDiskAttachment:DataDiskAttachment": _CONFIG,
     "azure:mssql/firewallRule:FirewallRule": _NETWORK,
 }

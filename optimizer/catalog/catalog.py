@@ -282,41 +282,46 @@ class Catalog:
     def instance(self, cloud: str, instance_type: str) -> InstanceSpec:
         spec = self._instance_specs.get((cloud, instance_type))
         if spec is None:
-            self.check_instance_type(cloud, instance_type)
-            raise DataError(f"no spec for {cloud}:{instance_type}")
+            row = self._instance_rows.get((cloud, instance_type))
+            if row is None:
+                self.check_instance_type(cloud, instance_type)
+                raise DataError(f"no spec for {cloud}:{instance_type}")
+            spec = self._instance_specs[(cloud, instance_type)] = self._instance_spec(row)
         return spec
+
+    _SPEC_COLUMNS = (
+        "cloud", "instance_type", "gpu", "gpu_count", "gpu_memory_gb", "vcpus", "memory_gb",
+        "interconnect", "interconnect_nics", "interconnect_gbps",
+    )  # fmt: skip
+
+    @cached_property
+    def _instance_rows(self) -> dict[tuple[str, str], int]:
+        """(cloud, instance_type) → position of its first offerings row (its spec)."""
+        frame = self.offerings
+        first = ~frame.duplicated(["cloud", "instance_type"]).to_numpy()
+        clouds, types = frame["cloud"][first].tolist(), frame["instance_type"][first].tolist()
+        rows = zip(clouds, types, first.nonzero()[0].tolist(), strict=True)
+        return {(str(c), str(t)): p for c, t, p in rows}
 
     @cached_property
     def _instance_specs(self) -> dict[tuple[str, str], InstanceSpec]:
-        cols = [
-            "cloud",
-            "instance_type",
-            "gpu",
-            "gpu_count",
-            "gpu_memory_gb",
-            "vcpus",
-            "memory_gb",
-            "interconnect",
-            "interconnect_nics",
-            "interconnect_gbps",
-        ]
-        first = self.offerings[cols].drop_duplicates(["cloud", "instance_type"])
-        specs: dict[tuple[str, str], InstanceSpec] = {}
-        for rec in first.to_dict("records"):
-            nics = _none_if_na(rec["interconnect_nics"])
-            specs[(rec["cloud"], rec["instance_type"])] = InstanceSpec(
-                cloud=rec["cloud"],
-                instance_type=rec["instance_type"],
-                gpu=_none_if_na(rec["gpu"]),
-                gpu_count=int(_none_if_na(rec["gpu_count"]) or 0),
-                gpu_memory_gb=_none_if_na(rec["gpu_memory_gb"]),
-                vcpus=_none_if_na(rec["vcpus"]),
-                memory_gb=_none_if_na(rec["memory_gb"]),
-                interconnect=rec["interconnect"],
-                interconnect_nics=int(nics) if nics is not None else None,
-                interconnect_gbps=_none_if_na(rec["interconnect_gbps"]),
-            )
-        return specs
+        return {}  # filled on first use of each type: a plan or estimate asks for a few
+
+    def _instance_spec(self, row: int) -> InstanceSpec:
+        rec = self.offerings.iloc[[row]][list(self._SPEC_COLUMNS)].to_dict("records")[0]
+        nics = _none_if_na(rec["interconnect_nics"])
+        return InstanceSpec(
+            cloud=rec["cloud"],
+            instance_type=rec["instance_type"],
+            gpu=_none_if_na(rec["gpu"]),
+            gpu_count=int(_none_if_na(rec["gpu_count"]) or 0),
+            gpu_memory_gb=_none_if_na(rec["gpu_memory_gb"]),
+            vcpus=_none_if_na(rec["vcpus"]),
+            memory_gb=_none_if_na(rec["memory_gb"]),
+            interconnect=rec["interconnect"],
+            interconnect_nics=int(nics) if nics is not None else None,
+            interconnect_gbps=_none_if_na(rec["interconnect_gbps"]),
+        )
 
     def find_offerings(
         self,

@@ -308,7 +308,7 @@ class Graph:
             stack=f.text("stack") or "",
             config=_decode(f.mapping("config", {})),
             plan_id=f.text("plan_id"),
-            origin=f.text("origin") or origin,
+            origin=f.value("origin", (str,), "a string", origin),
             notes=list(notes),
         )
 

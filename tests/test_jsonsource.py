@@ -89,3 +89,15 @@ def test_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         read_json(tmp_path, what="plan file")
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"from": "stdin"}'))
     assert read_json("-") == {"from": "stdin"}
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_endless_inputs_are_refused_not_read_forever() -> None:
+    from cloudwright.core.yamlsource import read_text
+
+    with pytest.raises(InputError, match=r"/dev/zero:1: a NUL byte"):
+        read_json("/dev/zero")
+    with pytest.raises(InputError, match="NUL byte"):
+        read_text("/dev/zero", what="fleet file")
+    with pytest.raises(InputError, match="empty: no JSON document"):
+        read_json("/dev/null")

@@ -2,7 +2,7 @@
 
 Plans, resource graphs, `pulumi preview --json` output, stack exports and checkpoints, saved
 cost reports, profile records and the catalog manifest all come through `read_json` (a file,
-or `-` for stdin) or `parse_json` (bytes or text held in memory). Whatever the input, the
+or `-` for stdin, read by `core.inputs`: no read can hang) or `parse_json` (bytes or text held in memory). Whatever the input, the
 result is plain data (dict, list, str, int, float, bool, None) or a project error that names
 the file and, where it can, the line; never a traceback.
 
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudwright.core.errors import CloudwrightError, InputError
+from cloudwright.core.inputs import fail, read_input, read_stream
 
 MAX_DEPTH = 200  # the YAML loader's bound too
 _FLOAT_MAX = sys.float_info.max
@@ -58,29 +59,19 @@ def read_json(source: str | Path, *, what: str = "JSON file", error: ErrorKind =
     `what` names the file in messages; `error` is the project error to raise (InputError for
     the user's files, DataError for Cloudwright's own data)."""
     if str(source) == "-":
-        stream = sys.stdin
-        buffer = getattr(stream, "buffer", None)
-        data: bytes | str = buffer.read() if buffer is not None else stream.read()
+        buffer = getattr(sys.stdin, "buffer", None)
+        data: bytes | str = (
+            read_stream(buffer, "<stdin>", error=error) if buffer is not None else sys.stdin.read()
+        )
         return parse_json(data, "<stdin>", error=error)
-    path = Path(source)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise _fail(error, f"{what} not found: {path}") from exc
-    except IsADirectoryError as exc:
-        raise _fail(error, f"{path} is a directory, not a {what}") from exc
-    except PermissionError as exc:
-        raise _fail(error, f"cannot read {path}: permission denied") from exc
-    except OSError as exc:
-        raise _fail(error, f"cannot read {path}: {exc.strerror or exc}") from exc
-    return parse_json(raw, str(path), error=error)
+    return parse_json(read_input(source, what=what, error=error), str(source), error=error)
 
 
 def parse_json(data: bytes | str, origin: str, *, error: ErrorKind = InputError) -> Any:
     """Parse one JSON document held in memory; `origin` names it in messages."""
     text = _text(data, origin, error)
     if not text.strip():
-        raise _fail(error, "empty: no JSON document", origin)
+        raise fail(error, "empty: no JSON document", origin)
     suspect = _SUSPECT_NUMBER.search(text) is not None
     try:
         value = json.loads(
@@ -91,11 +82,11 @@ def parse_json(data: bytes | str, origin: str, *, error: ErrorKind = InputError)
             parse_float=_float if suspect else None,
         )
     except json.JSONDecodeError as exc:
-        raise _fail(error, f"not valid JSON: {exc.msg}", f"{origin}:{exc.lineno}") from exc
+        raise fail(error, f"not valid JSON: {exc.msg}", f"{origin}:{exc.lineno}") from exc
     except RecursionError as exc:
         raise _too_deep(error, origin) from exc
     except _Refused as exc:
-        raise _fail(error, exc.message, _where(text, origin, exc)) from exc
+        raise fail(error, exc.message, _where(text, origin, exc)) from exc
     if text.count("[") + text.count("{") > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
         raise _too_deep(error, origin)
     return value
@@ -111,7 +102,7 @@ def _text(data: bytes | str, origin: str, error: ErrorKind) -> str:
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or data.startswith(
         (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     ):
-        raise _fail(
+        raise fail(
             error,
             "not UTF-8 text: a UTF-16/32 byte-order mark",
             origin,
@@ -125,7 +116,7 @@ def _text(data: bytes | str, origin: str, error: ErrorKind) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise _fail(
+        raise fail(
             error, f"not UTF-8 text: {exc.reason} (binary data?)", f"{origin}:{line}"
         ) from exc
 
@@ -212,16 +203,8 @@ def _duplicate_at(text: str) -> int | None:
 
 
 def _nul(error: ErrorKind, origin: str, line: int) -> CloudwrightError:
-    return _fail(error, "not valid JSON: a NUL byte (binary data?)", f"{origin}:{line}")
+    return fail(error, "not valid JSON: a NUL byte (binary data?)", f"{origin}:{line}")
 
 
 def _too_deep(error: ErrorKind, origin: str) -> CloudwrightError:
-    return _fail(error, f"nested more than {MAX_DEPTH} levels deep", origin)
-
-
-def _fail(
-    error: ErrorKind, message: str, location: str | None = None, *, hint: str | None = None
-) -> CloudwrightError:
-    if issubclass(error, InputError):
-        return error(message, location=location, hint=hint)
-    return error(f"{location}: {message}" if location else message, hint=hint)
+    return fail(error, f"nested more than {MAX_DEPTH} levels deep", origin)

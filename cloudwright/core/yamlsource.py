@@ -135,16 +135,16 @@ def parse_yaml(
 
 
 def read_text(path: str | Path, *, what: str = "file") -> str:
-    """A UTF-8 text file, or an InputError naming `what` it should have been."""
-    source = Path(path)
+    """A UTF-8 text file, or an InputError naming `what` it should have been (read by
+    `core.inputs`: a pipe or a device cannot make it hang)."""
+    from cloudwright.core.inputs import read_input
+
+    data = read_input(path, what=what)
     try:
-        return source.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{what} not found: {source}") from exc
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text: {exc.reason}", location=str(source)) from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{source} is a directory, not a {what}") from exc
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"not UTF-8 text: {exc.reason}", location=f"{path}:{line}") from exc
 
 
 def load_yaml(

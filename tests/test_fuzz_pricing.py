@@ -15,7 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cloudwright.core.errors import CloudwrightError, InputError
+from cloudwright.pricing import estimate
 from cloudwright.pricing.report import CostReport
+from cloudwright.pricing.usage import parse_usage
+from cloudwright.resource_graph.model import Graph, Resource, normalize_value
+from cloudwright.resource_graph.regions import resolve_regions
 
 CASES = {
     p.stem: yaml.safe_load(p.read_text("utf-8"))
@@ -25,9 +29,6 @@ NEVER_NEGATIVE = ("hourly_usd", "monthly_usd", "energy_kwh_month", "carbon_kg_mo
 
 
 def _graph(case: dict[str, Any], resources: Any) -> Any:
-    from cloudwright.resource_graph.model import Graph, Resource, normalize_value
-    from cloudwright.resource_graph.regions import resolve_regions
-
     built = []
     for number, spec in enumerate(resources if isinstance(resources, list) else []):
         if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
@@ -76,8 +77,6 @@ def _check(report: CostReport) -> None:
 def test_hostile_resource_inputs_never_price_below_zero(
     fixture_catalog: Any, data: st.DataObject, case: str
 ) -> None:
-    from cloudwright.pricing import estimate
-    from cloudwright.pricing.usage import parse_usage
 
     spec = CASES[case]
     resources = data.draw(mutated(spec["resources"], max_edits=4))

@@ -11,6 +11,7 @@ What a reader accepts is checked too: numbers it returns are finite and not nega
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,29 @@ from _hostile import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloudwright.core.errors import CloudwrightError
+from cloudwright.core.errors import CloudwrightError, NetworkError
 from cloudwright.core.jsonsource import parse_json
 from cloudwright.core.yamlsource import SourceMap, parse_yaml
+from cloudwright.optimizer.catalog import Catalog, schema, validate
+from cloudwright.optimizer.catalog.build.sources import SourceRef
+from cloudwright.optimizer.catalog.refresh import apply_prices, fetch_prices
+from cloudwright.optimizer.fleet.load import fleet_from_data
+from cloudwright.optimizer.plan import parse_plan
+from cloudwright.policies.config import parse_policy_config
+from cloudwright.policies.rules import build_policies
+from cloudwright.pricing import estimate
+from cloudwright.pricing.report import CostReport
+from cloudwright.pricing.usage import parse_usage
+from cloudwright.profiler.store import _parse_line
+from cloudwright.reports.diff import diff_reports
+from cloudwright.resource_graph.model import Graph
+from cloudwright.resource_graph.preview_json import read_preview
+from cloudwright.resource_graph.stack_export import read_state
+from cloudwright.resource_graph.state import plain_config
+from cloudwright.stacks.settings import StackSettings
 
 SAMPLES = load_samples()
+POLICIES = build_policies()
 READERS = settings(
     max_examples=examples(40),
     deadline=2000,  # ms per example: a reader that hangs or explodes fails here
@@ -107,8 +126,6 @@ def _yaml_data(data: Any) -> tuple[Any, SourceMap]:
 @READERS
 @given(st.one_of(mutated(SAMPLES["fleet"]), documents))
 def test_fleet_reader(data: Any) -> None:
-    from cloudwright.optimizer.fleet.load import fleet_from_data
-
     fleet = refused_or(fleet_from_data, *_yaml_data(data))
     if fleet is not None:
         _finite_numbers(fleet.model_dump())
@@ -117,8 +134,6 @@ def test_fleet_reader(data: Any) -> None:
 @READERS
 @given(st.one_of(mutated(SAMPLES["usage"]), documents))
 def test_usage_reader(data: Any) -> None:
-    from cloudwright.pricing.usage import parse_usage
-
     parsed, source = _yaml_data(data)
     usage = refused_or(parse_usage, parsed or {}, origin="fuzz.yaml", source=source)
     if usage is not None:
@@ -130,11 +145,8 @@ def test_usage_reader(data: Any) -> None:
 @READERS
 @given(st.one_of(mutated(SAMPLES["policy"]), documents))
 def test_policy_config_reader(data: Any) -> None:
-    from cloudwright.policies.config import parse_policy_config
-    from cloudwright.policies.rules import build_policies
-
     parsed, source = _yaml_data(data)
-    config = refused_or(parse_policy_config, parsed, build_policies(), source=source)
+    config = refused_or(parse_policy_config, parsed, POLICIES, source=source)
     if config is not None:
         _finite_numbers(config.properties)
 
@@ -142,9 +154,6 @@ def test_policy_config_reader(data: Any) -> None:
 @READERS
 @given(st.one_of(mutated(SAMPLES["stack"]), documents))
 def test_stack_config_reader(data: Any) -> None:
-    from cloudwright.resource_graph.state import plain_config
-    from cloudwright.stacks.settings import StackSettings
-
     parsed, _ = _yaml_data(data)
     config = parsed.get("config") if isinstance(parsed, dict) else None
     if isinstance(config, dict):
@@ -155,8 +164,6 @@ def test_stack_config_reader(data: Any) -> None:
 @READERS
 @given(st.one_of(mutated(SAMPLES["plan"]), documents))
 def test_plan_reader(data: Any) -> None:
-    from cloudwright.optimizer.plan import parse_plan
-
     parsed = refused_or(parse_json, to_json(data), "fuzz.json")
     plan = refused_or(parse_plan, parsed, "fuzz.json") if parsed is not None else None
     if plan is not None:
@@ -167,10 +174,6 @@ def test_plan_reader(data: Any) -> None:
 @READERS
 @given(st.one_of(mutated(SAMPLES["graph"], max_edits=4), documents))
 def test_graph_readers(data: Any) -> None:
-    from cloudwright.resource_graph.model import Graph
-    from cloudwright.resource_graph.preview_json import read_preview
-    from cloudwright.resource_graph.stack_export import read_state
-
     parsed = refused_or(parse_json, to_json(data), "fuzz.json")
     if not isinstance(parsed, dict):
         return
@@ -190,9 +193,6 @@ def test_graph_readers(data: Any) -> None:
 
 @pytest.fixture(scope="module")
 def saved_report(fixture_catalog: Any) -> dict[str, Any]:
-    from cloudwright.pricing import estimate
-    from cloudwright.resource_graph.model import Graph
-
     graph = Graph.from_json(SAMPLES["graph"])
     return estimate(graph, fixture_catalog).to_json()  # type: ignore[no-any-return]
 
@@ -200,9 +200,6 @@ def saved_report(fixture_catalog: Any) -> dict[str, Any]:
 @READERS
 @given(data=st.data())
 def test_saved_report_reader(saved_report: dict[str, Any], data: st.DataObject) -> None:
-    from cloudwright.pricing.report import CostReport
-    from cloudwright.reports.diff import diff_reports
-
     hostile = data.draw(st.one_of(mutated(saved_report, max_edits=4), documents))
     parsed = refused_or(parse_json, to_json(hostile), "fuzz.json")
     report = refused_or(CostReport.from_json, parsed, "fuzz.json") if parsed is not None else None
@@ -221,8 +218,6 @@ def test_saved_report_reader(saved_report: dict[str, Any], data: st.DataObject) 
     )
 )
 def test_profile_record_reader(line: bytes) -> None:
-    from cloudwright.profiler.store import _parse_line
-
     refused_or(_parse_line, line, "profiles.jsonl:1")
 
 
@@ -237,10 +232,6 @@ _TABLE_FILES = sorted(p.name for p in FIXTURE_CATALOG.glob("*.csv"))
     damage=st.data(),
 )
 def test_catalog_tables(table: str, damage: st.DataObject, tmp_path_factory: Any) -> None:
-    import shutil
-
-    from cloudwright.optimizer.catalog import Catalog, schema
-
     root = Path(tmp_path_factory.mktemp("catalog"))
     shutil.copytree(FIXTURE_CATALOG, root, dirs_exist_ok=True)
     text = (root / table).read_text("utf-8")
@@ -303,10 +294,6 @@ def test_price_api_responses(cloud: str, data: st.DataObject, fixture_catalog: A
     """A damaged answer from a price API is a project error (the refresh then writes
     nothing), or it yields prices that are finite and positive: never a crash, never an
     infinite or negative price in the snapshot."""
-    from cloudwright.core.errors import NetworkError
-    from cloudwright.optimizer.catalog import validate
-    from cloudwright.optimizer.catalog.build.sources import SourceRef
-    from cloudwright.optimizer.catalog.refresh import apply_prices, fetch_prices
 
     damaged = data.draw(st.sampled_from([name for _, name in _ROUTES[cloud]]))
     hostile = data.draw(mutated(_RESPONSES[damaged], max_edits=4))

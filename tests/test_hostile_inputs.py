@@ -527,7 +527,7 @@ CASES: dict[str, Case] = {
             _catalog(d, lambda r: (r / "manifest.json").write_text('{"tables": [1]}')),
         ],
         4,
-        "catalog manifest is malformed",
+        "manifest.json: catalog manifest is malformed",
     ),
 }
 

@@ -59,7 +59,11 @@ def read_manifest(root: Path) -> Manifest:
     from cloudwright.optimizer.catalog.types import Manifest
 
     path = root / "manifest.json"
-    manifest = Manifest.from_json(read_json(path, what="catalog manifest", error=DataError))
+    try:
+        manifest = Manifest.from_json(read_json(path, what="catalog manifest", error=DataError))
+    except DataError as exc:
+        message = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
+        raise DataError(message, hint=REBUILD_HINT) from exc
     for name in schema.TABLES:
         info = manifest.tables.get(name)
         if info is None:

@@ -157,22 +157,27 @@ class Explainer:
     def alternatives(self, i: int) -> list[Alternative]:
         c, m = self.cands, self.cands.metrics
         row = int(self.choice[i])
-        lat0 = _opt(m.latency_ms[row])
+        rows = self._alt_rows[i]
+        if not len(rows):
+            return []
+        usd0, kg0, lat0 = float(m.total_usd[row]), float(m.carbon_kg[row]), _opt(m.latency_ms[row])
+        # The rows' figures in one gather each (Python floats: the same values and deltas).
+        usd, kg = m.total_usd[rows].tolist(), m.carbon_kg[rows].tolist()
         out: list[Alternative] = []
-        for r in (int(x) for x in self._alt_rows[i]):
+        for r, u, k, ms in zip(rows.tolist(), usd, kg, m.latency_ms[rows].tolist(), strict=True):
             cloud, region, itype, spot = c.key(r)
-            lat = _opt(m.latency_ms[r])
+            lat = None if ms != ms else ms  # NaN: no users
             out.append(
                 Alternative(
                     cloud=cloud,
                     region=region,
                     instance_type=itype,
                     pricing="spot" if spot else "on_demand",
-                    monthly_usd=float(m.total_usd[r]),
-                    carbon_kg_month=float(m.carbon_kg[r]),
+                    monthly_usd=u,
+                    carbon_kg_month=k,
                     latency_ms=lat,
-                    delta_usd=float(m.total_usd[r] - m.total_usd[row]),
-                    delta_carbon_kg=float(m.carbon_kg[r] - m.carbon_kg[row]),
+                    delta_usd=u - usd0,
+                    delta_carbon_kg=k - kg0,
                     delta_latency_ms=None if lat is None or lat0 is None else lat - lat0,
                     note="; ".join(self.blockers(i, r)),
                 )

@@ -88,12 +88,14 @@ def plan_command(
     from cloudwright.reports import plan as render
 
     spec_file = load_fleet(fleet)
+    fleet_name = spec_file.name or fleet.stem
     catalog = open_catalog(catalog_dir)
     locked = load_plan(lock) if lock is not None else None
     problem = prepare(spec_file, catalog, lock=locked, profiles=_profiles(use_profiles))
+    del spec_file  # the problem holds the resolved copy; 10^5 workloads need not be kept twice
     spec = objective_spec(problem, objective.value if objective else None, carbon_price)
     outcome = optimise(problem, spec, time_limit_s=time_limit)
-    result = build_plan(problem, outcome, fleet_name=spec_file.name or fleet.stem)
+    result = build_plan(problem, outcome, fleet_name=fleet_name)
     points = _frontier(problem, time_limit) if pareto else None
     if out is not None:
         save_plan(result, out)

@@ -23,6 +23,7 @@ has at least one row (else the filters raised `InfeasibleError`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -64,8 +65,15 @@ class CandidateSet:
 
     def key(self, row: int) -> PlacementKey:
         o = int(self.offer[row])
+        cloud, region, itype = self._names
+        return (cloud[o], region[o], itype[o], bool(self.spot[row]))
+
+    @cached_property
+    def _names(self) -> tuple[list[str], list[str], list[str]]:
+        """The offer table's names as Python lists: `key` runs ~10^5 times per plan."""
         t = self.table
-        return (str(t.cloud[o]), str(t.region[o]), str(t.instance_type[o]), bool(self.spot[row]))
+        cloud, region, itype = ([str(x) for x in c] for c in (t.cloud, t.region, t.instance_type))
+        return cloud, region, itype
 
     def find(self, i: int, key: PlacementKey) -> int | None:
         for row in self.rows(i):

@@ -571,12 +571,6 @@ def test_a_bug_is_an_internal_error_not_a_traceback(monkeypatch: pytest.MonkeyPa
     assert shown.returncode == 70 and "Traceback" in shown.stderr
 
 
-@pytest.mark.xfail(
-    reason="resource_graph.facts.values.decode_json (the policy facts layer, in progress "
-    "elsewhere) decodes JSON text inside inputs with json.loads: 50,000 nested brackets in a "
-    "bucket policy raise RecursionError there (exit 70); it should use core.jsonsource",
-    strict=False,
-)
 def test_deeply_nested_json_text_inside_an_input(tmp_path: Path) -> None:
     graph = json.loads(json.dumps(GRAPH))
     graph["resources"].append(

@@ -10,7 +10,6 @@ numbers as strings, a lone value where a list is allowed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
@@ -144,9 +143,12 @@ def last_segment(value: str) -> str:
 def decode_json(value: Any) -> Any:
     """Policy documents and provider configuration may be JSON text; decode it when it is."""
     if isinstance(value, str) and value.strip()[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+        from cloudwright.core.errors import CloudwrightError
+        from cloudwright.core.jsonsource import parse_json
+
+        try:  # bounded: a policy nested 50,000 levels deep stays text, not a RecursionError
+            return parse_json(value, "JSON text in a resource input")
+        except CloudwrightError:
             return value
     return value
 

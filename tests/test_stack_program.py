@@ -121,7 +121,7 @@ def test_settings_parse_all_keys() -> None:
         ({"cloudwright:natGateway": "maybe"}, "true or false"),
         ({"cloudwright:workloads": {"w": {"market": "cheap"}}}, "cheap"),
         ({"cloudwright:workloads": {"w": {"zones": "a"}}}, "unknown override"),
-        ({"cloudwright:workloads": {"w": {"bootDiskGb": -1}}}, "positive"),
+        ({"cloudwright:workloads": {"w": {"bootDiskGb": -1}}}, "whole number of GB from 1"),
         ({"cloudwright:owner": 3}, "expected a string"),
     ],
 )

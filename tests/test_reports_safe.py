@@ -4,8 +4,8 @@ image or link in the Markdown meant for PR comments, no escape sequence in termi
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 

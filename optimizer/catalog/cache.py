@@ -32,7 +32,12 @@ import pandas as pd
 CACHE_ENV = "CLOUDWRIGHT_CACHE_DIR"
 FORMAT = 1  # bump when what is stored changes shape
 KEEP_SNAPSHOTS = 4
-_CODE = ("catalog.py", "schema.py", "zones.py", "validate.py")  # the code the cached frames come out of
+_CODE = (
+    "catalog.py",
+    "schema.py",
+    "zones.py",
+    "validate.py",
+)  # the code the cached frames come out of
 
 
 def default_cache_dir() -> Path | None:

@@ -9,6 +9,10 @@ times `cloudwright plan examples/fleet.yaml` and `cloudwright cost examples/plan
 
     .venv/bin/python benchmarks/plan_command.py [--sizes 10000 100000] [--runs 3] [--example]
 
+Before/after: `git worktree add /tmp/before REV` and run with `--tree /tmp/before` (the
+children import that checkout's code through PYTHONPATH and run in it; fleets still come
+from this checkout's generator).
+
 Goals: 10,000 workloads ≤ 3 s with gap ≤ 0.5 %; 100,000 ≤ 30 s and ≤ 1.5 GB peak;
 `plan examples/fleet.yaml` ≤ 0.8 s; `cost examples/plan.json` ≤ 2.5 s.
 
@@ -51,9 +55,11 @@ def write_fleet(n: int, seed: int, path: Path) -> None:
         yaml.dump(spec, fh, Dumper=dumper, sort_keys=False, default_flow_style=None, width=120)
 
 
-def child_env(pycache: Path | None, catalog_cache: bool) -> dict[str, str]:
+def child_env(pycache: Path | None, catalog_cache: bool, tree: Path | None) -> dict[str, str]:
     env = dict(os.environ)
     env["COLUMNS"] = "200"
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     if not catalog_cache:
         env["CLOUDWRIGHT_CACHE_DIR"] = "off"
     if pycache is not None:
@@ -158,6 +164,7 @@ def main() -> None:
     parser.add_argument("--example", action="store_true", help="also time the example commands")
     parser.add_argument("--pycache", type=Path, help="PYTHONPYCACHEPREFIX for the children")
     parser.add_argument("--keep", type=Path, help="write fleets and plans here (default: temp)")
+    parser.add_argument("--tree", type=Path, help="time another checkout's code (see above)")
     parser.add_argument(
         "--no-catalog-cache",
         dest="catalog_cache",
@@ -165,7 +172,11 @@ def main() -> None:
         help="parse the catalog CSVs in every run (CLOUDWRIGHT_CACHE_DIR=off)",
     )
     args = parser.parse_args()
-    env = child_env(args.pycache, args.catalog_cache)
+    global ROOT
+    if args.tree is not None:
+        ROOT = args.tree.resolve()
+        print(f"timing the code in {ROOT}")
+    env = child_env(args.pycache, args.catalog_cache, args.tree)
     for argv in (["plan", "examples/fleet.yaml"], ["cost", "examples/plan.json"]):
         # untimed: fills the byte-code and catalog caches the timed runs then find
         subprocess.run([str(BIN / "cloudwright"), *argv], env=env, capture_output=True, cwd=ROOT)

@@ -14,6 +14,8 @@ STAMP  := $(VENV)/.installed
 DEMO   := build/demo
 LATEST := .venv-latest
 # uv resolves and installs; it is itself pinned by hash in requirements-bootstrap.lock.
+# --compile-bytecode: every command would otherwise recompile pandas, scipy and the Pulumi
+# SDKs where PYTHONDONTWRITEBYTECODE is set (cost examples/plan.json: 8.6 s → 2.9 s).
 COMPILE := pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11
 
 .PHONY: demo test lint typecheck layers unit bench chromium clean lock test-latest
@@ -28,7 +30,7 @@ $(BIN)/python:
 	$(call make_venv,$(VENV))
 
 $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
@@ -40,7 +42,7 @@ lock: | $(BIN)/python
 test-latest:
 	rm -rf $(LATEST)
 	$(call make_venv,$(LATEST))
-	$(LATEST)/bin/uv pip install --quiet --python $(LATEST)/bin/python --upgrade --resolution highest -e '.[dev]'
+	$(LATEST)/bin/uv pip install --quiet --compile-bytecode --python $(LATEST)/bin/python --upgrade --resolution highest -e '.[dev]'
 	@$(LATEST)/bin/python -m pip list --format freeze 2>/dev/null | grep -i -E '^(pulumi|pandas|numpy|scipy|pydantic|pyyaml|typer|codecarbon)' | tr '\n' ' '; echo
 	$(LATEST)/bin/python -m pytest -n auto -p no:cacheprovider || { echo "test-latest FAILED: the newest dependency versions the ranges allow break the suite (the lock still passes: see make test)" >&2; exit 1; }
 

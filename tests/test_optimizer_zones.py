@@ -133,3 +133,19 @@ def test_a_type_sold_only_in_a_local_zone_is_refused_with_the_reason(
     free = plan(fleet({**cluster, "allow": None}), only_local).assignment("train")
     assert free.zone is not None and not is_edge_zone("aws", free.zone)
     assert "regular zones →" in free.why
+
+
+def test_a_fabric_cluster_does_not_share_a_single_nodes_local_zone_offers(local: Catalog) -> None:
+    # Same GPU shape and fabric requirement; only the node count differs. Planned first, the
+    # 1-node job may take the Local Zone; the 4-node cluster must still keep to regular zones.
+    single = {**H100, "name": "single", "nodes": 1, "interconnect": "required"}
+    cluster = {**H100, "name": "cluster", "nodes": 4, "interconnect": "required"}
+    lustre = {**H100, "name": "lustre", "nodes": 1, "storage": {"parallel_fs_tb": 10}}
+    result = plan(fleet(single, cluster, lustre), local)
+    first = result.assignment("single")
+    assert (first.zone, first.pricing) == (LOCAL_ZONE, "spot")
+    for name, nodes in (("cluster", 4), ("lustre", 1)):
+        a = result.assignment(name)
+        assert a.zone is not None and not is_edge_zone("aws", a.zone)
+        assert a.hourly_usd == pytest.approx(REGULAR_SPOT * nodes)
+        assert all((x.region, x.pricing) != ("us-east-1", "spot") for x in a.alternatives)

@@ -1,7 +1,7 @@
 """Candidates: every (workload, offering, pricing) the solver may choose, with its metrics.
 
-Workloads with the same shape (GPU types and count, clouds, pins, fabric, residency, spot,
-users and SLO) share one feasible offer set, so filtering runs once per shape and candidate
+Workloads with the same shape (GPU types and count, clouds, pins, fabric, regular-zone need,
+residency, spot, users and SLO) share one feasible offer set, so filtering runs once per shape and candidate
 rows are expanded with numpy (repeat/tile) rather than per workload.
 
 Exact pruning (never changes any optimum, whatever the objective or constraints): within
@@ -32,7 +32,12 @@ from cloudwright.optimizer.fleet.spec import Fleet, Workload
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.models.latency import LatencyModel
 from cloudwright.optimizer.solver.deferral import DeferralPlan, deferral_plans
-from cloudwright.optimizer.solver.filters import Feasible, FilterCache, feasible_offers
+from cloudwright.optimizer.solver.filters import (
+    Feasible,
+    FilterCache,
+    feasible_offers,
+    needs_regular_zones,
+)
 from cloudwright.optimizer.solver.metrics import Metrics, compute_metrics
 from cloudwright.optimizer.solver.offers import OfferTable
 
@@ -143,6 +148,7 @@ def _group_key(w: Workload, profiled: bool, index: int) -> tuple[object, ...]:
         tuple(w.clouds or ()),
         tuple(w.instance_types or ()),
         w.interconnect,
+        needs_regular_zones(w),  # multi-node fabric / parallel FS: no Local/Wavelength zones
         rules,
         w.spot,
         users,

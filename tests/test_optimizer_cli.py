@@ -211,3 +211,19 @@ def test_example_fleet_plans_with_every_objective(objective: str) -> None:
         "POL",
         "SWE",
     }
+
+
+def test_created_at_or_source_date_epoch_make_the_plan_byte_identical(
+    runner: CliRunner, fleet_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outs = [tmp_path / f"plan{i}.json" for i in range(3)]
+    for out in outs[:2]:
+        args = ["plan", str(fleet_file), "-o", str(out), "--created-at", "2026-12-01T00:00:00"]
+        assert runner.invoke(app, args).exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # the same instant
+    assert runner.invoke(app, ["plan", str(fleet_file), "-o", str(outs[2])]).exit_code == 0
+    first = outs[0].read_bytes()
+    assert first == outs[1].read_bytes() == outs[2].read_bytes()
+    assert b'"created_at": "2026-12-01T00:00:00+00:00"' in first
+    bad = runner.invoke(app, ["plan", str(fleet_file), "--created-at", "yesterday"])
+    assert bad.exit_code == 2

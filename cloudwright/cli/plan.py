@@ -15,6 +15,8 @@ import typer
 from cloudwright.cli.options import finite
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.optimizer.pareto import ParetoPoint
     from cloudwright.optimizer.planner import Problem
@@ -74,6 +76,13 @@ def plan_command(
     use_profiles: bool = typer.Option(
         True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
     ),
+    created_at: str | None = typer.Option(
+        None,
+        "--created-at",
+        metavar="ISO-8601",
+        help="The plan's timestamp (default: $SOURCE_DATE_EPOCH, else now). Either makes "
+        "plan.json byte-identical across runs (the solver's wall time is then left out).",
+    ),
 ) -> None:
     """Place every workload by cost, carbon, latency or a balance of them; write plan.json."""
     from cloudwright.core.fsio import refuse_inputs
@@ -95,7 +104,12 @@ def plan_command(
     del spec_file  # the problem holds the resolved copy; 10^5 workloads need not be kept twice
     spec = objective_spec(problem, objective.value if objective else None, carbon_price)
     outcome = optimise(problem, spec, time_limit_s=time_limit)
-    result = build_plan(problem, outcome, fleet_name=fleet_name)
+    when = _timestamp(created_at)
+    result = build_plan(problem, outcome, fleet_name=fleet_name, created_at=when)
+    if when is not None and result.solver is not None:  # reproducible: no wall-clock figure
+        result = result.model_copy(
+            update={"solver": result.solver.model_copy(update={"seconds": None})}
+        )
     points = _frontier(problem, time_limit) if pareto else None
     if out is not None:
         save_plan(result, out)
@@ -119,13 +133,36 @@ def plan_command(
             emit(render.render_text(items, width=PIPE_WIDTH), None)
 
 
+def _timestamp(given: str | None) -> datetime | None:
+    """--created-at, else $SOURCE_DATE_EPOCH (reproducible-builds.org), else None (now)."""
+    import os
+    from datetime import UTC, datetime
+
+    from cloudwright.core.errors import InputError
+
+    if given is not None:
+        try:
+            when = datetime.fromisoformat(given)
+        except ValueError as exc:
+            raise InputError(f"--created-at: {given!r} is not an ISO-8601 date-time") from exc
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise InputError(f"SOURCE_DATE_EPOCH: {epoch!r} is not a Unix timestamp") from exc
+
+
 def _profiles(enabled: bool) -> ProfileSource | None:
-    """The project's profile store, when enabled."""
+    """The project's profile store as it is now (read once, answered from memory), when
+    enabled."""
     if not enabled:
         return None
     from cloudwright.profiler.store import ProfileStore
 
-    return ProfileStore.open_default()
+    return ProfileStore.open_default().snapshot()
 
 
 def _frontier(problem: Problem, time_limit: float) -> list[ParetoPoint]:

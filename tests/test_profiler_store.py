@@ -159,3 +159,20 @@ def test_open_default_follows_the_environment(
     assert store.path == tmp_path / "home" / "profiles.jsonl"
     store.check_writable()
     assert (tmp_path / "home").is_dir()
+
+
+def test_snapshot_answers_as_the_store_did_when_taken(
+    tmp_path: Path, fixture_catalog: Catalog
+) -> None:
+    store = ProfileStore(tmp_path)
+    spec = fixture_catalog.instance("aws", "m5.large")
+    assert store.snapshot().measured_power(fixture_catalog, "embed", spec, 0.5) is None
+    store.add(make_profile(workload="embed", cpu_w=10, started_at=T0))
+    store.add(make_profile(workload="embed", cpu_w=80, started_at=T0 + timedelta(1)))
+    snap = store.snapshot()
+    store.add(make_profile(workload="embed", cpu_w=5, started_at=T0 + timedelta(2)))
+    taken = snap.measured_power(fixture_catalog, "embed", spec, 0.5)
+    assert taken is not None and "profile 'embed' 2026-11-21" in taken.source
+    assert snap.measured_power(fixture_catalog, "other", spec, 0.5) is None
+    now = store.measured_power(fixture_catalog, "embed", spec, 0.5)
+    assert now is not None and now.node_it_power_w < taken.node_it_power_w

@@ -197,7 +197,27 @@ class ProfileStore:
         Uses the newest successful profile with energy > 0, scaled as `profiler.scaling`
         documents.
         """
-        profile = self.latest(workload)
+        return self._power(catalog, self.latest(workload), spec, gpu_utilization)
+
+    def snapshot(self) -> ProfileSnapshot:
+        """The store as it is now, read once: a `ProfileSource` that answers from memory.
+
+        `measured_power` on the store itself checks the file each call (it may grow while a
+        process runs); a plan asks once per workload (10^5 times), so it uses a snapshot.
+        """
+        newest: dict[str, Profile] = {}
+        for profile in self.list():  # append order: a later success replaces an earlier one
+            if profile.succeeded:
+                newest[profile.workload] = profile
+        return ProfileSnapshot(self, newest)
+
+    def _power(
+        self,
+        catalog: Catalog,
+        profile: Profile | None,
+        spec: InstanceSpec,
+        gpu_utilization: float,
+    ) -> MeasuredPower | None:
         if profile is None or profile.energy.total_kwh <= 0:
             return None
         key = (catalog, profile.id, spec.cloud, spec.instance_type, gpu_utilization)
@@ -208,6 +228,24 @@ class ProfileStore:
             found = measured_power_from(catalog, profile, spec, gpu_utilization)
             self._scaled[key] = found
         return found
+
+
+class ProfileSnapshot:
+    """`ProfileStore.snapshot()`: the newest successful profile of each workload, in memory.
+    Implements `optimizer.models.energy.ProfileSource` with the store's answers."""
+
+    def __init__(self, store: ProfileStore, newest: dict[str, Profile]) -> None:
+        self._store = store
+        self._newest = newest
+
+    def __repr__(self) -> str:
+        return f"ProfileSnapshot({str(self._store.directory)!r}, {len(self._newest)} workloads)"
+
+    def measured_power(
+        self, catalog: Catalog, workload: str, spec: InstanceSpec, gpu_utilization: float
+    ) -> MeasuredPower | None:
+        """As `ProfileStore.measured_power`, from the snapshot."""
+        return self._store._power(catalog, self._newest.get(workload), spec, gpu_utilization)
 
 
 def _truncate_torn_tail(fd: int) -> int:

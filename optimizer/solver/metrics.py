@@ -229,10 +229,14 @@ def _data_moves(
         return usd, kwh, kg
     egress = catalog.egress_table
     size = np.array([w.data.size_gb if w.data else 0.0 for w in fleet.workloads])
-    for location, members in sorted(sources.items()):
-        src_cloud, src_region = location.split(":", 1)
+    locations = sorted(sources)
+    code = np.full(len(fleet.workloads), -1, dtype=np.int64)
+    for k, location in enumerate(locations):
+        code[sources[location]] = k
+    # Rows by data location in one pass (ascending row order within each location).
+    for k, sel in _split(code[r.wl], len(locations)):
+        src_cloud, src_region = locations[k].split(":", 1)
         src = catalog.region(src_cloud, src_region)
-        sel = np.flatnonzero(np.isin(r.wl, members))
         dest = r.region[sel]
         same_region = (regions.cloud[dest] == src_cloud) & (regions.region[dest] == src_region)
         gb = size[r.wl[sel]]
@@ -240,8 +244,7 @@ def _data_moves(
             (int(g), egress.ladder(src_cloud, src_region, regions.keys[g]))
             for g in np.unique(dest[~same_region])
         )
-        for ladder, group in _by_tiers(ladders):
-            part = np.isin(dest, group)
+        for part, ladder in _ladder_parts(ladders, dest, len(regions.keys)):
             usd[sel[part]] = ladder.cost_usd_vec(gb[part])
         moved = np.where(same_region, 0.0, gb)
         per_gb = network_energy_kwh(catalog, src_cloud, src_region, 1.0)
@@ -262,10 +265,30 @@ def _serving(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.
         (int(g), egress.ladder(str(regions.cloud[g]), str(regions.region[g]), "internet"))
         for g in np.unique(r.region[volume > 0])
     )
-    for ladder, members in _by_tiers(ladders):
-        sel = (volume > 0) & np.isin(r.region, members)
+    serving = np.flatnonzero(volume > 0)
+    for part, ladder in _ladder_parts(ladders, r.region[serving], len(regions.keys)):
+        sel = serving[part]
         out[sel] = ladder.cost_usd_vec(volume[sel])
     return out
+
+
+def _split(codes: np.ndarray, n: int) -> list[tuple[int, np.ndarray]]:
+    """Positions of each code 0..n-1 in `codes` (ascending; codes < 0 left out), in one sort."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n + 1))
+    return [(k, order[bounds[k] : bounds[k + 1]]) for k in range(n) if bounds[k + 1] > bounds[k]]
+
+
+def _ladder_parts(
+    ladders: Iterable[tuple[int, EgressLadder]], region: np.ndarray, n_regions: int
+) -> list[tuple[np.ndarray, EgressLadder]]:
+    """Positions in `region` (region indices) of each distinct tier ladder's regions; regions
+    without a ladder are left out."""
+    groups = _by_tiers(ladders)
+    code = np.full(n_regions, -1, dtype=np.int64)
+    for k, (_, members) in enumerate(groups):
+        code[members] = k
+    return [(part, groups[k][0]) for k, part in _split(code[region], len(groups))]
 
 
 def _by_tiers(ladders: Iterable[tuple[int, EgressLadder]]) -> list[tuple[EgressLadder, list[int]]]:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cloudwright.cli import app as app_module
 from cloudwright.cli.app import app
+from cloudwright.core.errors import InputError
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet import load_fleet
 from cloudwright.optimizer.plan import load_plan, parse_plan
@@ -226,4 +227,4 @@ def test_created_at_or_source_date_epoch_make_the_plan_byte_identical(
     assert first == outs[1].read_bytes() == outs[2].read_bytes()
     assert b'"created_at": "2026-12-01T00:00:00+00:00"' in first
     bad = runner.invoke(app, ["plan", str(fleet_file), "--created-at", "yesterday"])
-    assert bad.exit_code == 2
+    assert isinstance(bad.exception, InputError) and "ISO-8601" in str(bad.exception)

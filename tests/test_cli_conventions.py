@@ -55,3 +55,15 @@ def test_errors_are_not_hard_wrapped_off_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 2
     first = done.stderr.splitlines()[0]
     assert first.startswith("error:") and str(long_dir) in first and len(first) > 120
+
+
+def test_echoed_names_are_escaped_and_truncated(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.yaml"
+    name = "\x1b[2J" + "H" * 5000
+    fleet.write_text(
+        "version: 1\nworkloads:\n  - name: w\n    kind: training\n"
+        f"    gpu: {{type: '{name}', count: 8}}\n"
+    )
+    done = run_cli("plan", str(fleet))
+    assert done.returncode == 2 and "\x1b" not in done.stderr
+    assert "H" * 200 not in done.stderr

@@ -10,6 +10,16 @@ import difflib
 from collections.abc import Iterable
 
 
+MAX_ECHO = 120
+
+
+def echo(value: object) -> str:
+    """A user-supplied value quoted in a message: repr (control characters escaped), at most
+    MAX_ECHO characters, so a hostile name cannot flood or drive the terminal."""
+    text = repr(value)
+    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
+
+
 class CloudwrightError(Exception):
     """Base class: a problem the user can act on. `hint` is printed under the message."""
 
@@ -48,7 +58,7 @@ class UnknownNameError(InputError):
         suggestions = closest(value, valid)
         where = f" in {scope}" if scope else ""
         hint = f"did you mean: {', '.join(suggestions)}?" if suggestions else None
-        super().__init__(f"unknown {kind} {value!r}{where}", location=location, hint=hint)
+        super().__init__(f"unknown {kind} {echo(value)}{where}", location=location, hint=hint)
         self.kind = kind
         self.value = value
         self.suggestions = suggestions

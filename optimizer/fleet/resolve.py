@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 import pycountry
 
 from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.core.fieldsets import share_fields_sets
 from cloudwright.core.yamlsource import SourceMap, format_path
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
@@ -43,7 +44,9 @@ def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
         "allow": names.residency(fleet.allow, ("allow",), src),
         "deny": names.residency(fleet.deny, ("deny",), src),
     }
-    return fleet.model_copy(update=update)
+    resolved = fleet.model_copy(update=update)
+    share_fields_sets(resolved)  # equal field-name sets: one copy, not one per model
+    return resolved
 
 
 class _Names:

@@ -47,11 +47,9 @@ class Metrics:
     data_move_one_off_usd: np.ndarray
     serving_usd: np.ndarray
     total_usd: np.ndarray
-    node_it_w: np.ndarray
     energy_kwh: np.ndarray
     carbon_kg: np.ndarray
-    shift_saving_kg: np.ndarray
-    embodied_kg: np.ndarray
+    shift_saving_kg: np.ndarray  # node power and embodied carbon: only in energy/carbon
     latency_ms: np.ndarray  # NaN where the workload has no users
     gpus: np.ndarray
     storage_unknown: np.ndarray  # bool: a storage price the catalog does not know
@@ -111,7 +109,6 @@ def compute_metrics(
         data_move_one_off_usd=move_one_off,
         serving_usd=serving,
         total_usd=total,
-        node_it_w=node_w,
         energy_kwh=compute_kwh + storage_kwh + net_kwh / months,
         carbon_kg=compute_kg
         - saving_kg
@@ -119,7 +116,6 @@ def compute_metrics(
         + net_kg / months
         + embodied,
         shift_saving_kg=saving_kg,
-        embodied_kg=embodied,
         latency_ms=_latency(catalog, table, fleet, r),
         gpus=table.gpu_count[offer] * nodes,
         storage_unknown=unknown,

@@ -191,3 +191,19 @@ def test_build_from_missing_dir_is_a_data_error(
     # Either input may be reported first; both are named, nothing is written.
     assert "no SkyPilot catalog for aws" in err or "reference input missing" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_build_from_malformed_skypilot_csvs_is_a_data_error(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from _cli import run_cli
+
+    for cloud in ("aws", "gcp", "azure"):
+        (tmp_path / "sky" / cloud).mkdir(parents=True)
+        (tmp_path / "sky" / cloud / "vms.csv").write_text("foo,bar\n1,2\n")
+    done = run_cli(
+        "catalog", "build", "--from-skypilot", str(tmp_path / "sky"),
+        "--reference", str(shared_data), "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert done.returncode == 4 and "malformed catalog source" in done.stderr
+    assert not (tmp_path / "out").exists()

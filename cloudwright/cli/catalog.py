@@ -137,7 +137,15 @@ def build(
         ) from exc
 
     target = out or PACKAGED_SNAPSHOT
-    snapshot = build_snapshot(from_skypilot, reference, target)
+    try:
+        snapshot = build_snapshot(from_skypilot, reference, target)
+    except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        # The builders trust the column layout of their sources; a CSV of another shape
+        # surfaces here. Nothing was written (the snapshot is swapped in atomically).
+        raise DataError(
+            f"malformed catalog source: {type(exc).__name__}: {exc}",
+            hint="check the SkyPilot-format CSVs (--from-skypilot) and --reference files",
+        ) from exc
     console = err_console()
     rows = ", ".join(f"{name} {len(frame)}" for name, frame in snapshot.tables.items())
     console.print(f"wrote {target} (snapshot {snapshot.snapshot_date}): {rows}", highlight=False)

@@ -153,3 +153,15 @@ def test_partitioned_gpu_sizes_do_not_count_as_whole_gpus(shipped: Catalog) -> N
     assert (spec.gpu, spec.gpu_count) == ("A10", 0)
     row = shipped.offerings[shipped.offerings["instance_type"] == "Standard_NV6ads_A10_v5"]
     assert row["gpu_fraction"].iloc[0] == pytest.approx(1 / 6, abs=0.01)
+
+
+def test_gpu_aliases_people_write_resolve_to_catalog_names() -> None:
+    from cloudwright.core.errors import UnknownNameError
+
+    shipped = Catalog.load()
+    assert shipped.check_gpu("A100") == "A100-40GB"  # SkyPilot's meaning of A100
+    assert shipped.check_gpu("a100-80g") == "A100-80GB"
+    assert shipped.check_gpu("H100-SXM") == "H100"
+    with pytest.raises(UnknownNameError) as caught:
+        shipped.check_gpu("A100-PCIE")
+    assert caught.value.suggestions[:2] == ["A100-40GB", "A100-80GB"]  # the family first

@@ -94,14 +94,22 @@ class ThresholdExceeded(CloudwrightError):
 
 
 def closest(value: str, valid: Iterable[str], n: int = 3) -> list[str]:
-    """Up to n valid names closest to value (case-insensitive), best first."""
+    """Up to n valid names closest to value (case-insensitive), best first. Names of the same
+    family come first: 'A100' suggests A100-40GB and A100-80GB before A10."""
     options = sorted({str(v) for v in valid})
     by_lower: dict[str, str] = {}
     for option in options:
         by_lower.setdefault(option.lower(), option)
-    matches = difflib.get_close_matches(value.lower(), list(by_lower), n=n, cutoff=0.5)
-    if not matches:
+    needle = value.lower()
+    stem = needle.split("-", 1)[0]
+    family = [
+        k
+        for k in by_lower
+        if len(stem) >= 2 and (k.startswith(needle) or k.split("-", 1)[0] == stem)
+    ]
+    similar = difflib.get_close_matches(needle, list(by_lower), n=n, cutoff=0.5)
+    if not similar:
         # Prefix/substring hits help with short inputs such as 'h1' or 'east'.
-        needle = value.lower()
-        matches = [k for k in by_lower if needle and (needle in k or k in needle)][:n]
+        similar = [k for k in by_lower if needle and (needle in k or k in needle)][:n]
+    matches = list(dict.fromkeys([*family, *similar]))[:n]
     return [by_lower[m] for m in matches]

@@ -20,6 +20,25 @@ if TYPE_CHECKING:
     from cloudwright.optimizer.catalog.catalog import Catalog
 
 
+# Names users write for a catalog GPU. `A100` is the 40 GB part, as SkyPilot's catalogs and
+# `sky launch --gpus A100` use it; the SXM/PCIe and memory spellings name the same boards.
+GPU_ALIASES: dict[str, str] = {
+    "A100": "A100-40GB",
+    "A100-40G": "A100-40GB",
+    "A100-SXM4-40GB": "A100-40GB",
+    "A100-80G": "A100-80GB",
+    "A100-SXM4-80GB": "A100-80GB",
+    "H100-SXM": "H100",
+    "H100-SXM5": "H100",
+    "H100-80GB": "H100",
+    "H100-SXM-80GB": "H100",
+    "H200-SXM": "H200",
+    "H200-141GB": "H200",
+    "V100-16GB": "V100",
+    "L40-S": "L40S",
+}
+
+
 class Names:
     """The indexes of one catalog (see the module docstring)."""
 
@@ -39,7 +58,12 @@ class Names:
 
     @cached_property
     def gpu_lookup(self) -> dict[str, str]:
-        return {g.lower(): g for g in self.gpus}
+        """Catalog names, any case, plus the aliases people write (GPU_ALIASES)."""
+        lookup = {g.lower(): g for g in self.gpus}
+        for alias, name in GPU_ALIASES.items():
+            if name in self.gpus:
+                lookup.setdefault(alias.lower(), name)
+        return lookup
 
     @cached_property
     def _types(self) -> dict[str | None, tuple[str, ...]]:

@@ -408,3 +408,41 @@ def test_doubtful_prices_are_avoided_unless_allowed(fixture_catalog: Catalog) ->
     allowed = plan(fleet(PRETRAIN, doubtful_prices="allow"), catalog)
     assert place(allowed, "pretrain")[:2] == ("azure", "eastus")
     assert any("doubtful" in n for n in allowed.notes)
+
+
+def test_a_spot_flag_belongs_to_its_zone(fixture_catalog: Catalog) -> None:
+    """A doubtful spot price in one zone must not throw away another zone's trusted, cheaper
+    spot price (the region row once took the first zone's flag)."""
+    frames = {
+        name: fixture_catalog.table(name).copy()
+        for name in ("offerings", "regions", "gpus", "egress", "unit_prices", "coefficients", "latency")
+    }  # fmt: skip
+    offers = frames["offerings"]
+    p5 = (offers["instance_type"] == "p5.48xlarge") & (offers["region"] == "us-east-1")
+    rows = offers.index[p5].tolist()
+    assert len(rows) == 2  # two zones
+    first, second = sorted(rows, key=lambda i: str(offers.at[i, "zone"]))
+    offers.loc[first, ["price_spot_usd_hr", "price_flag"]] = [
+        30.0,
+        "spot within 5 % of on-demand (doubtful spot price)",
+    ]
+    offers.loc[second, ["price_spot_usd_hr", "price_flag"]] = [20.0, None]
+    catalog = Catalog.from_frames(frames, fixture_catalog.snapshot_date)
+    row = catalog.region_offering("aws", "us-east-1", "p5.48xlarge")
+    assert row is not None and row["price_spot_usd_hr"] == 20.0
+    assert not row["price_flag"] or "spot" not in str(row["price_flag"])
+    # Only doubtful zones: the cheapest is used, and its doubt travels with it.
+    offers.loc[second, "price_flag"] = "spot within 5 % of on-demand (doubtful spot price)"
+    doubtful = Catalog.from_frames(frames, fixture_catalog.snapshot_date)
+    row = doubtful.region_offering("aws", "us-east-1", "p5.48xlarge")
+    assert row is not None and row["price_spot_usd_hr"] == 20.0
+    assert "doubtful spot price" in str(row["price_flag"])
+
+
+def test_flag_notes_are_read_one_by_one() -> None:
+    from cloudwright.optimizer.catalog.flags import doubtful_price
+
+    assert doubtful_price(None) == (False, False)
+    assert doubtful_price("corrected: GPU part …") == (False, False)
+    assert doubtful_price("low outlier; spot within 5 % of on-demand") == (True, True)
+    assert doubtful_price("corrected: x; spot within 5 %") == (False, True)

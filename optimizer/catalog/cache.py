@@ -36,6 +36,7 @@ _CODE = (
     "catalog.py",
     "schema.py",
     "zones.py",
+    "flags.py",
     "validate.py",
 )  # the code the cached frames come out of
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cloudwright.core.errors import DataError
 from cloudwright.optimizer.catalog import Catalog, RegionInfo
+from cloudwright.optimizer.catalog.flags import doubtful_price
 from cloudwright.optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
 from cloudwright.optimizer.models.power import power_vectors
 
@@ -118,21 +119,6 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
         regions=regions,
         skipped=tuple(sorted(set(skipped) | set(skipped_rows))),
     )
-
-
-def doubtful_price(flag: str | None) -> tuple[bool, bool]:
-    """(on-demand doubtful, spot doubtful) from the catalog's `price_flag` text.
-
-    The catalog flags outliers against peer regions, spot prices within a few % of
-    on-demand, and prices missing a part; a flag that starts with "corrected" documents a
-    fix and leaves the price trusted. A flag that mentions spot concerns the spot price.
-    """
-    if flag is None or not flag.strip():
-        return False, False
-    text = flag.lower()
-    if text.startswith("corrected"):
-        return False, False
-    return ("spot" not in text), ("spot" in text)
 
 
 def _obj(series: pd.Series) -> np.ndarray:

@@ -397,26 +397,7 @@ class Catalog:
         grouped = frame.groupby(keys, sort=True, dropna=False)
         out = grouped[spec_cols].first()
         out["price_on_demand_usd_hr"] = grouped["price_on_demand_usd_hr"].median()
-        # A flag belongs to the zone whose price it concerns: the region's spot price is the
-        # cheapest zone whose spot price is not in doubt (a doubtful one only when every
-        # zone's is), and only that zone's spot notes travel with it.
-        spot = frame.dropna(subset=["price_spot_usd_hr"]).assign(
-            spot_doubt=lambda f: [bool(flags.spot_notes(x)) for x in f["price_flag"]]
-        )
-        spot = spot.sort_values([*keys, "spot_doubt", "price_spot_usd_hr", "zone"])
-        best_spot = spot.drop_duplicates(keys).set_index(keys)
-        od_notes = pd.Series(
-            [flags.on_demand_notes(x) for x in frame["price_flag"]], index=frame.index
-        )
-        on_demand_notes = (
-            frame[keys].assign(notes=od_notes).groupby(keys, sort=True, dropna=False)["notes"].sum()
-        )
-        spot_notes = best_spot["price_flag"].map(flags.spot_notes)
-        notes = on_demand_notes.to_frame("od").join(spot_notes.rename("spot"), how="left")
-        out["price_flag"] = [
-            flags.join([*od, *(sp if isinstance(sp, list) else [])])
-            for od, sp in zip(notes["od"], notes["spot"], strict=True)
-        ]
+        best_spot, out["price_flag"] = flags.region_spot_and_flags(frame, keys)
         out["price_spot_usd_hr"] = best_spot["price_spot_usd_hr"]
         out["spot_zone"] = best_spot["zone"]
         out["spot_zone_kind"] = best_spot["zone_kind"]

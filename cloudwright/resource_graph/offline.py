@@ -13,14 +13,13 @@ each run starts from fresh settings and leaves none behind, so tests may call it
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cloudwright.components.tags import label_value, slug
+from cloudwright.core.gcpause import gc_paused
 from cloudwright.resource_graph.mocks import (
     STACK_TYPE,
     OfflineMocks,
@@ -61,7 +60,9 @@ def run_mocked(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    with _LOCK, _gc_paused():
+    # The SDK allocates hundreds of futures per resource; the collector's passes over that
+    # heap took three quarters of the run (984 resources: 8.7 s → 2.1 s).
+    with _LOCK, gc_paused():
         pulumi_settings.reset_options(project=project, stack=stack, preview=True)
         pulumi_config.set_all_config({k: _config_text(v) for k, v in (config or {}).items()})
         mocks = OfflineMocks()
@@ -76,24 +77,6 @@ def run_mocked(
             pulumi_settings.reset_options()
             pulumi_config.set_all_config({})
         return list(monitor.registrations)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the program runs.
-
-    The SDK allocates hundreds of futures and outputs per resource; with a few hundred
-    resources the collector's repeated passes over that heap took three quarters of the run
-    (measured: 8.7 s → 2.1 s for 984 resources, +27 MiB peak). The cycles are collected as
-    usual once it is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _call(program: Callable[[], object]) -> None:

@@ -17,7 +17,6 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # With `[` and `]` escaped no link or image can form, so `(`, `)` and `!` stay readable; the
 # text never starts a line, so `#`, `+` and `-` cannot make headings or lists.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-MAX_ECHO = 120
 
 
 def csv_cell(value: object) -> object:
@@ -45,9 +44,3 @@ def code_span(text: str) -> str:
     """Text inside a Markdown code span: no backtick can close it early."""
     flat = terminal(text).replace("\n", " ").replace("`", "'")
     return f"`{flat}`"
-
-
-def echo(text: str, limit: int = MAX_ECHO) -> str:
-    """A user-supplied name echoed in a message: printable and at most `limit` characters."""
-    clean = terminal(text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

@@ -172,6 +172,24 @@ def diff(
     profiles: bool = typer.Option(
         True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
     ),
+    fail_above_delta: float | None = typer.Option(
+        None,
+        "--fail-above-delta",
+        metavar="USD",
+        min=0,
+        callback=finite,
+        help="Exit 1 (after writing the output) when the monthly cost rises by more than USD. "
+        "Fails closed: exit 1 too when a side has resources that could not be priced.",
+    ),
+    fail_above_delta_pct: float | None = typer.Option(
+        None,
+        "--fail-above-delta-pct",
+        metavar="PCT",
+        min=0,
+        callback=finite,
+        help="Exit 1 when the monthly cost rises by more than PCT percent of the old total "
+        "(any rise from $0 exceeds it). Fails closed like --fail-above-delta.",
+    ),
 ) -> None:
     """Δ$ and ΔCO2e between two plans, graphs, previews, exports or saved cost reports."""
     from cloudwright.core.fsio import refuse_inputs
@@ -180,11 +198,13 @@ def diff(
     import json
 
     from cloudwright.cli.common import open_catalog
-    from cloudwright.cli.console import emit, out_console
+    from cloudwright.cli.console import emit, out_console, warn
+    from cloudwright.core.errors import ThresholdExceeded
     from cloudwright.pricing.pipeline import read_usage, report_for
     from cloudwright.reports import diff as diffs
     from cloudwright.resource_graph.load import read_stack_config
 
+    limits = diffs.Thresholds(fail_above_delta, fail_above_delta_pct)
     catalog = open_catalog(catalog_dir)
     config = read_stack_config(stack_config) if stack_config is not None else None
     usage_file = read_usage(usage)
@@ -202,3 +222,12 @@ def diff(
         emit(json.dumps(result.to_json(), indent=2) + "\n", out)
     else:
         emit(diffs.render_markdown(result), out)
+    reasons = diffs.gate(result, limits)
+    if reasons:
+        raise ThresholdExceeded("; ".join(reasons))
+    pending = sum(r.totals.usage_pending for r in reports)
+    if limits.active and pending:
+        warn(
+            f"{pending} usage-based line(s) wait on a usage file and are not in the change: "
+            "`cloudwright usage generate` writes one to fill in"
+        )

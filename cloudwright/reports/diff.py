@@ -2,17 +2,21 @@
 
 Resources match by URN. A workload that moved (another cloud or region) shows as removed
 resources plus added ones, and its workload row names where it was and where it is.
-Renders as a Rich table, JSON or Markdown.
+Renders as a Rich table, JSON or Markdown. `gate` checks a diff against CI thresholds
+(`--fail-above-delta`, `--fail-above-delta-pct`) and fails closed: a change it cannot decide
+(a resource not priced on either side, a total that is not a number) fails the gate.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from cloudwright.core.errors import InputError
 from cloudwright.reports import format as fmt
-from cloudwright.reports.safe import markdown
+from cloudwright.reports.safe import code_span, markdown
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -84,6 +88,9 @@ class CostDiff:
     total: Delta
     complete: bool
     notes: list[str] = field(default_factory=list)
+    # Counted resources whose cost is not known (partial, unknown, unsupported), per side:
+    # "name (type): status". What makes `complete` false.
+    unpriced: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +99,7 @@ class CostDiff:
             "old": self.old_origin,
             "new": self.new_origin,
             "complete": self.complete,
+            "unpriced": {side: list(names) for side, names in self.unpriced.items()},
             "totals": self.total.to_json(),
             "workloads": [
                 {
@@ -200,6 +208,7 @@ def diff_reports(old: CostReport, new: CostReport) -> CostDiff:
             f"{new.catalog_snapshot_date}): part of the change is price movement"
         )
     return CostDiff(
+        unpriced={"old": _unpriced(old), "new": _unpriced(new)},
         old_origin=old.origin,
         new_origin=new.origin,
         resources=resources,
@@ -208,6 +217,75 @@ def diff_reports(old: CostReport, new: CostReport) -> CostDiff:
         complete=old.totals.complete and new.totals.complete,
         notes=notes,
     )
+
+
+_NOT_PRICED = ("partial", "unknown", "unsupported")
+
+
+def _unpriced(report: CostReport) -> list[str]:
+    return [f"{r.name} ({r.type}): {r.status}" for r in report.counted() if r.status in _NOT_PRICED]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """CI limits on a diff's monthly increase: in US$ and in percent of the old total."""
+
+    delta_usd: float | None = None
+    delta_pct: float | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in (("delta_usd", self.delta_usd), ("delta_pct", self.delta_pct)):
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise InputError(f"{name}: expected a finite number ≥ 0, got {value!r}")
+
+    @property
+    def active(self) -> bool:
+        return self.delta_usd is not None or self.delta_pct is not None
+
+
+def increase_pct(diff: CostDiff) -> float:
+    """The monthly change in percent of the old total; any increase from $0 is infinite."""
+    t = diff.total
+    if t.old_monthly_usd > 0:
+        return t.monthly_usd / t.old_monthly_usd * 100.0
+    return math.inf if t.monthly_usd > 0 else 0.0
+
+
+def gate(diff: CostDiff, limits: Thresholds) -> list[str]:
+    """Why `diff` fails `limits` (empty: it passes). Fails closed: when either side has a
+    resource whose cost is unknown, or a total is not a finite number, the increase cannot
+    be decided and that is the reason given."""
+    if not limits.active:
+        return []
+    t = diff.total
+    figures = (t.old_monthly_usd, t.new_monthly_usd, t.monthly_usd)
+    if not all(math.isfinite(v) for v in figures):
+        return [f"the monthly change cannot be decided: totals {figures} are not all numbers"]
+    undecided = [
+        f"{side}: {len(names)} resource(s) not priced ({', '.join(names[:3])}"
+        + (", …)" if len(names) > 3 else ")")
+        for side, names in diff.unpriced.items()
+        if names
+    ]
+    if undecided or not diff.complete:
+        return [
+            "the monthly change cannot be decided, so the threshold gate fails closed: "
+            + ("; ".join(undecided) or "a side is incomplete")
+        ]
+    reasons = []
+    if limits.delta_usd is not None and t.monthly_usd > limits.delta_usd:
+        reasons.append(
+            f"monthly change {fmt.usd(t.monthly_usd, signed=True)} exceeds "
+            f"--fail-above-delta {fmt.usd(limits.delta_usd)}"
+        )
+    pct = increase_pct(diff)
+    if limits.delta_pct is not None and pct > limits.delta_pct:
+        shown = "an increase from $0" if math.isinf(pct) else f"{fmt.number(pct, 1, signed=True)}%"
+        reasons.append(
+            f"monthly change {shown} exceeds --fail-above-delta-pct "
+            f"{fmt.number(limits.delta_pct, 1)}%"
+        )
+    return reasons
 
 
 def render(diff: CostDiff) -> RenderableType:
@@ -295,8 +373,10 @@ def render_markdown(diff: CostDiff) -> str:
         lines += ["| Workload | Was | Now | Δ monthly | ΔkgCO2e/mo |", "|---|---|---|---|---|"]
         for w in diff.workloads:
             lines.append(
-                f"| {w.workload}{' (moved)' if w.moved else ''} | {', '.join(w.old_where) or '—'} "
-                f"| {', '.join(w.new_where) or '—'} | {fmt.usd(w.delta.monthly_usd, signed=True)} "
+                f"| {markdown(w.workload)}{' (moved)' if w.moved else ''} "
+                f"| {markdown(', '.join(w.old_where)) or '—'} "
+                f"| {markdown(', '.join(w.new_where)) or '—'} "
+                f"| {fmt.usd(w.delta.monthly_usd, signed=True)} "
                 f"| {fmt.kg(w.delta.carbon_kg_month, signed=True)} |"
             )
         lines.append("")
@@ -310,7 +390,7 @@ def render_markdown(diff: CostDiff) -> str:
     for r in changed:
         name = markdown(r.name)
         lines.append(
-            f"| {name} | `{r.type}` | {r.change} | {fmt.usd(r.delta.monthly_usd, signed=True)} "
+            f"| {name} | {code_span(r.type)} | {r.change} | {fmt.usd(r.delta.monthly_usd, signed=True)} "
             f"| {fmt.kg(r.delta.carbon_kg_month, signed=True)} |"
         )
     lines += ["", "</details>", ""]

@@ -29,8 +29,17 @@ PULUMI_SECRET_TEXT = "[secret]"
 PULUMI_SIG_KEY = "4dabf18193072939515e22adb298388d"
 PULUMI_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
-Source = Literal["offline-preview", "preview-json", "stack-export", "checkpoint", "plan"]
-SOURCES: tuple[str, ...] = ("offline-preview", "preview-json", "stack-export", "checkpoint", "plan")
+Source = Literal[
+    "offline-preview", "preview-json", "stack-export", "checkpoint", "plan", "program-mocks"
+]
+SOURCES: tuple[str, ...] = (
+    "offline-preview",
+    "preview-json",
+    "stack-export",
+    "checkpoint",
+    "plan",
+    "program-mocks",  # a Pulumi program run under mocks (resource_graph.program)
+)
 
 # What happened to a resource in this view. State files (export/checkpoint) and offline
 # previews use "create"/"same"; `pulumi preview --json` passes its step op through.

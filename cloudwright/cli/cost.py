@@ -106,11 +106,21 @@ def cost(
     profiles: bool = typer.Option(
         True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
     ),
+    config_file: Path | None = typer.Option(
+        None,
+        "--config",
+        help="cloudwright.yml listing several projects (each a source or a fleet, with its "
+        "own usage file and stack config): each priced, plus the combined total. docs/ci.md.",
+    ),
 ) -> None:
     """Estimate the monthly cost, energy and carbon of a stack, before `pulumi up`."""
     from cloudwright.core.fsio import refuse_inputs
 
-    refuse_inputs(out, source, usage, stack_config)
+    refuse_inputs(out, source, usage, stack_config, config_file)
+    if config_file is not None:
+        given = {"SOURCE": source, "--usage": usage, "--stack-config": stack_config}
+        _cost_projects(config_file, given, fmt, out, fail_above, catalog_dir, profiles)
+        return
     import math
 
     from cloudwright.cli.common import open_catalog
@@ -154,6 +164,68 @@ def cost(
         warn(
             f"the total {money.usd(total)} is a lower bound (unpriced or unsupported "
             "resources): it may exceed --fail-above once they are priced"
+        )
+
+
+def _cost_projects(
+    config_file: Path,
+    given: dict[str, object],
+    fmt: CostFormat,
+    out: Path | None,
+    fail_above: float | None,
+    catalog_dir: Path | None,
+    profiles: bool,
+) -> None:
+    """`cost --config`: every project of the file, and the combined total (--fail-above
+    gates the combined total; a partial total passes only with a warning that it may not)."""
+    import json
+
+    from cloudwright.cli.common import open_catalog
+    from cloudwright.cli.console import emit, err_console, out_console, warn
+    from cloudwright.core.errors import InputError, ThresholdExceeded
+    from cloudwright.pricing.projects import price_projects
+    from cloudwright.reports import format as money
+    from cloudwright.reports import projects as render
+
+    for name, value in given.items():
+        if value is not None:
+            raise InputError(
+                f"{name} cannot be combined with --config",
+                hint="each project in the config file names its own source, usage file and "
+                "stack config",
+            )
+    if fmt not in (CostFormat.table, CostFormat.json, CostFormat.markdown):
+        raise InputError(
+            f"--format {fmt.value} is not available with --config",
+            hint="use table, json or markdown",
+        )
+    result = price_projects(
+        config_file, catalog=open_catalog(catalog_dir), profiles=_profiles(profiles)
+    )
+    if fmt is CostFormat.json:
+        emit(json.dumps(result.to_json(), indent=2) + "\n", out)
+    elif fmt is CostFormat.markdown:
+        emit(render.render_markdown(result), out)
+    elif out is None:
+        out_console().print(render.render(result), highlight=False)
+    else:
+        emit(render.render_text(result), out)
+    t = result.totals
+    if fmt is not CostFormat.table or out is not None:
+        err_console().print(
+            f"combined monthly estimate {money.usd(t.monthly_usd)}"
+            + ("" if t.complete else " (lower bound: some resources not priced)"),
+            highlight=False,
+        )
+    if fail_above is not None and t.monthly_usd > fail_above:
+        raise ThresholdExceeded(
+            f"combined monthly estimate {money.usd(t.monthly_usd)} exceeds --fail-above "
+            f"{money.usd(fail_above)}"
+        )
+    if fail_above is not None and not t.complete:
+        warn(
+            f"the combined total {money.usd(t.monthly_usd)} is a lower bound (partial: "
+            f"{', '.join(t.partial_projects)}): it may exceed --fail-above once priced"
         )
 
 

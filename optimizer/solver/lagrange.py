@@ -43,8 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
+from cloudwright.optimizer.solver import highs
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.model import MIP_REL_GAP, build_model, dollar_margin, run_milp
@@ -182,19 +182,17 @@ class Sifter:
         cost = np.concatenate([model.c, self.penalty / np.maximum(model.row_scale, 1e-300)])
         a_ub = sp.hstack([model.a_ub, -sp.identity(m, format="csr")], format="csr")
         a_eq = sp.hstack([model.a_eq, sp.csr_matrix((model.a_eq.shape[0], m))], format="csr")
-        res = linprog(
+        res, _ = highs.linprog(
             cost,
-            A_ub=a_ub if m else None,
-            b_ub=model.b_ub if m else None,
-            A_eq=a_eq,
-            b_eq=model.b_eq,
-            bounds=(0, None),
-            method="highs-ds",
+            a_ub if m else None,
+            model.b_ub if m else None,
+            a_eq,
+            model.b_eq,
         )
-        if res.status != 0:
+        if res is None:
             return None
-        lam = -np.asarray(res.ineqlin.marginals, dtype=float) * model.row_scale if m else lam0(0)
-        x = np.asarray(res.x, dtype=float)
+        lam = -res.ineq_duals * model.row_scale if m else lam0(0)
+        x = res.x
         return _Master(columns, x[: len(columns)], np.maximum(lam, 0.0), float(x[n:].sum()))
 
     def sample_duals(self) -> np.ndarray:

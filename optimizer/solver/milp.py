@@ -1,4 +1,4 @@
-"""The placement MILP (HiGHS through scipy), with a working set priced by LP duals.
+"""The placement MILP (HiGHS, through highspy), with a working set priced by LP duals.
 
 Model: binary x[c] per candidate; each workload picks exactly one; capacity, budget and
 spot-share rows (`coupling.Coupling`) bound linear sums of x; a co-location group picks one
@@ -31,13 +31,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
-from cloudwright.optimizer.solver import lagrange
+from cloudwright.optimizer.solver import highs, lagrange
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.model import (
@@ -383,30 +380,30 @@ def _price(
     coupled = np.bincount(cands.wl[in_model], minlength=len(cands.start) - 1) > 0
     for rounds in range(1, MAX_ROUNDS + 1):
         model = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
-        lp = linprog(
+        has_ub = bool(model.a_ub.shape[0])
+        lp, why = highs.linprog(
             model.c,
-            method=_lp_method(coupling),
-            A_ub=model.a_ub if model.a_ub.shape[0] else None,
-            b_ub=model.b_ub if model.a_ub.shape[0] else None,
-            A_eq=model.a_eq,
-            b_eq=model.b_eq,
-            bounds=(0, None),
+            model.a_ub if has_ub else None,
+            model.b_ub if has_ub else None,
+            model.a_eq,
+            model.b_eq,
+            ipm=_use_ipm(coupling),
         )
-        if lp.status != 0:
+        if lp is None:
             while wider and len(wider[0]) <= len(columns):
                 wider.pop(0)
             if wider:
                 columns = np.union1d(columns, wider.pop(0))
                 continue
-            raise ModelInfeasible(lp.message)
+            raise ModelInfeasible(why)
         reduced = _reduced_costs(cands, coupling, primary, model, lp)
         outside = priceable.copy()
         outside[columns] = False
         negative = outside & (reduced < -REDUCED_COST_TOL * max(1.0, abs(lp.fun)))
-        x = np.asarray(lp.x, dtype=float)
+        x = lp.x
         credit = 0.0
-        if model.a_ub.shape[0]:
-            lam = -np.asarray(lp.ineqlin.marginals, dtype=float) * model.row_scale
+        if has_ub:
+            lam = -lp.ineq_duals * model.row_scale
             credit = float(np.maximum(lam, 0.0) @ dollar_margin(coupling))
         if not negative.any():
             return LpState(columns, float(lp.fun), 0.0, rounds, reduced, x, True, credit)
@@ -417,22 +414,26 @@ def _price(
     raise AssertionError("unreachable")
 
 
-def _lp_method(coupling: Coupling) -> str:
+def _use_ipm(coupling: Coupling) -> bool:
     """HiGHS's interior point (with crossover, so duals stay basic) copes better with a dense
     budget row across every candidate; dual simplex is faster otherwise."""
-    return "highs-ipm" if "budget" in coupling.kinds else "highs-ds"
+    return "budget" in coupling.kinds
 
 
 def _reduced_costs(
-    cands: CandidateSet, coupling: Coupling, primary: np.ndarray, model: Model, lp: Any
+    cands: CandidateSet,
+    coupling: Coupling,
+    primary: np.ndarray,
+    model: Model,
+    lp: highs.LpSolution,
 ) -> np.ndarray:
-    eq_duals = np.array(lp.eqlin.marginals, dtype=np.float64)
+    eq_duals = lp.eq_duals
     pi = np.zeros(len(cands.start) - 1)
     has_row = model.eq_workload >= 0
     pi[has_row] = eq_duals[model.eq_workload[has_row]]
     reduced = primary - pi[cands.wl]
     if model.a_ub.shape[0]:
-        lam = np.array(lp.ineqlin.marginals, dtype=np.float64) * model.row_scale
+        lam = lp.ineq_duals * model.row_scale
         reduced = reduced - np.asarray(coupling.matrix.T @ lam).ravel()
     return np.asarray(reduced, dtype=float)
 

@@ -10,18 +10,17 @@ budget; nothing is printed.
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
+from cloudwright.optimizer.solver import highs
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
+from cloudwright.optimizer.solver.highs import (
+    silence_native_stdout as silence_native_stdout,  # re-exported: tests import it from here
+)
 
 MIP_REL_GAP = 1e-5
 BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see dollar_margin)
@@ -129,56 +128,28 @@ def row_scale(coupling: Coupling) -> np.ndarray:
     return np.asarray(1.0 / size, dtype=np.float64)
 
 
-@contextmanager
-def silence_native_stdout() -> Iterator[None]:
-    """Discard what HiGHS's C++ code writes to stdout while it runs.
-
-    We ask HiGHS for silence (`disp=False`) and read results from its return value; some
-    builds still leave a debug print in the MIP solver (HiGHS issue #2783), which would
-    corrupt `--format json` on stdout and clutter the terminal."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no usable fd 1 (embedded interpreters): nothing to protect
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def run_milp(
     model: Model, time_limit_s: float, *, continuous_tail: int = 0
 ) -> tuple[np.ndarray | None, str, float]:
     """Solve `model` with HiGHS; the last `continuous_tail` variables are continuous ≥ 0."""
-    constraints = [LinearConstraint(model.a_eq, model.b_eq, model.b_eq)]
-    if model.a_ub.shape[0]:
-        constraints.append(LinearConstraint(model.a_ub, -np.inf, model.b_ub))
     n = len(model.c)
-    integrality = np.ones(n)
+    integral = np.ones(n, dtype=bool)
     upper = np.ones(n)
     if continuous_tail:
-        integrality[n - continuous_tail :] = 0
+        integral[n - continuous_tail :] = False
         upper[n - continuous_tail :] = np.inf
-    with silence_native_stdout():
-        res = milp(
-            model.c,
-            integrality=integrality,
-            bounds=Bounds(0, upper),
-            constraints=constraints,
-            options={
-                "disp": False,
-                "time_limit": max(time_limit_s, 1.0),
-                "mip_rel_gap": MIP_REL_GAP,
-            },
-        )
+    res = highs.milp(
+        model.c,
+        model.a_eq,
+        model.b_eq,
+        model.a_ub,
+        model.b_ub,
+        upper=upper,
+        integral=integral,
+        time_limit_s=max(time_limit_s, 1.0),
+        mip_rel_gap=MIP_REL_GAP,
+    )
     if res.x is None:
-        return None, str(res.message), float("nan")
-    status = "optimal" if res.status == 0 else "feasible (time limit reached)"
-    return np.asarray(res.x), status, float(res.fun)
+        return None, res.message, float("nan")
+    status = "optimal" if res.optimal else "feasible (time limit reached)"
+    return res.x, status, res.fun

@@ -3,16 +3,21 @@ monitor that records every registration exactly as the engine would receive it.
 
 `OfflineMocks.new_resource` returns a deterministic id (a hash of the URN, so two previews of
 the same plan give the same graph) and the resource's inputs plus the computed outputs the
-stack program reads (ARNs, self links, e-mails, mount targets). `OfflineMocks.call` answers the
-few data sources the components use; any other invoke is an error, so a new data source
-cannot silently return nothing. Every value it makes up is recognisable as fake (account
-123456789012, subscription 00000000-..., project from the stack config).
+stack program reads (ARNs, self links, e-mails, mount targets). `OfflineMocks.call` answers
+data sources from `resource_graph.invokes`. Strict mocks (Cloudwright's own stack program)
+refuse any other invoke, so a new data source cannot silently return nothing; lenient mocks
+(a user's program) answer it with the generic fallback, shaped like the SDK's result, and
+record the token in `stand_ins` so the graph can say so. Every value made up is recognisable
+as fake (account 123456789012, subscription 00000000-..., project from the stack config).
+
+Resources and invokes on the default provider see the stack config of their package
+(`aws:region` → region), as the engine configures a default provider.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,11 +28,15 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from cloudwright.components.tags import short_hash
 from cloudwright.core.errors import DataError
+from cloudwright.resource_graph.invokes import (
+    ANSWERS,
+    FAKE_AWS_ACCOUNT,
+    FAKE_AZURE_SUBSCRIPTION,
+    fake_uuid,
+    shaped,
+)
 from cloudwright.resource_graph.model import cloud_of_type
 
-FAKE_AWS_ACCOUNT = "123456789012"
-FAKE_AZURE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-FAKE_AZURE_TENANT = "00000000-0000-0000-0000-00000000a11d"
 FAKE_PRIVATE_IP = "10.255.0.2"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -48,30 +57,27 @@ class Registration:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _fake_uuid(seed: str) -> str:
-    h = short_hash(seed, 32)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-
-
-def _aws_zone_prefix(region: str) -> str:
-    """A plausible zone-ID prefix: us-east-1 → use1 (made up for mocks; AWS's own IDs differ
-    in places, e.g. apse2)."""
-    parts = region.split("-")
-    return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1] if len(parts) >= 3 else region
-
-
 class OfflineMocks(pulumi_mocks.Mocks):
     """Ids, outputs and invoke answers for the offline preview."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Mapping[str, Any] | None = None, *, lenient: bool = False) -> None:
         self.provider_inputs: dict[str, dict[str, Any]] = {}  # provider urn → its inputs
+        self.config = dict(config or {})
+        self.lenient = lenient
+        self.stand_ins: dict[str, int] = {}  # invoke token → calls answered by the fallback
 
     # ---- helpers --------------------------------------------------------------------------
-    def _provider(self, reference: str | None) -> dict[str, Any]:
-        if not reference:
-            return {}
-        urn = reference.rsplit("::", 1)[0] if reference.count("::") >= 4 else reference
-        return self.provider_inputs.get(urn, {})
+    def _provider(self, reference: str | None, package: str) -> dict[str, Any]:
+        """The explicit provider's inputs, else the default provider's: the stack config of
+        `package` (`aws:region` → {"region": ...}), as the engine configures it."""
+        if reference:
+            urn = reference.rsplit("::", 1)[0] if reference.count("::") >= 4 else reference
+            if urn in self.provider_inputs:
+                return self.provider_inputs[urn]
+            if not urn.rsplit("::", 1)[-1].startswith("default"):
+                return {}
+        prefix = f"{package}:"
+        return {k.removeprefix(prefix): v for k, v in self.config.items() if k.startswith(prefix)}
 
     # ---- resources ------------------------------------------------------------------------
     def new_resource(
@@ -81,7 +87,7 @@ class OfflineMocks(pulumi_mocks.Mocks):
             return None, {}
         seed = f"{args.typ}::{args.name}"
         cloud = cloud_of_type(args.typ)
-        provider = self._provider(args.provider)
+        provider = self._provider(args.provider, args.typ.split(":", 1)[0])
         kind = args.typ.rsplit(":", 1)[-1]
         state = dict(args.inputs)
         physical = str(args.inputs.get("name") or f"{args.name}-{short_hash(seed, 7)}")
@@ -100,13 +106,17 @@ class OfflineMocks(pulumi_mocks.Mocks):
     def call(
         self, args: pulumi_mocks.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        answer = _CALLS.get(args.token)
-        if answer is None:
+        answer = ANSWERS.get(args.token)
+        if answer is None and not self.lenient:
             raise DataError(
                 f"the offline preview has no stand-in for the data source {args.token}",
-                hint="add one in resource_graph/mocks.py",
+                hint="add one in resource_graph/invokes.py",
             )
-        return answer(args.args, self._provider(args.provider)), []
+        if answer is None:
+            self.stand_ins[args.token] = self.stand_ins.get(args.token, 0) + 1
+            return shaped(args.token, None, args.args), []
+        provider = self._provider(args.provider, args.token.split(":", 1)[0])
+        return shaped(args.token, answer(args.args, provider), args.args), []
 
 
 def _aws_outputs(
@@ -197,7 +207,7 @@ def _azure_outputs(
         ids = identity["userAssignedIdentities"]
         state["identity"] = {**identity, "userAssignedIdentities": {i: {} for i in ids}}
     if kind == "UserAssignedIdentity":
-        state.update(principalId=_fake_uuid(seed + "p"), clientId=_fake_uuid(seed + "c"))
+        state.update(principalId=fake_uuid(seed + "p"), clientId=fake_uuid(seed + "c"))
     if kind == "AmlFilesystem":
         state["clientInfo"] = {"mgsAddress": FAKE_PRIVATE_IP}
     if kind == "StorageAccount":
@@ -218,59 +228,6 @@ _AZURE_NAMESPACES = {
 def _plural(kind: str) -> str:
     word = kind[0].lower() + kind[1:]
     return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-
-def _aws_zones(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
-    region = str(args.get("region") or provider.get("region") or "us-east-1")
-    prefix = _aws_zone_prefix(region)
-    return {
-        "id": region,
-        "names": [f"{region}{z}" for z in "abc"],
-        "zoneIds": [f"{prefix}-az{i}" for i in (1, 2, 3)],
-        "groupNames": [region] * 3,
-    }
-
-
-def _ssm_parameter(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
-    name = str(args.get("name", ""))
-    region = str(provider.get("region") or "us-east-1")
-    return {
-        "id": name,
-        "name": name,
-        "type": "String",
-        "value": f"ami-{short_hash(name + region, 17)}",
-        "insecureValue": f"ami-{short_hash(name + region, 17)}",
-        "version": 1,
-        "arn": f"arn:aws:ssm:{region}::parameter{name}",
-        "withDecryption": True,
-    }
-
-
-def _gcp_zones(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
-    region = str(args.get("region") or provider.get("region") or "us-central1")
-    return {
-        "id": region,
-        "names": [f"{region}-{z}" for z in "abc"],
-        "project": provider.get("project", "offline-preview"),
-        "region": region,
-    }
-
-
-def _azure_client(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "clientId": _fake_uuid("client"),
-        "objectId": _fake_uuid("object"),
-        "subscriptionId": provider.get("subscriptionId") or FAKE_AZURE_SUBSCRIPTION,
-        "tenantId": FAKE_AZURE_TENANT,
-    }
-
-
-_CALLS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]] = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": _aws_zones,
-    "aws:ssm/getParameter:getParameter": _ssm_parameter,
-    "gcp:compute/getZones:getZones": _gcp_zones,
-    "azure-native:authorization:getClientConfig": _azure_client,
-}
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):

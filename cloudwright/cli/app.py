@@ -10,7 +10,18 @@ import sys
 
 import typer
 
-from cloudwright.cli import carbon, catalog, check, cost, deploy, plan, preview, profile
+from cloudwright.cli import (
+    carbon,
+    catalog,
+    check,
+    comment,
+    cost,
+    deploy,
+    plan,
+    preview,
+    profile,
+    usage,
+)
 from cloudwright.core.errors import CloudwrightError
 
 app = typer.Typer(
@@ -59,6 +70,8 @@ cost.register(app)
 check.register(app)
 app.add_typer(profile.app, name="profile")
 app.add_typer(carbon.app, name="carbon")
+app.add_typer(comment.app, name="comment")
+app.add_typer(usage.app, name="usage")
 
 
 # Anything else that escapes a command is a bug in Cloudwright: a one-line message and this

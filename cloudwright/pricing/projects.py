@@ -202,6 +202,27 @@ def combine(config: str, projects: list[ProjectCost]) -> ProjectSet:
     return ProjectSet(config, projects, totals)
 
 
+def projects_from_json(data: Any, origin: str = "projects report") -> ProjectSet:
+    """A `ProjectSet` from the JSON of `ProjectSet.to_json`: each project's report is checked
+    as a saved cost report, and the combined total is added up again (never trusted)."""
+    from cloudwright.pricing.report import CostReport
+
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputError(
+            f"not a multi-project report (expected schema {SCHEMA!r})", location=origin
+        )
+    items = data.get("projects")
+    if not isinstance(items, list) or not items:
+        raise InputError("projects: expected a non-empty list", location=origin)
+    projects = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise InputError(f"projects[{i}]: expected an object with a name", location=origin)
+        report = CostReport.from_json(item.get("report"), origin=f"{origin}: projects[{i}]")
+        projects.append(ProjectCost(item["name"], str(item.get("origin") or ""), report))
+    return combine(str(data.get("config") or origin), projects)
+
+
 def price_projects(
     config_path: str | Path,
     *,

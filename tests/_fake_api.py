@@ -43,83 +43,64 @@ class FakeApi:
     def methods(self) -> list[str]:
         return [m for m, _, _ in self.requests]
 
+    def answer(self, method: str, target: str, headers: dict[str, str], body: str | None) -> Reply:
+        """The status, JSON and next-page link the fake API answers a request with."""
+        self.requests.append((method, target, headers))
+        if self.fail_with is not None:
+            return self.fail_with[0], {"message": self.fail_with[1]}, None
+        given = headers.get("authorization", "").removeprefix("Bearer ")
+        if self.token not in (given, headers.get("private-token", "")):
+            return 401, {"message": "Bad credentials"}, None
+        parts = urlsplit(target)
+        if GITHUB_LIST.match(parts.path) or GITLAB_LIST.match(parts.path):
+            return self._list(method, parts.path, parts.query, body)
+        item = GITHUB_ITEM.match(parts.path) or GITLAB_ITEM.match(parts.path)
+        found = None
+        if item is not None:
+            wanted = int(item.groups()[-1])
+            found = next((c for c in self.comments if c["id"] == wanted), None)
+        if found is None:
+            return 404, {"message": "Not Found"}, None
+        if method == "DELETE":
+            self.comments.remove(found)
+            return 204, None, None
+        found["body"] = body
+        return 200, found, None
+
+    def _list(self, method: str, path: str, query: str, body: str | None) -> Reply:
+        if method == "POST":
+            return 201, self.add(str(body)), None
+        page = int(parse_qs(query).get("page", ["1"])[0])
+        start = (page - 1) * self.page_size
+        more = start + self.page_size < len(self.comments)
+        link = f"{self.url}{path}?{query.split('&page=')[0]}&page={page + 1}" if more else None
+        return 200, self.comments[start : start + self.page_size], link
+
+
+Reply = tuple[int, Any, "str | None"]
+
 
 def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
 
-        def _authorised(self) -> bool:
-            given = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            return api.token in (given, self.headers.get("PRIVATE-TOKEN", ""))
-
-        def _send(self, status: int, data: Any = None, link: str | None = None) -> None:
-            raw = b"" if data is None else json.dumps(data).encode()
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(length) if length else b""
+            body = str(json.loads(raw)["body"]) if raw else None
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, data, link = api.answer(self.command, self.path, headers, body)
+            out = b"" if data is None else json.dumps(data).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
+            self.send_header("Content-Length", str(len(out)))
             if link:
                 self.send_header("Link", f'<{link}>; rel="next"')
             self.end_headers()
-            self.wfile.write(raw)
+            self.wfile.write(out)
 
-        def _body(self) -> str:
-            length = int(self.headers.get("Content-Length", "0"))
-            return str(json.loads(self.rfile.read(length))["body"])
-
-        def _handle(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            api.requests.append(
-                (method, self.path, {k.lower(): v for k, v in self.headers.items()})
-            )
-            if api.fail_with is not None:
-                self._send(api.fail_with[0], {"message": api.fail_with[1]})
-                return
-            if not self._authorised():
-                self._send(401, {"message": "Bad credentials"})
-                return
-            path = parts.path
-            if GITHUB_LIST.match(path) or GITLAB_LIST.match(path):
-                if method == "GET":
-                    page = int(parse_qs(parts.query).get("page", ["1"])[0])
-                    start = (page - 1) * api.page_size
-                    items = api.comments[start : start + api.page_size]
-                    more = start + api.page_size < len(api.comments)
-                    query = parts.query.split("&page=")[0]
-                    link = f"{api.url}{path}?{query}&page={page + 1}" if more else None
-                    self._send(200, items, link)
-                elif method == "POST":
-                    self._send(201, api.add(self._body()))
-                return
-            item = GITHUB_ITEM.match(path) or GITLAB_ITEM.match(path)
-            if item is None:
-                self._send(404, {"message": "Not Found"})
-                return
-            wanted = int(item.groups()[-1])
-            found = next((c for c in api.comments if c["id"] == wanted), None)
-            if found is None:
-                self._send(404, {"message": "Not Found"})
-            elif method in ("PATCH", "PUT"):
-                found["body"] = self._body()
-                self._send(200, found)
-            elif method == "DELETE":
-                api.comments.remove(found)
-                self._send(204)
-
-        def do_GET(self) -> None:
-            self._handle("GET")
-
-        def do_POST(self) -> None:
-            self._handle("POST")
-
-        def do_PATCH(self) -> None:
-            self._handle("PATCH")
-
-        def do_PUT(self) -> None:
-            self._handle("PUT")
-
-        def do_DELETE(self) -> None:
-            self._handle("DELETE")
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
 
     return Handler
 

@@ -56,7 +56,20 @@ class EgressRate:
     destination: str = "internet"
 
 
-PriceFilter = InstanceHours | UnitRate | EgressRate
+@dataclass(frozen=True)
+class TableRate:
+    """Price filter: a row of the pricing package's own unit-price table
+    (`pricing/tables/unit_prices.csv`, read by `pricing.tables`): services the catalog does
+    not carry (managed databases, load balancers, serverless, DNS), each row with its source
+    and date. Same key shape as `UnitRate`."""
+
+    cloud: str
+    service: str
+    product: Text
+    unit: str
+
+
+PriceFilter = InstanceHours | UnitRate | EgressRate | TableRate
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,11 @@ DISPLAY_UNIT: dict[str, str] = {
     "1k-requests": "1k requests",
     "VM-hour": "VM-hours",
     "month": "months",
+    "1M-requests": "1M requests",
+    "GB-second": "GB-seconds",
+    "vCPU-hour": "vCPU-hours",
+    "LCU-hour": "LCU-hours",
+    "resource-month": "resource-months",
 }
 
 

@@ -29,6 +29,7 @@ from cloudwright.pricing.components import (
     CostComponent,
     InstanceHours,
     PriceFilter,
+    TableRate,
     UnitRate,
     Unpriced,
 )
@@ -38,7 +39,9 @@ from cloudwright.pricing.free import FREE_TYPES
 from cloudwright.pricing.prices import Price, PriceBook
 from cloudwright.pricing.registry import classify, pricer_for
 from cloudwright.pricing.report import ComponentCost, CostReport, ResourceCost, Status, Totals
+from cloudwright.pricing.unsupported import unsupported_reason
 from cloudwright.pricing.usage import Usage
+from cloudwright.resource_graph.facts.values import arn_region
 from cloudwright.resource_graph.model import Graph, Resource
 from cloudwright.resource_graph.regions import location_from_inputs
 from cloudwright.resource_graph.state import tags_of
@@ -139,12 +142,20 @@ def _resource_cost(resource: Resource, engine: _Engine) -> ResourceCost:
     )
     kind = classify(resource.type)
     if kind == "unsupported":
-        cost.reason = "no pricer for this resource type"
+        cost.reason = unsupported_reason(resource)
         return cost
     if kind == "free":
         state = _State("free", [], 0.0, 0.0, 0.0, None, FREE_TYPES[resource.type])
     else:
-        state = _price_state(resource, resource.region, engine)
+        pricer = pricer_for(resource.type)
+        if cost.region is None and pricer is not None:
+            # No region from inputs, provider or stack config: where the resource says it
+            # bills (a Kubernetes object's cluster), or the region its AWS ARN names.
+            if pricer.locate is not None:
+                cost.region = pricer.locate(resource, engine.ctx)
+            elif resource.cloud == "aws":
+                cost.region = arn_region(resource)
+        state = _price_state(resource, cost.region, engine)
     _apply(cost, state, engine.ctx.hours_per_month)
     before = _before(resource, state, engine)
     if before is not None:
@@ -278,7 +289,7 @@ def sku_of(price: PriceFilter) -> str | None:
             return None
         purchase = "spot" if price.spot else "on-demand"
         return f"{price.cloud}:instance:{price.instance_type}:{purchase}"
-    if isinstance(price, UnitRate):
+    if isinstance(price, UnitRate | TableRate):
         if isinstance(price.product, Unpriced):
             return None
         return f"{price.cloud}:{price.service}:{price.product}:{price.unit}"

@@ -3,7 +3,8 @@
 `report_for(source, ...)`: a saved cost report (JSON, `schema: cloudwright.cost/v1`) is read
 back as it is; anything else goes through `resource_graph.load` and `estimate`. When the
 source is a plan, its usage (hours, object storage per workload) is the base layer and the
-user's usage file overrides it.
+user's usage file overrides it. A stack config (`--stack-config`) gives a region to the
+resources without one, for every source kind (a graph.json too).
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def report_for(
     from cloudwright.resource_graph.load import load_source
 
     loaded = load_source(source, catalog=catalog, config=config)
+    if config and loaded.kind == "graph":
+        # A graph.json is read as saved, without the stack config the other readers apply:
+        # resources it left without a region take the config's (`--stack-config`).
+        from cloudwright.resource_graph.regions import resolve_regions
+
+        resolve_regions(loaded.graph.resources, config)
     layered = usage or Usage()
     if loaded.plan is not None:
         layered = usage_from_plan(loaded.plan).overlay(layered)

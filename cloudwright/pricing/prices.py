@@ -18,9 +18,11 @@ from cloudwright.pricing.components import (
     EgressRate,
     InstanceHours,
     PriceFilter,
+    TableRate,
     UnitRate,
     Unpriced,
 )
+from cloudwright.pricing.tables import table_rate
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
@@ -64,6 +66,8 @@ class PriceBook:
             return self._instance(price, region)
         if isinstance(price, UnitRate):
             return self._unit(price, region)
+        if isinstance(price, TableRate):
+            return _table(price, region)
         return self._egress(price, region, quantity or 0.0)
 
     # ---- instances ----------------------------------------------------------------------
@@ -136,6 +140,20 @@ class PriceBook:
             return PriceMiss(f"no egress price for {price.cloud}:{region} → {price.destination}")
         source, when = ladder.source(gb)
         return Price(ladder.average_usd_per_gb(gb), source, when)
+
+
+def _table(price: TableRate, region: str | None) -> Price | PriceMiss:
+    """A row of the pricing package's own table (`pricing.tables`); a region the table does
+    not list borrows the reference region's price and says so ("estimated")."""
+    if isinstance(price.product, Unpriced):
+        return PriceMiss(price.product.reason)
+    hit = table_rate(price.cloud, price.service, price.product, price.unit, region)
+    if isinstance(hit, str):
+        return PriceMiss(hit)
+    source = hit.row.source
+    if hit.estimated_from is not None:
+        source += f" [estimated: the {hit.estimated_from} price, the table has no {region} row]"
+    return Price(hit.row.usd_per_unit, source, hit.row.source_date)
 
 
 def _number(value: Any) -> float | None:

@@ -19,6 +19,7 @@ from cloudwright.pricing.free import FREE_TYPES
 from cloudwright.resource_graph.model import Resource
 
 PriceFn = Callable[[Resource, PricingContext], list[CostComponent]]
+LocateFn = Callable[[Resource, PricingContext], str | None]
 Classification = Literal["priced", "free", "unsupported"]
 
 
@@ -27,8 +28,11 @@ class Pricer:
     """What a pricer module exports as `PRICER`."""
 
     types: tuple[str, ...]
-    summary: str  # one line for the supported-types table in docs/cost.md
+    summary: str  # one line for the supported-types table in docs/coverage.md
     price: PriceFn
+    # Where a resource without a region of its own bills (a Kubernetes object: its
+    # cluster's region); None: the resource's region as the graph resolved it.
+    locate: LocateFn | None = None
 
 
 MODULES: tuple[str, ...] = (
@@ -44,6 +48,11 @@ MODULES: tuple[str, ...] = (
     "cloudwright.pricing.aws.eip",
     "cloudwright.pricing.aws.vpc_endpoint",
     "cloudwright.pricing.aws.kms_key",
+    "cloudwright.pricing.aws.rds",
+    "cloudwright.pricing.aws.load_balancer",
+    "cloudwright.pricing.aws.lambda_function",
+    "cloudwright.pricing.aws.ecs_service",
+    "cloudwright.pricing.aws.log_group",
     "cloudwright.pricing.gcp.compute_instance",
     "cloudwright.pricing.gcp.instance_group_manager",
     "cloudwright.pricing.gcp.gke_cluster",
@@ -55,6 +64,9 @@ MODULES: tuple[str, ...] = (
     "cloudwright.pricing.gcp.gcs_bucket",
     "cloudwright.pricing.gcp.cloud_nat",
     "cloudwright.pricing.gcp.address",
+    "cloudwright.pricing.gcp.cloud_sql",
+    "cloudwright.pricing.gcp.forwarding_rule",
+    "cloudwright.pricing.gcp.service_directory",
     "cloudwright.pricing.azure.virtual_machine",
     "cloudwright.pricing.azure.vm_scale_set",
     "cloudwright.pricing.azure.aks_cluster",
@@ -64,6 +76,12 @@ MODULES: tuple[str, ...] = (
     "cloudwright.pricing.azure.storage_account",
     "cloudwright.pricing.azure.nat_gateway",
     "cloudwright.pricing.azure.public_ip",
+    "cloudwright.pricing.azure.sql_database",
+    "cloudwright.pricing.azure.load_balancer",
+    "cloudwright.pricing.azure.file_share",
+    "cloudwright.pricing.azure.container_group",
+    "cloudwright.pricing.azure.network_extras",
+    "cloudwright.pricing.kubernetes",
 )
 
 

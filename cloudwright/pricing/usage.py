@@ -49,9 +49,19 @@ USAGE_KEYS: dict[str, UsageKey] = {
     "gpu_utilization": UsageKey("average GPU utilisation 0–1, for the energy model", 0, 1),
     "nodes": UsageKey("node count of an autoscaled group, when its inputs do not fix it", 0),
     "zones": UsageKey("zones a regional GKE node pool spans, when node_locations is unset", 1),
-    "storage_gb": UsageKey("GB stored in an object store (S3, GCS, Azure Blob)"),
+    "storage_gb": UsageKey(
+        "GB stored in an object store (S3, GCS, Azure Blob), a log group, an Aurora cluster or "
+        "a standard file share"
+    ),
     "egress_gb": UsageKey("GB per month sent to the internet"),
-    "data_processed_gb": UsageKey("GB per month through a NAT gateway"),
+    "data_processed_gb": UsageKey(
+        "GB per month through a NAT gateway or load balancer, or sent over a VNet peering"
+    ),
+    "capacity_units": UsageKey("average load-balancer capacity units (LCU/NLCU) used per hour"),
+    "requests": UsageKey("requests per month (Lambda invocations, Aurora I/O operations)"),
+    "request_duration_ms": UsageKey("average duration of one Lambda invocation (ms)", 0, 900000),
+    "log_ingestion_gb": UsageKey("GB of logs ingested per month (CloudWatch log groups)"),
+    "dns_queries": UsageKey("DNS queries per month answered by a private DNS zone"),
     "put_requests": UsageKey("write/list requests per month to an object store"),
     "get_requests": UsageKey("read requests per month to an object store"),
     "root_volume_gb": UsageKey("root volume size when the machine image decides it (GB)", 0),

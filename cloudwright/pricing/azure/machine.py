@@ -16,6 +16,7 @@ from cloudwright.pricing.components import (
     Unpriced,
 )
 from cloudwright.pricing.compute import Purchase, instance_hours
+from cloudwright.pricing.tables import azure_disk_tier
 from cloudwright.pricing.values import times
 from cloudwright.resource_graph.facts.market import Market
 
@@ -44,22 +45,49 @@ def vm_hours(
     )
 
 
+# Disk families Azure bills by size tier (Premium SSD v2 and Ultra Disk bill per GiB).
+_TIER_FAMILY = {
+    "Premium_LRS": "P",
+    "Premium_ZRS": "P",
+    "StandardSSD_LRS": "E",
+    "StandardSSD_ZRS": "E",
+    "Standard_LRS": "S",
+}
+
+
 def managed_disk(
     sku: Text, size_gb: Quantity, *, prefix: str = "", count: Quantity = 1.0
 ) -> list[CostComponent]:
+    """A managed disk: Premium SSD, Standard SSD and Standard HDD bill the size tier the disk
+    rounds up to (a 10 GiB Standard HDD is an S4, 32 GiB), priced at the catalog's per-GB
+    rate of the SKU; Premium SSD v2 and Ultra Disk bill the provisioned GiB."""
     if isinstance(sku, Unpriced):
         name, medium = f"{prefix}Storage (unknown disk type)", "ssd"
     else:
         name = f"{prefix}Storage ({_DISK_LABELS.get(sku, sku)}, {sku})"
         medium = "hdd" if sku == "Standard_LRS" else "ssd"
+    billed: Quantity = size_gb
+    note = "billed per provisioned GiB"
+    family = _TIER_FAMILY.get(sku) if isinstance(sku, str) else None
+    if family is not None and isinstance(size_gb, float):
+        tier = azure_disk_tier(family, size_gb)
+        if tier is None:
+            billed = Unpriced(f"{size_gb:g} GiB is larger than the largest {sku} disk tier")
+        else:
+            billed = tier.size_gib
+            name = f"{prefix}Storage ({tier.name}, {_DISK_LABELS.get(sku, sku)}, {sku})"
+            note = (
+                f"billed as size tier {tier.name} ({tier.size_gib:g} GiB; the disk's "
+                f"{size_gb:g} GiB rounds up) at the per-GB rate; tiers: {tier.source}"
+            )
     return [
         CostComponent(
             name=name,
             unit="GB",
-            quantity=times(size_gb, count),
+            quantity=times(billed, count),
             price=UnitRate("azure", "managed_disk", sku, "GB-month"),
             energy=StorageEnergy("hdd" if medium == "hdd" else "ssd", "block"),
-            note="Azure bills disks in size tiers; priced per provisioned GB",
+            note=note,
         )
     ]
 

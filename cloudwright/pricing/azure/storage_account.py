@@ -4,7 +4,8 @@ and egress.
 Tokens: `azure-native:storage:StorageAccount` (`sku.name` like Standard_LRS, `accessTier`)
 and classic `azure:storage/account:Account` (`accountTier`, `accountReplicationType`,
 `accessTier`). The access tier defaults to Hot (Azure's default for StorageV2 accounts).
-File shares, queues and tables in the account are separate resources (not priced here).
+Names are read case-insensitively, as ARM does. File shares are priced on their own
+(`azure/file_share.py`); queues and tables are not priced.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def _product(resource: Resource) -> Text:
         tier, replication = tier_text, replication_text
     if isinstance(access, Unpriced):
         return access
+    # ARM reads these case-insensitively (state files hold "standard" and "Standard" alike);
+    # the catalog spells them "Standard"/"Hot" and "LRS".
+    tier, access, replication = tier.capitalize(), access.capitalize(), replication.upper()
     return f"{access if tier == 'Standard' else tier}-{replication}"
 
 

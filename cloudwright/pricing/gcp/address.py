@@ -8,11 +8,13 @@ rule uses it, `external-static-preemptible` while a Spot/preemptible VM does, an
 is read from, first hit wins:
 1. the usage file's `address_in_use` (1 attached, 0 idle, between: the share of the month
    attached, which splits the hours over both rates);
-2. the address's own `users` output (a stack export or refreshed state lists the resources
-   using it; an empty list means idle);
-3. the graph: a resource whose inputs were computed from the address (property
-   dependencies), or a VM, forwarding rule or Cloud NAT whose inputs name its IP, self link
-   or id. A Spot/preemptible VM user gives the preemptible rate;
+2. the graph: a resource whose inputs were computed from the address (property
+   dependencies), or a VM, forwarding rule or Cloud NAT whose inputs or outputs name its
+   IP, self link or id (a NAT's `natIps`). A Spot/preemptible VM user gives the preemptible
+   rate;
+3. the address's own `users` output (a stack export or refreshed state lists the instances
+   and forwarding rules using it; empty, with no user in the graph, means idle: GCP does not
+   list a Cloud NAT there);
 4. nothing says: assumed in use (the common case: an address is reserved to be attached),
    and the component says so.
 """
@@ -78,7 +80,8 @@ def _users(resource: Resource, ctx: PricingContext) -> list[Resource]:
         users = [
             r
             for r in ctx.of_type(*USER_TYPES)
-            if r is not resource and any(s in names for s in _strings(r.inputs))
+            if r is not resource
+            and any(s in names for bag in (r.inputs, r.outputs) for s in _strings(bag))
         ]
     return users
 
@@ -112,11 +115,13 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
             )
         return out
     listed = raw(resource, "users")
-    if isinstance(listed, list) and not listed:
+    # The graph first: a Cloud NAT's `natIps` never shows in the address's `users` output
+    # (GCP lists only instances and forwarding rules there), so an empty list is not idle.
+    users = _users(resource, ctx)
+    if not users and isinstance(listed, list) and not listed:
         return [
             _lines("Static external IP address (unused)", hours, UNUSED, "no users in its state")
         ]
-    users = _users(resource, ctx)
     if users:
         if all(_preemptible(u) for u in users):
             name = "Static external IP address (Spot/preemptible VM)"

@@ -173,3 +173,16 @@ def known_strings(values: Iterable[Any]) -> list[str]:
 
 
 UNKNOWN: Final = COMPUTED
+
+
+def arn_region(resource: Resource) -> str | None:
+    """The region an AWS resource's ARN names (`arn:aws:<service>:<region>:…`), for state
+    whose provider recorded no region (it came from the environment); None when there is no
+    ARN or it is global (IAM, S3 ARNs carry no region)."""
+    value = read(resource, "arn")
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        value = resource.outputs.get("id")  # ECS services and others use the ARN as id
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return None
+    parts = value.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None

@@ -2,7 +2,8 @@
 
 Sources: a Cloudwright graph.json, a plan.json (priced through the offline preview), a
 `pulumi preview --json` document, a `pulumi stack export`, a file-backend checkpoint, or `-`
-for stdin (any of these). With no source at all, the current plan: the stack config's
+for stdin (any of these); or a Pulumi project folder, whose Python program is run under
+mocks (`resource_graph.program`; the stack from a `ProgramPath`, else `dev`). With no source at all, the current plan: the stack config's
 `cloudwright:plan` in `stacks/Pulumi.dev.yaml`, else `plan.json`.
 
 The kind is decided by the document's shape, never by its file name, and a document that
@@ -68,6 +69,12 @@ def load_source(
         return _from_document(_read_json_file(path), str(path), catalog, config)
     if str(source) == "-":
         return _from_document(read_json("-"), "<stdin>", catalog, config)
+    from cloudwright.resource_graph.program import is_program
+
+    if is_program(source):
+        from cloudwright.resource_graph.program import load_program
+
+        return LoadedSource(load_program(source, config=config), kind="program")
     path = Path(source)
     return _from_document(_read_json_file(path), str(path), catalog, config)
 
@@ -92,7 +99,8 @@ def default_plan_path(root: Path) -> Path:
     raise InputError(
         "no source given and no plan found",
         hint=f"pass a file (plan.json, graph.json, `pulumi preview --json` output, a stack "
-        f"export) or `-` for stdin, or set {PLAN_CONFIG_KEY} in {STACK_CONFIG}",
+        f"export), a Pulumi Python project folder, or `-` for stdin, or set {PLAN_CONFIG_KEY} "
+        f"in {STACK_CONFIG}",
     )
 
 

@@ -29,7 +29,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PosixPath
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeGuard
 
 from cloudwright.core.errors import InputError, echo
 from cloudwright.resource_graph.model import SECRET, Graph, normalize_value
@@ -37,6 +37,7 @@ from cloudwright.resource_graph.project import (
     SECRET_PLACEHOLDER,
     Project,
     StackConfig,
+    overridden,
     read_project,
     stack_config,
 )
@@ -65,7 +66,7 @@ def program_path(directory: str | Path, stack: str | None, time_limit_s: float) 
     return path
 
 
-def is_program(source: str | Path | None) -> bool:
+def is_program(source: str | Path | None) -> TypeGuard[str | Path]:
     """Whether `source` names a folder (a Pulumi project, or a mistake `load_program` names)."""
     return source is not None and str(source) != "-" and Path(source).is_dir()
 
@@ -90,12 +91,8 @@ def load_program(
         stack = stack if stack is not None else directory.stack
         time_limit_s = time_limit_s or directory.time_limit_s
     project = read_project(directory)
-    settings = stack_config(project, stack)
-    values = {**settings.values, **{k: v for k, v in (config or {}).items() if v is not None}}
-    graph_config = {**settings.graph, **(config or {})}
-    registrations, stand_ins, messages = _run(
-        project, settings, values, time_limit_s or TIME_LIMIT_S
-    )
+    settings = overridden(stack_config(project, stack), config)
+    registrations, stand_ins, messages = _run(project, settings, time_limit_s or TIME_LIMIT_S)
     from cloudwright.resource_graph.offline import build_resources
     from cloudwright.resource_graph.regions import resolve_regions
 
@@ -103,7 +100,7 @@ def load_program(
         reg.inputs = _hidden(normalize_value(reg.inputs))
         reg.state = _hidden(normalize_value(reg.state))
     resources = build_resources(registrations)
-    resolve_regions(resources, graph_config)
+    resolve_regions(resources, settings.graph)
     notes = [NOTE, *settings.notes]
     notes += [
         f"data source {token} has no offline stand-in: the program got empty values "
@@ -116,7 +113,7 @@ def load_program(
         resources=resources,
         project=project.name,
         stack=settings.name,
-        config=graph_config,
+        config=settings.graph,
         origin=str(project.directory),
         notes=notes,
     )
@@ -134,7 +131,7 @@ def _hidden(value: Any) -> Any:
 
 
 def _run(
-    project: Project, settings: StackConfig, values: Mapping[str, Any], time_limit_s: float
+    project: Project, settings: StackConfig, time_limit_s: float
 ) -> tuple[list[Any], dict[str, int], list[str]]:
     """(registrations, stand-in invokes, warnings) of one run of the program."""
     from cloudwright.resource_graph.mocks import OfflineMocks
@@ -142,7 +139,7 @@ def _run(
     from cloudwright.resource_graph.sdkload import load_only_what_is_used
 
     load_only_what_is_used()
-    mocks = OfflineMocks(values, lenient=True)
+    mocks = OfflineMocks(settings.values, lenient=True)
     log = _LogCapture()
     try:
         with _program_process(project), log, _time_limit(time_limit_s):
@@ -150,7 +147,7 @@ def _run(
                 lambda: runpy.run_path(str(project.main), run_name="__main__"),
                 project=project.name,
                 stack=settings.name,
-                config=values,
+                config=settings.values,
                 secret_keys=settings.secret_keys,
                 mocks=mocks,
             )

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudwright.core.errors import InputError, echo
-from cloudwright.resource_graph.model import SECRET
+from cloudwright.resource_graph.model import SECRET, is_unknown
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
 DEFAULT_STACK = "dev"
@@ -246,6 +246,25 @@ def stack_config(project: Project, stack: str | None) -> StackConfig:
             secrets.append(key)
     found = file if file.is_file() else None
     return StackConfig(name, found, values, graph, secrets, notes)
+
+
+def overridden(settings: StackConfig, config: Mapping[str, Any] | None) -> StackConfig:
+    """`settings` with `config` (full keys; a value unknown to the caller counts as a secret
+    the program cannot read) laid over it."""
+    if not config:
+        return settings
+    values, graph = dict(settings.values), dict(settings.graph)
+    secrets = list(settings.secret_keys)
+    for key, value in config.items():
+        if value is None:
+            continue
+        hidden, secret = _hide(value)
+        if is_unknown(value):
+            hidden, secret = SECRET_PLACEHOLDER, True
+        values[key], graph[key] = hidden, value
+        if secret and key not in secrets:
+            secrets.append(key)
+    return StackConfig(settings.name, settings.file, values, graph, secrets, settings.notes)
 
 
 def _hide(value: Any) -> tuple[Any, bool]:

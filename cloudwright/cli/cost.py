@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cloudwright.cli.options import finite
+from cloudwright.cli.options import finite, program_source, stack_option, time_limit_option
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.models.energy import ProfileSource
@@ -102,6 +102,8 @@ def cost(
         help="Pulumi.<stack>.yaml whose config (aws:region, gcp:zone, azure-native:location, "
         "...) places resources the source does not locate.",
     ),
+    stack: str | None = stack_option(),
+    time_limit: float = time_limit_option(),
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
     profiles: bool = typer.Option(
         True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
@@ -118,7 +120,12 @@ def cost(
 
     refuse_inputs(out, source, usage, stack_config, config_file)
     if config_file is not None:
-        given = {"SOURCE": source, "--usage": usage, "--stack-config": stack_config}
+        given = {
+            "SOURCE": source,
+            "--usage": usage,
+            "--stack-config": stack_config,
+            "--stack": stack,
+        }
         _cost_projects(config_file, given, fmt, out, fail_above, catalog_dir, profiles)
         return
     import math
@@ -133,7 +140,7 @@ def cost(
     catalog = open_catalog(catalog_dir)
     config = read_stack_config(stack_config) if stack_config is not None else None
     report = report_for(
-        source,
+        program_source(source, stack, time_limit),  # a Pulumi program folder: --stack
         catalog=catalog,
         usage=read_usage(usage),
         config=config,

@@ -153,6 +153,10 @@ def cost(
         console.print(render(report, console.width), highlight=False)
     else:
         emit(_render(report, fmt), out)
+        if fmt is CostFormat.focus and out is not None:  # FOCUS metadata beside the dataset
+            from cloudwright.reports.focus import write_focus_metadata
+
+            err_console().print(f"wrote {write_focus_metadata(report, out)}", highlight=False)
         t = report.totals
         err_console().print(
             f"monthly estimate {money.usd(t.monthly_usd)}"

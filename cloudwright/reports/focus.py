@@ -1,144 +1,70 @@
-"""FOCUS export: the estimate as a FinOps Open Cost and Usage Specification (v1.2) cost and
-usage dataset, so FinOps tools can load it next to real bills.
+"""FOCUS export: the estimate as a FinOps Open Cost and Usage Specification 1.2 Cost and
+Usage dataset (CSV), with its Schema metadata (JSON), so FinOps tools can load it next to
+real bills.
 
 One row per priced cost component of every resource in the stack (after the update), for a
-charge period of one calendar month (the current one, UTC). What the columns hold:
+charge period of one calendar month (the current one, UTC). What the columns hold
+(reports.focus_schema lists them with their data types):
 
 - BilledCost, EffectiveCost, ListCost, ContractedCost: the estimated monthly cost at list
   price (no discounts, credits or commitments are known, so the four agree). **Estimates.**
 - ListUnitPrice, ContractedUnitPrice: the catalog unit price; PricingQuantity /
-  ConsumedQuantity: the estimated monthly quantity; PricingUnit / ConsumedUnit: its unit.
-- ChargeCategory "Usage", ChargeClass empty (not a correction), ChargeFrequency
+  ConsumedQuantity: the estimated monthly quantity; PricingUnit / ConsumedUnit: its unit in
+  FOCUS's unit format (Hours, GB-Months, 1000 Requests, ...).
+- ChargeCategory "Usage", ChargeClass null (not a correction), ChargeFrequency
   "Usage-Based", PricingCategory "Standard" (on-demand/list) or "Dynamic" (spot).
-- ProviderName / PublisherName / InvoiceIssuerName: the cloud; RegionId/RegionName: its region.
-- ResourceId: the Pulumi URN; ResourceName: the logical name; ResourceType: the type token.
-- SkuId / SkuPriceId: synthetic ids (`cloud:service:product:unit` and `…@region`) naming the
-  catalog row, because the catalog does not carry the providers' SKU ids.
-- Tags: the resource's tags/labels as JSON.
-- x_ columns (FOCUS's custom-column prefix): energy, carbon, energy basis, price source and
-  date, catalog snapshot, Pulumi op, and `x_Estimate` = true on every row.
+- Commitment-discount columns null (none is known); CapacityReservationId/Status set on an
+  AWS capacity reservation's own hours ("Unused": capacity paid for whether or not
+  instances run in it), null elsewhere; InvoiceId null (an estimate is not invoiced).
+- SkuId / SkuPriceId: synthetic ids naming the catalog row; SkuMeter: what is metered;
+  SkuPriceDetails: the catalog row's unit and product as custom (x_) properties.
+- x_ columns: energy and carbon (null when unknown, x_EnergyNote says why), price source
+  citation and its note, price date, catalog snapshot, Pulumi op, workload, what the
+  resource's unpriced components are, and `x_Estimate` = true on every row.
 
-Components whose price or quantity is unknown are not exported (FOCUS requires a cost); the
-JSON report lists them.
+FOCUS requires a cost on every row, so a component without a known price or quantity is not
+a row: its resource's other rows name it in x_UnpricedInResource, and the metadata lists it
+with a null cost and the reason. Nothing unknown is written as 0.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from cloudwright.reports.focus_schema import (
+    COLUMNS,
+    CUSTOM_COLUMNS,
+    DATA_TYPES,
+    FOCUS_VERSION,
+    PROVIDERS,
+    SERVICES,
+    TRANSFER_UNIT,
+    UNITS,
+    UNMAPPED_SERVICE,
+    ascii_text,
+    decimal,
+    price_source,
+)
 from cloudwright.reports.safe import csv_cell
 
 if TYPE_CHECKING:
     from cloudwright.pricing.report import ComponentCost, CostReport, ResourceCost
 
-FOCUS_VERSION = "1.2"
+__all__ = ["COLUMNS", "FOCUS_VERSION", "focus_metadata", "metadata_path", "render_focus"]
 
-PROVIDERS = {"aws": "Amazon Web Services", "gcp": "Google Cloud", "azure": "Microsoft Azure"}
-
-COLUMNS = (
-    "AvailabilityZone",
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "CommitmentDiscountCategory",
-    "CommitmentDiscountId",
-    "CommitmentDiscountName",
-    "CommitmentDiscountStatus",
-    "CommitmentDiscountType",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "ContractedUnitPrice",
-    "EffectiveCost",
-    "InvoiceIssuerName",
-    "ListCost",
-    "ListUnitPrice",
-    "PricingCategory",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "RegionId",
-    "RegionName",
-    "ResourceId",
-    "ResourceName",
-    "ResourceType",
-    "ServiceCategory",
-    "ServiceName",
-    "ServiceSubcategory",
-    "SkuId",
-    "SkuPriceId",
-    "SubAccountId",
-    "SubAccountName",
-    "Tags",
-    "x_CarbonKgCO2e",
-    "x_CatalogSnapshotDate",
-    "x_EnergyBasis",
-    "x_EnergyKwh",
-    "x_Estimate",
-    "x_PriceDate",
-    "x_PriceSource",
-    "x_PulumiOp",
-    "x_Workload",
-)
-
-# FOCUS unit format (Hours, GB-Months, 1000 Requests, ...).
-_UNITS = {
-    "hours": "Hours",
-    "VM-hours": "Hours",
-    "GB": "GB-Months",
-    "GiB": "GiB-Months",
-    "TiB": "TiB-Months",
-    "IOPS": "IOPS-Months",
-    "MBps": "MBps-Months",
-    "1k requests": "1000 Requests",
-}
-_TRANSFER_UNIT = "GB"
-
-# (cloud, catalog service) → (ServiceName, ServiceCategory, ServiceSubcategory)
-_SERVICES: dict[tuple[str, str], tuple[str, str, str]] = {
-    ("aws", "instance"): ("Amazon Elastic Compute Cloud", "Compute", "Virtual Machines"),
-    ("aws", "ebs"): ("Amazon Elastic Block Store", "Storage", "Block Storage"),
-    ("aws", "s3"): ("Amazon Simple Storage Service", "Storage", "Object Storage"),
-    ("aws", "fsx_lustre"): ("Amazon FSx for Lustre", "Storage", "File Storage"),
-    ("aws", "nat_gateway"): ("Amazon Virtual Private Cloud", "Networking", "Network Connectivity"),
-    ("aws", "eks"): ("Amazon Elastic Kubernetes Service", "Compute", "Containers"),
-    ("aws", "egress"): ("AWS Data Transfer", "Networking", "Network Connectivity"),
-    ("gcp", "instance"): ("Compute Engine", "Compute", "Virtual Machines"),
-    ("gcp", "gpu"): ("Compute Engine", "Compute", "Virtual Machines"),
-    ("gcp", "pd"): ("Compute Engine", "Storage", "Block Storage"),
-    ("gcp", "gcs"): ("Cloud Storage", "Storage", "Object Storage"),
-    ("gcp", "filestore"): ("Filestore", "Storage", "File Storage"),
-    ("gcp", "parallelstore"): ("Parallelstore", "Storage", "File Storage"),
-    ("gcp", "managed_lustre"): ("Google Cloud Managed Lustre", "Storage", "File Storage"),
-    ("gcp", "gke"): ("Kubernetes Engine", "Compute", "Containers"),
-    ("gcp", "cloud_nat"): ("Cloud NAT", "Networking", "Network Connectivity"),
-    ("gcp", "egress"): ("Networking", "Networking", "Network Connectivity"),
-    ("azure", "instance"): ("Virtual Machines", "Compute", "Virtual Machines"),
-    ("azure", "managed_disk"): ("Managed Disks", "Storage", "Block Storage"),
-    ("azure", "blob"): ("Storage", "Storage", "Object Storage"),
-    ("azure", "managed_lustre"): ("Azure Managed Lustre", "Storage", "File Storage"),
-    ("azure", "aks"): ("Azure Kubernetes Service", "Compute", "Containers"),
-    ("azure", "nat_gateway"): ("NAT Gateway", "Networking", "Network Connectivity"),
-    ("azure", "egress"): ("Bandwidth", "Networking", "Network Connectivity"),
-}
+GENERATOR = "cloudwright"
+METADATA_SUFFIX = ".metadata.json"
+CAPACITY_RESERVATION_TYPES = frozenset({"aws:ec2/capacityReservation:CapacityReservation"})
 
 
 def _period(now: datetime) -> tuple[str, str]:
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     end = (
         start.replace(year=start.year + 1, month=1)
         if start.month == 12
@@ -147,67 +73,113 @@ def _period(now: datetime) -> tuple[str, str]:
     return start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _service(cloud: str, sku: str) -> tuple[str, str, str]:
-    service = sku.split(":")[1] if sku.count(":") >= 3 else "other"
-    return _SERVICES.get((cloud, service), (service, "Other", "Other"))
+def _sku_parts(cloud: str, c: ComponentCost) -> tuple[str, str, str, str]:
+    """(sku, service, product, catalog unit or purchase option) of a priced component."""
+    sku = c.sku or f"{cloud}:other:{c.name}:{c.unit}"
+    parts = sku.split(":")
+    if len(parts) < 4:
+        parts = [cloud, "other", sku, c.unit]
+    return sku, parts[1], ":".join(parts[2:-1]), parts[-1]
 
 
-def _unit(c: ComponentCost) -> str:
-    if c.sku and c.sku.endswith(":GB") and c.unit == "GB":
-        return _TRANSFER_UNIT  # data moved, not data stored
-    return _UNITS.get(c.unit, c.unit)
+def service_of(cloud: str, service: str) -> tuple[str, str, str]:
+    """(ServiceName, ServiceCategory, ServiceSubcategory) of a catalog service."""
+    known = SERVICES.get((cloud, service))
+    if known is not None:
+        return known
+    return (f"{PROVIDERS.get(cloud, cloud)} {service}", *UNMAPPED_SERVICE)
+
+
+def focus_unit(c: ComponentCost, catalog_unit: str) -> str:
+    if c.unit == "GB" and catalog_unit == "GB":
+        return TRANSFER_UNIT
+    if c.unit in UNITS:
+        return UNITS[c.unit]
+    # An unmapped unit still follows the format: capitalised words joined by hyphens.
+    return "-".join(word[:1].upper() + word[1:] for word in ascii_text(c.unit).split())
+
+
+def _meter(c: ComponentCost) -> str:
+    """What the SKU meters, from the component name: "Boot disk: Storage (balanced …)" →
+    "Storage"; "Instance usage (Linux/UNIX, on-demand, p5.48xlarge)" → "Instance usage"."""
+    core = c.name.rsplit(": ", 1)[-1].split(" (", 1)[0]
+    return ascii_text(core) or ascii_text(c.name)
+
+
+def _unpriced(r: ResourceCost) -> str:
+    missing = [c for c in r.components if c.status != "priced"]
+    return "; ".join(ascii_text(f"{c.name}: {c.reason or c.status}") for c in missing)
 
 
 def render_focus(report: CostReport, *, now: datetime | None = None) -> str:
-    moment = now or datetime.now(UTC)
-    start, end = _period(moment)
+    start, end = _period(now or datetime.now(UTC))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in report.counted():
+        unpriced = _unpriced(r)
         for c in r.components:
             if c.status != "priced" or c.monthly_usd is None or r.cloud is None:
                 continue
-            row = _row(report, r, c, start, end)
+            row = _row(report, r, c, start, end, unpriced)
             writer.writerow({column: csv_cell(value) for column, value in row.items()})
     return buffer.getvalue()
 
 
 def _row(
-    report: CostReport, r: ResourceCost, c: ComponentCost, start: str, end: str
+    report: CostReport, r: ResourceCost, c: ComponentCost, start: str, end: str, unpriced: str
 ) -> dict[str, object]:
     cloud = r.cloud or ""
-    sku = c.sku or f"{cloud}:other:{c.name}:{c.unit}"
-    name, category, subcategory = _service(cloud, sku)
+    sku, service, product, last = _sku_parts(cloud, c)
+    name, category, subcategory = service_of(cloud, service)
     provider = PROVIDERS.get(cloud, cloud)
-    unit = _unit(c)
+    unit = focus_unit(c, last)
+    cost = decimal(c.monthly_usd)
+    quantity = decimal(c.quantity)
+    price = decimal(c.unit_price_usd)
     tags = dict(r.tags)
     if r.workload and "workload" not in tags:
         tags["workload"] = r.workload
+    source, source_note = price_source(c.price_source)
+    reservation = r.type in CAPACITY_RESERVATION_TYPES
+    details = {"x_CatalogProduct": ascii_text(product), "x_CatalogUnit": ascii_text(last)}
+    energy_note = (
+        c.note.split("energy unknown: ", 1)[1] if c.note and "energy unknown: " in c.note else ""
+    )
     return {
         "AvailabilityZone": r.zone or "",
-        "BilledCost": _num(c.monthly_usd),
+        "BilledCost": cost,
         "BillingAccountId": report.project or "estimate",
-        "BillingAccountName": report.project or "",
+        "BillingAccountName": report.project or "estimate",
         "BillingCurrency": "USD",
         "BillingPeriodEnd": end,
         "BillingPeriodStart": start,
+        "CapacityReservationId": r.urn if reservation else "",
+        "CapacityReservationStatus": "Unused" if reservation else "",
         "ChargeCategory": "Usage",
         "ChargeClass": "",
-        "ChargeDescription": f"{c.name} — {r.name} (estimate)",
+        "ChargeDescription": ascii_text(f"{c.name} - {r.name} (estimate)"),
         "ChargeFrequency": "Usage-Based",
         "ChargePeriodEnd": end,
         "ChargePeriodStart": start,
-        "ConsumedQuantity": _num(c.quantity),
+        "CommitmentDiscountCategory": "",
+        "CommitmentDiscountId": "",
+        "CommitmentDiscountName": "",
+        "CommitmentDiscountQuantity": "",
+        "CommitmentDiscountStatus": "",
+        "CommitmentDiscountType": "",
+        "CommitmentDiscountUnit": "",
+        "ConsumedQuantity": quantity,
         "ConsumedUnit": unit,
-        "ContractedCost": _num(c.monthly_usd),
-        "ContractedUnitPrice": _num(c.unit_price_usd),
-        "EffectiveCost": _num(c.monthly_usd),
+        "ContractedCost": cost,
+        "ContractedUnitPrice": price,
+        "EffectiveCost": cost,
+        "InvoiceId": "",
         "InvoiceIssuerName": provider,
-        "ListCost": _num(c.monthly_usd),
-        "ListUnitPrice": _num(c.unit_price_usd),
+        "ListCost": cost,
+        "ListUnitPrice": price,
         "PricingCategory": "Dynamic" if sku.endswith(":spot") else "Standard",
-        "PricingQuantity": _num(c.quantity),
+        "PricingQuantity": quantity,
         "PricingUnit": unit,
         "ProviderName": provider,
         "PublisherName": provider,
@@ -220,21 +192,115 @@ def _row(
         "ServiceName": name,
         "ServiceSubcategory": subcategory,
         "SkuId": sku,
+        "SkuMeter": _meter(c),
+        "SkuPriceDetails": json.dumps(details, sort_keys=True),
         "SkuPriceId": f"{sku}@{r.region or '*'}",
         "SubAccountId": report.stack or "",
         "SubAccountName": report.stack or "",
         "Tags": json.dumps(tags, sort_keys=True) if tags else "",
-        "x_CarbonKgCO2e": _num(c.carbon_kg_month),
+        "x_CarbonKgCO2e": decimal(c.carbon_kg_month),
         "x_CatalogSnapshotDate": report.catalog_snapshot_date,
         "x_EnergyBasis": c.energy_basis or "",
-        "x_EnergyKwh": _num(c.energy_kwh_month),
+        "x_EnergyKwh": decimal(c.energy_kwh_month),
+        "x_EnergyNote": ascii_text(energy_note),
         "x_Estimate": "true",
         "x_PriceDate": c.price_date or "",
-        "x_PriceSource": c.price_source or "",
+        "x_PriceSource": source,
+        "x_PriceSourceNote": source_note,
         "x_PulumiOp": r.op,
+        "x_UnpricedInResource": unpriced,
         "x_Workload": r.workload or "",
     }
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.10g}"
+def metadata_path(out: str | Path) -> Path:
+    """Where the Schema metadata of a FOCUS file goes: beside it, `<out>.metadata.json`."""
+    return Path(f"{out}{METADATA_SUFFIX}")
+
+
+def _column_definitions() -> list[dict[str, Any]]:
+    definitions: list[dict[str, Any]] = []
+    for column in COLUMNS:
+        kind = DATA_TYPES[column]
+        entry: dict[str, Any] = {"ColumnName": column, "DataType": kind}
+        if kind == "DECIMAL":
+            entry.update(NumericPrecision=38, NumberScale=17)  # float64 round-trips
+        elif kind == "STRING":
+            entry["StringEncoding"] = "UTF-8"
+        if column == "Tags":
+            entry["ProviderTagPrefixes"] = []  # tags are the program's own, none reserved
+        definitions.append(entry)
+    return definitions
+
+
+def schema_id() -> str:
+    """Changes whenever the columns or their types change (FOCUS: a new schema object)."""
+    digest = hashlib.sha256(json.dumps(_column_definitions(), sort_keys=True).encode())
+    return f"cloudwright-focus-{FOCUS_VERSION}-{digest.hexdigest()[:12]}"
+
+
+def focus_metadata(
+    report: CostReport, *, dataset: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The FOCUS 1.2 metadata of one export: DataGenerator and Schema objects (FocusVersion,
+    SchemaId, CreationDate, DataGeneratorVersion, ColumnDefinition), plus cloudwright's own
+    notes under `x_Cloudwright` (the dataset file, estimate flag, what was not exported)."""
+    from cloudwright import __version__
+
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    unpriced = [
+        {
+            "ResourceId": r.urn,
+            "ResourceName": r.name,
+            "ResourceType": r.type,
+            "Component": c.name,
+            "Status": c.status,
+            "BilledCost": None,
+            "Reason": c.reason,
+        }
+        for r in report.counted()
+        for c in r.components
+        if c.status != "priced"
+    ]
+    unpriced += [
+        {
+            "ResourceId": r.urn,
+            "ResourceName": r.name,
+            "ResourceType": r.type,
+            "Component": None,
+            "Status": r.status,
+            "BilledCost": None,
+            "Reason": r.reason or f"no pricer for {r.type}",
+        }
+        for r in report.counted()
+        if r.status in ("unknown", "unsupported") and not r.components
+    ]
+    return {
+        "DataGenerator": {"DataGenerator": GENERATOR},
+        "Schema": {
+            "SchemaId": schema_id(),
+            "FocusVersion": FOCUS_VERSION,
+            "CreationDate": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "DataGeneratorVersion": __version__,
+            "ColumnDefinition": _column_definitions(),
+        },
+        "x_Cloudwright": {
+            "Dataset": dataset,
+            "Estimate": True,
+            "Note": report.estimate_note,
+            "CatalogSnapshotDate": report.catalog_snapshot_date,
+            "CustomColumns": list(CUSTOM_COLUMNS),
+            "Unpriced": unpriced,
+        },
+    }
+
+
+def write_focus_metadata(
+    report: CostReport, out: str | Path, *, now: datetime | None = None
+) -> Path:
+    """Write the metadata of the FOCUS file `out` beside it, atomically; returns its path."""
+    from cloudwright.core.fsio import write_json
+
+    path = metadata_path(out)
+    write_json(path, focus_metadata(report, dataset=Path(out).name, now=now))
+    return path

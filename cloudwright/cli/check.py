@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 
+from cloudwright.cli.options import program_source, stack_option, time_limit_option
+
 
 class CheckFormat(StrEnum):
     table = "table"
@@ -28,7 +30,8 @@ def check(
     source: str | None = typer.Argument(
         None,
         help="plan.json, graph.json, `pulumi preview --json` output, a stack export or "
-        "checkpoint, or - for stdin. Default: the current plan (offline preview).",
+        "checkpoint, a Pulumi Python program folder (run under mocks), or - for stdin. "
+        "Default: the current plan (offline preview).",
     ),
     policy_config: Path | None = typer.Option(
         None,
@@ -39,10 +42,12 @@ def check(
     ),
     fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the output to this file."),
-    stack: str | None = typer.Option(
-        None, "--stack", help="Stack name the rules see (default: the graph's)."
+    stack: str | None = stack_option(
+        "Stack name the rules see (default: the graph's); for a program folder, also the "
+        "Pulumi.<stack>.yaml it runs with (default: dev)."
     ),
     catalog_dir: Path | None = typer.Option(None, "--catalog", help="Catalog snapshot directory."),
+    time_limit: float = time_limit_option(),
 ) -> None:
     """Check a stack against the policy pack (the rules `pulumi preview --policy-pack
     policies/` runs). Exits 1 on any mandatory violation; advisories are printed."""
@@ -68,7 +73,8 @@ def check(
         if policy_config is not None
         else PolicyConfig()
     )
-    graph = load_graph(source, catalog=catalog)
+    loaded = program_source(source, stack, time_limit, stack_needs_program=False)
+    graph = load_graph(loaded, catalog=catalog)
     result = run_policies(graph, catalog, config, stack=stack)
 
     if fmt is CheckFormat.table and out is None:
@@ -96,12 +102,18 @@ def check(
 
 
 def _artifact_file(source: str | None) -> Path | None:
-    """The file the graph came from (the plan when no source was given; none for stdin)."""
+    """The file the graph came from (the plan when no source was given; a program's main
+    file; none for stdin)."""
     from cloudwright.core.errors import InputError
     from cloudwright.resource_graph.load import default_plan_path
+    from cloudwright.resource_graph.program import is_program
+    from cloudwright.resource_graph.project import read_project
 
     if source == "-":
         return None
+    if is_program(source):
+        project = read_project(source)
+        return Path(project.shown(project.main))
     if source is not None:
         return Path(source)
     try:

@@ -192,30 +192,48 @@ def parse_plan(data: object, origin: str = "plan") -> Plan:
         ) from exc
 
 
-def save_plan(plan: Plan, path: str | Path) -> None:
+def save_plan(
+    plan: Plan, path: str | Path, assignments: Iterable[Assignment] | None = None
+) -> None:
     """Write plan.json atomically: the text of `plan.model_dump_json(indent=2)` plus a newline,
     serialised one assignment at a time (100,000 workloads make 0.3 GB of JSON; it is never
-    held whole)."""
+    held whole). `assignments`, when given, are written in place of `plan.assignments`, as
+    they come (a `planner.PlanDraft` builds them one at a time: none is kept)."""
     with atomic_writer(path, "wb") as handle:
-        for chunk in _json_chunks(plan):
+        for chunk in _json_chunks(plan, plan.assignments if assignments is None else assignments):
             handle.write(chunk)
         handle.write(b"\n")
 
 
 _ASSIGNMENTS = b'\n  "assignments": []'  # where the assignments go in the plan without them
+_BUFFER = 1 << 20  # bytes of JSON gathered before a write
 
 
-def _json_chunks(plan: Plan) -> Iterable[bytes]:
-    """`model_dump_json(indent=2)` as UTF-8 pieces: the assignments one by one, each indented
-    to its depth in the document (the pretty printer indents nested values the same way)."""
-    dump = plan.__pydantic_serializer__.to_json
-    if not plan.assignments:
-        yield dump(plan, indent=2)
-        return
-    head, tail = dump(plan.model_copy(update={"assignments": []}), indent=2).split(_ASSIGNMENTS)
-    yield head + b'\n  "assignments": ['
+def _json_chunks(plan: Plan, assignments: Iterable[Assignment]) -> Iterable[bytes]:
+    """`model_dump_json(indent=2)` of `plan` with `assignments` as UTF-8 pieces: the
+    assignments one by one, each indented to its depth in the document (the pretty printer
+    indents nested values the same way), gathered into writes of about _BUFFER bytes."""
+    header = plan.model_copy(update={"assignments": []}) if plan.assignments else plan
+    head, tail = plan.__pydantic_serializer__.to_json(header, indent=2).split(_ASSIGNMENTS)
+    to_json = Assignment.__pydantic_serializer__.to_json
     separator = b"\n    "
-    for n, assignment in enumerate(plan.assignments):
-        item = Assignment.__pydantic_serializer__.to_json(assignment, indent=2)
-        yield (b"," if n else b"") + separator + item.replace(b"\n", separator)
-    yield b"\n  ]" + tail
+    pieces: list[bytes] = []
+    size = 0
+    n = -1
+    for n, assignment in enumerate(assignments):
+        if n == 0:
+            pieces.append(head + b'\n  "assignments": [')
+        piece = (
+            (b"," if n else b"")
+            + separator
+            + to_json(assignment, indent=2).replace(b"\n", separator)
+        )
+        pieces.append(piece)
+        size += len(piece)
+        if size >= _BUFFER:
+            yield b"".join(pieces)
+            pieces, size = [], 0
+    if n < 0:  # no assignments: the plan as it dumps
+        yield head + _ASSIGNMENTS + tail
+        return
+    yield b"".join(pieces) + b"\n  ]" + tail

@@ -11,6 +11,7 @@ fleets raise `InfeasibleError` naming the binding constraint; nothing is written
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,7 +29,14 @@ from cloudwright.optimizer.fleet.spec import (
 from cloudwright.optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.notes import plan_notes
-from cloudwright.optimizer.plan import CatalogRef, Objective, Plan, SolverInfo, Totals
+from cloudwright.optimizer.plan import (
+    Assignment,
+    CatalogRef,
+    Objective,
+    Plan,
+    SolverInfo,
+    Totals,
+)
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
 from cloudwright.optimizer.solver.diagnose import explain_infeasible
@@ -155,7 +163,28 @@ def plan(
     return build_plan(problem, outcome, fleet_name=fleet.name, created_at=created_at)
 
 
-@gc_paused()
+@dataclass(frozen=True)
+class PlanDraft:
+    """A plan whose assignments are built on demand, one at a time (`assignments()`), so a
+    10^5-workload plan can be written without holding 10^5 explained assignments at once
+    (`save_plan(draft.head, path, draft.assignments())`). `head` is the plan without its
+    assignments; its totals, notes and changes already cover them all."""
+
+    head: Plan
+    explainer: Explainer
+    count: int
+
+    def assignments(self) -> Iterator[Assignment]:
+        for i in range(self.count):
+            yield self.explainer.assignment(i)
+
+    def plan(self) -> Plan:
+        """The whole plan, every assignment built."""
+        with gc_paused():  # 10^5 models, no cycles
+            tagged = self.explainer.assignments()
+        return self.head.model_copy(update={"assignments": tagged})
+
+
 def build_plan(
     problem: Problem,
     outcome: Outcome,
@@ -163,10 +192,21 @@ def build_plan(
     fleet_name: str | None = None,
     created_at: datetime | None = None,
 ) -> Plan:
+    return draft_plan(problem, outcome, fleet_name=fleet_name, created_at=created_at).plan()
+
+
+@gc_paused()
+def draft_plan(
+    problem: Problem,
+    outcome: Outcome,
+    *,
+    fleet_name: str | None = None,
+    created_at: datetime | None = None,
+) -> PlanDraft:
+    """The plan of `outcome`, its assignments not yet built (see `PlanDraft`)."""
     solution, result, spec = outcome.solution, outcome.result, outcome.spec
     plan_id = solution_id(solution)
     explainer = Explainer(solution, plan_id)
-    tagged = explainer.assignments()
     diff = []
     if problem.lock is not None and solution.moves is not None:
         diff = changes(
@@ -181,7 +221,10 @@ def build_plan(
         )
     when = created_at or datetime.now(UTC)
     catalog = problem.catalog
-    return Plan(
+    metrics, choice = problem.cands.metrics, solution.choice
+    # Summed as Python floats in workload order: the figures the assignments carry, added
+    # up as `sum(a.monthly_usd for a in assignments)` would.
+    head = Plan(
         id=plan_id,
         created_at=when.isoformat(timespec="seconds"),
         fleet=fleet_name or problem.fleet.name or "",
@@ -191,11 +234,11 @@ def build_plan(
         ),
         objective=spec.name,
         carbon_price_usd_per_tonne=spec.carbon_price_usd_per_tonne,
-        assignments=tagged,
+        assignments=[],
         totals=Totals(
-            monthly_usd=sum(a.monthly_usd for a in tagged),
-            energy_kwh_month=sum(a.energy_kwh_month for a in tagged),
-            carbon_kg_month=sum(a.carbon_kg_month for a in tagged),
+            monthly_usd=sum(metrics.total_usd[choice].tolist()),
+            energy_kwh_month=sum(metrics.energy_kwh[choice].tolist()),
+            carbon_kg_month=sum(metrics.carbon_kg[choice].tolist()),
         ),
         solver=SolverInfo(
             status=result.status,
@@ -208,6 +251,7 @@ def build_plan(
         notes=plan_notes(problem, outcome),
         changes=diff,
     )
+    return PlanDraft(head, explainer, len(choice))
 
 
 def objective_unit(spec: ObjectiveSpec) -> str:

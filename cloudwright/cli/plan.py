@@ -17,6 +17,8 @@ from cloudwright.cli.options import finite
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from rich.console import RenderableType
+
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.optimizer.pareto import ParetoPoint
     from cloudwright.optimizer.planner import Problem
@@ -90,10 +92,10 @@ def plan_command(
     refuse_inputs(out, fleet, lock)
     refuse_inputs(chart, fleet, lock, out)
     from cloudwright.cli.common import open_catalog
-    from cloudwright.cli.console import emit, err_console, out_console
+    from cloudwright.cli.console import emit, err_console
     from cloudwright.optimizer.fleet import load_fleet
     from cloudwright.optimizer.plan import load_plan, save_plan
-    from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
+    from cloudwright.optimizer.planner import draft_plan, objective_spec, optimise, prepare
     from cloudwright.reports import plan as render
 
     spec_file = load_fleet(fleet)
@@ -105,12 +107,22 @@ def plan_command(
     spec = objective_spec(problem, objective.value if objective else None, carbon_price)
     outcome = optimise(problem, spec, time_limit_s=time_limit)
     when = _timestamp(created_at)
-    result = build_plan(problem, outcome, fleet_name=fleet_name, created_at=when)
-    if when is not None and result.solver is not None:  # reproducible: no wall-clock figure
-        result = result.model_copy(
-            update={"solver": result.solver.model_copy(update={"seconds": None})}
-        )
+    draft = draft_plan(problem, outcome, fleet_name=fleet_name, created_at=when)
+    head = draft.head
+    if when is not None and head.solver is not None:  # reproducible: no wall-clock figure
+        head = head.model_copy(update={"solver": head.solver.model_copy(update={"seconds": None})})
     points = _frontier(problem, time_limit) if pareto else None
+    brief = out is not None and draft.count > render.BRIEF_ROWS
+    if out is not None and (fmt is not PlanFormat.table or brief):
+        # Only the file needs the assignments: each is built, written and dropped in turn.
+        save_plan(head, out, draft.assignments())
+        err_console().print(f"wrote {out}", highlight=False)
+        if points is not None:
+            _write_chart(points, chart or _default_chart(out))
+        if fmt is PlanFormat.table:
+            _print(render.brief_renderables(head, draft.count), points)
+        return
+    result = head.model_copy(update={"assignments": draft.plan().assignments})
     if out is not None:
         save_plan(result, out)
         err_console().print(f"wrote {out}", highlight=False)
@@ -123,14 +135,20 @@ def plan_command(
     elif fmt is PlanFormat.markdown:
         emit(render.render_markdown(result, points), None)
     else:
-        items = render.plan_renderables(result, brief=out is not None)
-        if points is not None:
-            items.append(render.pareto_table(points))
-        if out_console().is_terminal:
-            for item in items:
-                out_console().print(item)
-        else:  # files, pipes, CI logs: no terminal width to honour, keep the tables whole
-            emit(render.render_text(items, width=PIPE_WIDTH), None)
+        _print(render.plan_renderables(result, brief=out is not None), points)
+
+
+def _print(items: list[RenderableType], points: list[ParetoPoint] | None) -> None:
+    from cloudwright.cli.console import emit, out_console
+    from cloudwright.reports import plan as render
+
+    if points is not None:
+        items.append(render.pareto_table(points))
+    if out_console().is_terminal:
+        for item in items:
+            out_console().print(item)
+    else:  # files, pipes, CI logs: no terminal width to honour, keep the tables whole
+        emit(render.render_text(items, width=PIPE_WIDTH), None)
 
 
 def _timestamp(given: str | None) -> datetime | None:

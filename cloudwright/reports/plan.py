@@ -138,19 +138,25 @@ def changes_table(plan: Plan) -> Table:
 BRIEF_ROWS = 50  # with --out, a longer plan shows only its totals; the file has the rest
 
 
+def brief_renderables(plan: Plan, count: int) -> list[RenderableType]:
+    """A written plan of `count` assignments for a terminal: its header and solver line.
+    Reads only what `plan` says beside its assignments (they may not be built at all)."""
+    return [
+        Text(_header(plan), style="bold"),
+        Text(_solver_line(plan), style="dim"),
+        Text(
+            f"{fmt.number(count)} assignments; the table, reasons and alternatives "
+            "are in the plan file (`cloudwright plan … -f markdown` renders them).",
+        ),
+        Text(ESTIMATE_NOTE, style="italic"),
+    ]
+
+
 def plan_renderables(plan: Plan, *, brief: bool = False) -> list[RenderableType]:
     """The plan for a terminal. `brief` (the plan was written to a file): a fleet of more
     than BRIEF_ROWS assignments shows only the solver line and totals."""
     if brief and len(plan.assignments) > BRIEF_ROWS:
-        return [
-            Text(_header(plan), style="bold"),
-            Text(_solver_line(plan), style="dim"),
-            Text(
-                f"{fmt.number(len(plan.assignments))} assignments; the table, reasons and alternatives "
-                "are in the plan file (`cloudwright plan … -f markdown` renders them).",
-            ),
-            Text(ESTIMATE_NOTE, style="italic"),
-        ]
+        return brief_renderables(plan, len(plan.assignments))
     out: list[RenderableType] = [assignments_table(plan), Text(_solver_line(plan), style="dim")]
     out.append(Text("\nWhy", style="bold"))
     for a in plan.assignments:

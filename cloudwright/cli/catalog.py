@@ -106,17 +106,23 @@ def show(
 
 @app.command()
 def build(
-    from_skypilot: Path = typer.Option(
-        ...,
+    from_dir: Path | None = typer.Option(
+        None,
+        "--from",
+        help="A reference set laid out like ../shared/data: its catalog/ is the SkyPilot-format "
+        "input and the set itself the --reference (either can still be given).",
+    ),
+    from_skypilot: Path | None = typer.Option(
+        None,
         "--from-skypilot",
         help="Directory with aws/, gcp/, azure/ vms*.csv in SkyPilot's format "
         "(as in ~/.sky/catalogs/<version>/).",
     ),
-    reference: Path = typer.Option(
-        DEFAULT_REFERENCE,
+    reference: Path | None = typer.Option(
+        None,
         "--reference",
         help="Reference data laid out like ../shared/data (regions, carbon, latency, prices, "
-        "egress, gpu specs). Default: ../shared/data beside the repository.",
+        "egress, gpu specs). Default: --from, else ../shared/data beside the repository.",
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Snapshot directory to write (default: the packaged snapshot)."
@@ -125,7 +131,7 @@ def build(
     """Build a snapshot from SkyPilot-format catalogs plus the reference data; written
     atomically (a failed build leaves the old snapshot)."""
     from cloudwright.cli.console import err_console
-    from cloudwright.core.errors import DataError
+    from cloudwright.core.errors import DataError, InputError
     from cloudwright.optimizer.catalog.catalog import PACKAGED_SNAPSHOT
 
     try:  # the builders need the reference data and ship only in a source checkout
@@ -136,9 +142,13 @@ def build(
             hint="clone the repository and run `make demo`, or use `catalog refresh`",
         ) from exc
 
+    if from_skypilot is None and from_dir is None:
+        raise InputError("catalog build needs --from DIR (or --from-skypilot DIR)")
+    skypilot = from_skypilot or Path(str(from_dir)) / "catalog"
+    reference = reference or from_dir or DEFAULT_REFERENCE
     target = out or PACKAGED_SNAPSHOT
     try:
-        snapshot = build_snapshot(from_skypilot, reference, target)
+        snapshot = build_snapshot(skypilot, reference, target)
     except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
         # The builders trust the column layout of their sources; a CSV of another shape
         # surfaces here. Nothing was written (the snapshot is swapped in atomically).

@@ -32,6 +32,8 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("interconnect", "fabric"),
     ("price_on_demand_usd_hr", "$/h"),
     ("price_spot_usd_hr", "spot"),
+    ("price_status", "status"),
+    ("price_alt_usd_hr", "alt $/h"),
     ("grid_intensity_g_per_kwh", "gCO2/kWh"),
     ("pue", "PUE"),
     ("price_flag", "flag"),
@@ -54,6 +56,8 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 _FLAG_TAGS: tuple[tuple[str, str], ...] = (
     ("corrected", "corrected"),
+    ("cross-check", "2 sources"),
+    ("third-party copy", "third-party"),
     ("unknown", "price unknown"),
     ("host VM listed at $0", "host $0"),
     ("low outlier", "low outlier"),
@@ -70,9 +74,11 @@ def flag_tags(flag: str) -> str:
 def _cell(column: str, value: Any) -> str:
     if column == "price_flag":
         return flag_tags(str(value)) if value else ""
+    money = column.endswith("_usd_hr")
     if value is None:
-        return "—" if column.startswith("price") and column != "price_flag" else ""
-    if column.startswith("price_") and column != "price_flag":
+        # An unknown price is a dash; no second-source figure is blank.
+        return "—" if money and column != "price_alt_usd_hr" else ""
+    if money:
         return fmt.number(float(value), 4)
     if isinstance(value, float):
         return fmt.number(value) if column == "grid_intensity_g_per_kwh" else f"{value:g}"
@@ -84,7 +90,7 @@ def _cell(column: str, value: Any) -> str:
 FULL_WIDTH = 160
 # Columns a narrower terminal drops, widest tier first (JSON/CSV always carry them all).
 _DROPPED_BELOW: tuple[tuple[int, frozenset[str]], ...] = (
-    (130, frozenset({"zone", "vcpus", "memory_gb", "pue"})),
+    (130, frozenset({"zone", "vcpus", "memory_gb", "pue", "price_alt_usd_hr"})),
     (100, frozenset({"interconnect", "grid_intensity_g_per_kwh"})),
     # Below 100 columns: cloud joins region ("gcp:us-central1"), the count joins the GPU
     # ("8×H100").
@@ -117,7 +123,7 @@ def show_table(
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, padding=(0, 1))
     for key, title in columns:
         numeric = key.startswith(
-            ("price_on", "price_spot", "gpu_count", "vcpus", "memory", "grid", "pue")
+            ("price_on", "price_spot", "price_alt", "gpu_count", "vcpus", "memory", "grid", "pue")
         )
         table.add_column(
             title,

@@ -38,6 +38,7 @@ _CODE = (
     "zones.py",
     "flags.py",
     "validate.py",
+    "regional.py",
 )  # the code the cached frames come out of
 
 

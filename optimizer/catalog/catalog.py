@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from cloudwright.core.errors import DataError, UnknownNameError
-from cloudwright.optimizer.catalog import flags, schema, validate
+from cloudwright.optimizer.catalog import regional, schema, validate
 from cloudwright.optimizer.catalog.cache import TableCache
 from cloudwright.optimizer.catalog.egress import EgressTable
 from cloudwright.optimizer.catalog.lookups import Names
@@ -36,7 +36,7 @@ from cloudwright.optimizer.catalog.types import (
     _none_if_na,
     great_circle_km,
 )
-from cloudwright.optimizer.catalog.zones import EDGE_ZONE_KINDS, zone_kind
+from cloudwright.optimizer.catalog.zones import zone_kind
 
 PACKAGED_SNAPSHOT = Path(__file__).resolve().parent / "data"
 CATALOG_ENV = "CLOUDWRIGHT_CATALOG"
@@ -137,7 +137,8 @@ class Catalog:
         frame = validate.read_table(name, path, dtypes)
         if name == "offerings" and "zone_kind" not in frame.columns:
             frame = frame.assign(zone_kind=_zone_kinds(frame))  # snapshots built before it
-        return validate.check_values(name, path, schema.coerce_table(name, frame))
+        checked = validate.check_values(name, path, schema.coerce_table(name, frame))
+        return validate.check_vocabulary(name, path, checked)
 
     # ---- snapshot age ---------------------------------------------------------------
     @property
@@ -265,19 +266,34 @@ class Catalog:
             )
         return rows
 
-    def gpu(self, model: str) -> GpuSpec:
+    def gpu(self, model: str, variant: str | None = None) -> GpuSpec:
+        """The GPU's spec: the row of `variant` (an offering's `gpu_variant`), else the
+        model's first row (the SXM part the 8-GPU shapes carry)."""
         canonical = self.check_gpu(model)
-        rows = self.gpus[self.gpus["gpu"] == canonical]
-        if rows.empty:
-            raise DataError(f"GPU {canonical} is sold but has no row in the gpus table")
-        rec = rows.iloc[0]
-        return GpuSpec(
-            canonical,
-            float(rec["memory_gb"]),
-            float(rec["board_power_w"]),
-            bool(rec["verified"]),
-            str(rec["source"]),
-        )
+        key = (canonical, variant)
+        if key not in self._gpu_specs:
+            rows = self.gpus[self.gpus["gpu"] == canonical]
+            if rows.empty:
+                raise DataError(f"GPU {canonical} is sold but has no row in the gpus table")
+            chosen = rows[rows["variant"] == variant] if variant is not None else rows
+            if chosen.empty:
+                raise DataError(f"GPU {canonical} has no variant {variant!r} in the gpus table")
+            rec = chosen.iloc[0]
+            platform = _none_if_na(rec.get("platform_w_per_gpu"))
+            self._gpu_specs[key] = GpuSpec(
+                canonical,
+                float(rec["memory_gb"]),
+                float(rec["board_power_w"]),
+                bool(rec["verified"]),
+                str(rec["source"]),
+                _none_if_na(rec["variant"]),
+                float(platform) if platform is not None else 0.0,
+            )
+        return self._gpu_specs[key]
+
+    @cached_property
+    def _gpu_specs(self) -> dict[tuple[str, str | None], GpuSpec]:
+        return {}
 
     def instance(self, cloud: str, instance_type: str) -> InstanceSpec:
         spec = self._instance_specs.get((cloud, instance_type))
@@ -291,7 +307,7 @@ class Catalog:
 
     _SPEC_COLUMNS = (
         "cloud", "instance_type", "gpu", "gpu_count", "gpu_memory_gb", "vcpus", "memory_gb",
-        "interconnect", "interconnect_nics", "interconnect_gbps",
+        "interconnect", "interconnect_nics", "interconnect_gbps", "gpu_variant",
     )  # fmt: skip
 
     @cached_property
@@ -321,6 +337,7 @@ class Catalog:
             interconnect=rec["interconnect"],
             interconnect_nics=int(nics) if nics is not None else None,
             interconnect_gbps=_none_if_na(rec["interconnect_gbps"]),
+            gpu_variant=_none_if_na(rec["gpu_variant"]),
         )
 
     def find_offerings(
@@ -378,36 +395,12 @@ class Catalog:
 
     def _region_offerings(self) -> pd.DataFrame:
         """`region_offerings`, computed from the offerings table."""
-        frame = self.offerings
-        keys = ["cloud", "region", "instance_type"]
-        spec_cols = [
-            "gpu",
-            "gpu_count",
-            "gpu_memory_gb",
-            "vcpus",
-            "memory_gb",
-            "arch",
-            "interconnect",
-            "interconnect_nics",
-            "interconnect_gbps",
-            "source",
-            "snapshot_date",
-            "price_flag",
-        ]
-        grouped = frame.groupby(keys, sort=True, dropna=False)
-        out = grouped[spec_cols].first()
-        out["price_on_demand_usd_hr"] = grouped["price_on_demand_usd_hr"].median()
-        best_spot, out["price_flag"] = flags.region_spot_and_flags(frame, keys)
-        out["price_spot_usd_hr"] = best_spot["price_spot_usd_hr"]
-        out["spot_zone"] = best_spot["zone"]
-        out["spot_zone_kind"] = best_spot["zone_kind"]
-        _edge_zone_columns(out, frame, keys)
-        return out.reset_index()
+        return regional.region_offerings(self.offerings)
 
     # Columns of `region_offering` records: what per-resource price lookups need.
     OFFERING_RECORD_COLUMNS = (
         "cloud", "region", "instance_type", "price_on_demand_usd_hr", "price_spot_usd_hr",
-        "price_flag", "source", "snapshot_date",
+        "price_flag", "price_status", "source", "snapshot_date",
     )  # fmt: skip
 
     @cached_property
@@ -562,28 +555,3 @@ def _zone_kinds(offerings: pd.DataFrame) -> pd.Series:
         for c, z in zip(offerings["cloud"], offerings["zone"], strict=True)
     ]
     return pd.Series(kinds, index=offerings.index, dtype="string")
-
-
-def _edge_zone_columns(out: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> None:
-    """Set `edge_only`, `price_spot_az_usd_hr` and `spot_az_zone` on the region table `out`.
-    Edge zones are rare (a few AWS types), so only the (region, type) pairs that have one are
-    regrouped; every other pair keeps its cheapest spot zone, an availability zone."""
-    out["edge_only"] = False
-    out["price_spot_az_usd_hr"] = out["price_spot_usd_hr"]
-    out["spot_az_zone"] = out["spot_zone"]
-    edge = frame["zone_kind"].isin(list(EDGE_ZONE_KINDS))
-    if not edge.any():
-        return
-    near = frame[
-        frame["instance_type"].isin(frame.loc[edge, "instance_type"].unique())
-        & frame["region"].isin(frame.loc[edge, "region"].unique())
-    ]
-    near_edge = near["zone_kind"].isin(list(EDGE_ZONE_KINDS))
-    touched = near[near_edge].groupby(keys).size().index
-    only = near_edge.groupby([near[k] for k in keys]).all()
-    out.loc[touched, "edge_only"] = only.reindex(touched).to_numpy()
-    regular = near[~near_edge].dropna(subset=["price_spot_usd_hr"])
-    best = regular.sort_values([*keys, "price_spot_usd_hr", "zone"]).drop_duplicates(keys)
-    best = best.set_index(keys).reindex(touched)
-    out.loc[touched, "price_spot_az_usd_hr"] = best["price_spot_usd_hr"].to_numpy()
-    out.loc[touched, "spot_az_zone"] = best["zone"].to_numpy()

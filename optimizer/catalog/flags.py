@@ -1,8 +1,9 @@
 """What a catalog `price_flag` says about a price: the one reading of flag text.
 
 A flag may hold several notes joined by "; ". A note that starts with "corrected" documents a
-fix and leaves the price trusted; a note that mentions spot concerns the spot price; any
-other note makes the on-demand price doubtful.
+fix and leaves the price trusted, and so does a "cross-check:" note (a second source's
+figure, kept in `price_alt_usd_hr`, that the trusted source overrules); a note that mentions
+spot concerns the spot price; any other note makes the on-demand price doubtful.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 SEPARATOR = "; "
+# Notes that explain a price without putting it in doubt.
+INFORMATIONAL = ("corrected", "cross-check")
 
 
 def doubtful_price(flag: str | None) -> tuple[bool, bool]:
@@ -17,7 +20,7 @@ def doubtful_price(flag: str | None) -> tuple[bool, bool]:
     on_demand = spot = False
     for note in _notes(flag):
         text = note.lower()
-        if text.startswith("corrected"):
+        if text.startswith(INFORMATIONAL):
             continue
         if "spot" in text:
             spot = True
@@ -29,7 +32,7 @@ def doubtful_price(flag: str | None) -> tuple[bool, bool]:
 def spot_notes(flag: str | None) -> list[str]:
     """The notes of a flag that concern the spot price (doubts, not corrections)."""
     return [
-        n for n in _notes(flag) if "spot" in n.lower() and not n.lower().startswith("corrected")
+        n for n in _notes(flag) if "spot" in n.lower() and not n.lower().startswith(INFORMATIONAL)
     ]
 
 

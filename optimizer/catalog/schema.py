@@ -59,6 +59,18 @@ FABRICS: tuple[str, ...] = (
 )
 
 
+# `offerings.price_status`, most to least trusted:
+# - list: the provider's list price from the source docs/catalog.md names as trusted for it;
+# - secondary: a list price from a cross-check source, used where the trusted one has no row;
+# - estimated: modelled, not published (AWS outside us-east-1: us-east-1 list × a fitted
+#   regional factor); the row's source starts with "estimated:";
+# - doubtful: a price the flags put in doubt (outlier, placeholder, a copy known to be wrong);
+# - unknown: no on-demand price (NaN).
+PRICE_STATUSES: tuple[str, ...] = ("list", "secondary", "estimated", "doubtful", "unknown")
+# Two sources whose on-demand prices differ by more than this share keep both figures.
+ALT_PRICE_TOLERANCE = 0.02
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -103,6 +115,13 @@ TABLES: dict[str, list[Column]] = {
             "share of one GPU for partitioned sizes (Azure NVads A10 v5: 1/6); gpu_count is 0 then",
         ),
         _c("gpu_memory_gb", "Float64", True, "per GPU"),
+        _c(
+            "gpu_variant",
+            "string",
+            True,
+            "the GPU's form factor as the gpus table names it (SXM5, PCIe-80GB, NVL, ...): "
+            "selects board and platform power; null for CPU-only shapes",
+        ),
         _c("vcpus", "Float64", True),
         _c("memory_gb", "Float64", True),
         _c("arch", "string", True, "x86_64 | arm64"),
@@ -111,6 +130,29 @@ TABLES: dict[str, list[Column]] = {
         _c("interconnect_gbps", "Float64", True, "total fabric bandwidth"),
         _c("price_on_demand_usd_hr", "Float64", True, "full hourly price incl. attached GPUs"),
         _c("price_spot_usd_hr", "Float64", True),
+        _c(
+            "price_status",
+            "string",
+            True,
+            "how far to trust the on-demand price: one of PRICE_STATUSES (null only in "
+            "snapshots built before the column)",
+        ),
+        _c(
+            "price_alt_usd_hr",
+            "Float64",
+            True,
+            "a second source's on-demand price where it differs from the chosen one by more "
+            "than ALT_PRICE_TOLERANCE (null when the sources agree or there is one source)",
+        ),
+        _c("price_alt_source", "string", True, "source and date of price_alt_usd_hr"),
+        _c(
+            "price_commit_1y_usd_hr",
+            "Float64",
+            True,
+            "1-year commitment $/h (GCP resource CUD, AWS standard RI no upfront); NaN = none known",
+        ),
+        _c("price_commit_3y_usd_hr", "Float64", True, "3-year commitment $/h; NaN = none known"),
+        _c("price_commit_source", "string", True, "source and date of the commitment prices"),
         _c(
             "price_flag",
             "string",
@@ -149,6 +191,14 @@ TABLES: dict[str, list[Column]] = {
             "second source (Cloud Carbon Footprint)",
         ),
         _c("grid_intensity_alt_source", "string", True),
+        _c(
+            "grid_intensity_provider_g_per_kwh",
+            "Float64",
+            True,
+            "the provider's own published figure for the region (Google per-region data); an "
+            "alternative basis, not the default (the default is one figure per grid zone)",
+        ),
+        _c("grid_intensity_provider_source", "string", True),
         _c("pue", "Float64"),
         _c("pue_source", "string"),
         *_SOURCE,
@@ -158,6 +208,14 @@ TABLES: dict[str, list[Column]] = {
         _c("variant", "string", True),
         _c("memory_gb", "Float64"),
         _c("board_power_w", "Float64"),
+        _c(
+            "platform_w_per_gpu",
+            "Float64",
+            True,
+            "server power beyond GPUs, CPUs and memory (NVSwitch, NICs, fans, storage, power "
+            "conversion) per GPU at full load, from a published system maximum; null = not modelled",
+        ),
+        _c("platform_source", "string", True),
         _c("verified", "boolean", doc="False where the source says 'verify before relying on it'"),
         *_SOURCE,
     ],

@@ -81,6 +81,8 @@ class GpuSpec:
     board_power_w: float
     verified: bool
     source: str
+    variant: str | None = None
+    platform_w_per_gpu: float = 0.0  # server power beyond GPUs/CPUs/memory, per GPU (0: none)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class InstanceSpec:
     interconnect: str
     interconnect_nics: int | None
     interconnect_gbps: float | None
+    gpu_variant: str | None = None  # the gpus table's variant (board and platform power)
 
 
 @dataclass(frozen=True)

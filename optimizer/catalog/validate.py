@@ -121,6 +121,22 @@ def check_values(name: str, path: Path, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def check_vocabulary(name: str, path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` when its vocabulary columns hold only the schema's words (price_status)."""
+    if name != "offerings":
+        return frame
+    status = frame["price_status"]
+    bad = status.notna() & ~status.isin(list(schema.PRICE_STATUSES))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+        raise DataError(
+            f"catalog table {name!r} ({path}) line {row + 2}: price_status is "
+            f"{status.iloc[row]!r}; it must be one of {', '.join(schema.PRICE_STATUSES)}",
+            hint=REBUILD_HINT,
+        )
+    return frame
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]

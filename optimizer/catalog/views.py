@@ -26,14 +26,22 @@ SHOW_COLUMNS: tuple[str, ...] = (
     "gpu",
     "gpu_count",
     "gpu_memory_gb",
+    "gpu_variant",
     "vcpus",
     "memory_gb",
     "interconnect",
     "interconnect_nics",
     "price_on_demand_usd_hr",
     "price_spot_usd_hr",
+    "price_status",
+    "price_alt_usd_hr",
+    "price_alt_source",
+    "price_commit_1y_usd_hr",
+    "price_commit_3y_usd_hr",
+    "price_commit_source",
     "price_flag",
     "gpu_board_power_w",
+    "gpu_platform_w",
     "grid_intensity_g_per_kwh",
     "pue",
     "lat",
@@ -57,6 +65,9 @@ def stats(catalog: Catalog, today: date | None = None) -> dict[str, Any]:
             "gpu_regions": int(gpu["region"].nunique()),
             "gpu_models": sorted(str(g) for g in gpu["gpu"].unique()),
             "flagged_prices": int(mine["price_flag"].notna().sum()),
+            "price_status": {
+                str(k): int(v) for k, v in mine["price_status"].value_counts().sort_index().items()
+            },
         }
     return {
         "snapshot_date": catalog.snapshot_date.isoformat(),
@@ -79,9 +90,24 @@ def show(
         cloud=cloud, region=region, gpu=gpu, instance_type=instance_type, spot=spot
     )
     regions = catalog.regions[["cloud", "region", "grid_intensity_g_per_kwh", "pue", "lat", "lon"]]
-    power = catalog.gpus.drop_duplicates("gpu").set_index("gpu")["board_power_w"]
+    gpus = catalog.gpus[["gpu", "variant", "board_power_w", "platform_w_per_gpu"]].rename(
+        columns={
+            "variant": "gpu_variant",
+            "board_power_w": "gpu_board_power_w",
+            "platform_w_per_gpu": "gpu_platform_w",
+        }
+    )
     out = found.merge(regions, on=["cloud", "region"], how="left")
-    out["gpu_board_power_w"] = out["gpu"].map(power).astype("Float64")
+    # Board and platform power of the offering's own GPU variant (the GPU's first row when
+    # the snapshot predates `gpu_variant`).
+    default = gpus.drop_duplicates("gpu").set_index("gpu")["gpu_variant"]
+    variant = out["gpu_variant"].fillna(out["gpu"].map(default))
+    power = gpus.drop_duplicates(["gpu", "gpu_variant"]).set_index(["gpu", "gpu_variant"])
+    at = power.reindex(pd.MultiIndex.from_arrays([out["gpu"], variant]))
+    out["gpu_board_power_w"] = at["gpu_board_power_w"].to_numpy()
+    out["gpu_platform_w"] = at["gpu_platform_w"].to_numpy()
+    out["gpu_board_power_w"] = out["gpu_board_power_w"].astype("Float64")
+    out["gpu_platform_w"] = out["gpu_platform_w"].astype("Float64")
     price = "price_spot_usd_hr" if spot else "price_on_demand_usd_hr"
     out = out.sort_values(
         [price, "cloud", "region", "instance_type", "zone"], na_position="last", kind="stable"

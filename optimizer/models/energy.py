@@ -2,8 +2,15 @@
 
 Per node, average IT power is
     GPUs × board power × (idle + (1 − idle) × utilisation)       (GPU curve, linear)
+  + GPUs × platform W × (idle + (1 − idle) × utilisation)        (server platform)
   + vCPUs × (min W + cpu utilisation × (max W − min W))          (CCF compute)
   + memory GB × W/GB                                             (CCF memory)
+Board and platform power are those of the offering's GPU variant (`gpu_variant`: an NC A100
+v4's PCIe A100 draws 300 W, a p4d's SXM4 400 W). The platform term is the NVSwitch, NICs,
+fans, local storage and power conversion of a GPU server, per GPU, derived from a published
+system maximum (DGX H100 10.2 kW: catalog `gpus.platform_w_per_gpu`); it follows the GPU
+curve because fans and conversion losses track the load. Variants without a published system
+figure have none (docs/catalog.md, "GPU power").
 and facility energy is IT energy × the region's PUE. Carbon is kWh × the region's grid
 intensity; embodied emissions (per GPU-month) are optional and reported separately.
 
@@ -27,10 +34,11 @@ class NodePower:
     gpu_w: float
     cpu_w: float
     memory_w: float
+    platform_w: float = 0.0  # NVSwitch, NICs, fans, storage, conversion (GPU servers)
 
     @property
     def total_w(self) -> float:
-        return self.gpu_w + self.cpu_w + self.memory_w
+        return self.gpu_w + self.cpu_w + self.memory_w + self.platform_w
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,13 @@ def node_power(
     """Modelled average IT power of one node of `spec` at the given utilisation."""
     u = min(max(gpu_utilization, 0.0), 1.0)
     cloud = spec.cloud
-    gpu_w = 0.0
+    gpu_w = platform_w = 0.0
     if spec.gpu and spec.gpu_count:
         idle = catalog.coefficient("gpu_idle_fraction", cloud).value
-        board = catalog.gpu(spec.gpu).board_power_w
-        gpu_w = spec.gpu_count * board * (idle + (1.0 - idle) * u)
+        gpu = catalog.gpu(spec.gpu, spec.gpu_variant)
+        curve = spec.gpu_count * (idle + (1.0 - idle) * u)
+        gpu_w = curve * gpu.board_power_w
+        platform_w = curve * gpu.platform_w_per_gpu
     cpu_u = cpu_utilization
     if cpu_u is None:
         cpu_u = catalog.coefficient("cpu_utilization_default", cloud).value
@@ -85,7 +95,7 @@ def node_power(
     max_w = catalog.coefficient("cpu_max_w_per_vcpu", cloud).value
     cpu_w = (spec.vcpus or 0.0) * (min_w + cpu_u * (max_w - min_w))
     memory_w = (spec.memory_gb or 0.0) * catalog.coefficient("memory_w_per_gb", cloud).value
-    return NodePower(gpu_w=gpu_w, cpu_w=cpu_w, memory_w=memory_w)
+    return NodePower(gpu_w=gpu_w, cpu_w=cpu_w, memory_w=memory_w, platform_w=platform_w)
 
 
 def instance_energy(
@@ -108,7 +118,10 @@ def instance_energy(
         it_w, basis, note = measured.node_it_power_w, "measured", measured.source
     else:
         it_w = node_power(catalog, spec, gpu_utilization).total_w
-        basis, note = "modelled", "estimate: CCF compute/memory method + GPU board power curve"
+        basis, note = (
+            "modelled",
+            "estimate: CCF compute/memory method + GPU board and platform power curve",
+        )
     kwh = it_w * nodes * hours_per_month / 1000.0 * where.pue
     carbon = kwh * where.grid_intensity_g_per_kwh / 1000.0
     embodied = 0.0

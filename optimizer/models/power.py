@@ -1,8 +1,9 @@
 """Node power of many offerings at once: the `energy.node_power` model, as two vectors.
 
 `energy.node_power` is linear in GPU utilisation u:  P(u) = idle_w + u × slope_w, where
-    idle_w  = GPUs × board × idle fraction + CPU part + memory part
-    slope_w = GPUs × board × (1 − idle fraction).
+    idle_w  = GPUs × (board + platform) × idle fraction + CPU part + memory part
+    slope_w = GPUs × (board + platform) × (1 − idle fraction),
+with the board and platform power of each offering's GPU variant (`gpu_variant`).
 The optimizer evaluates it for every (workload, offering) pair, so it needs the two
 coefficients per offering as numpy arrays rather than one call per pair (each call does
 several catalog lookups). `tests/test_optimizer_models.py` pins this module to
@@ -33,7 +34,7 @@ class PowerVectors:
 
 def power_vectors(catalog: Catalog, offerings: pd.DataFrame) -> PowerVectors:
     """Idle and slope power for each row of `offerings` (needs cloud, gpu, gpu_count, vcpus,
-    memory_gb columns, as in `Catalog.region_offerings`)."""
+    memory_gb columns and, when present, gpu_variant, as in `Catalog.region_offerings`)."""
     n = len(offerings)
     idle = np.zeros(n)
     slope = np.zeros(n)
@@ -41,7 +42,7 @@ def power_vectors(catalog: Catalog, offerings: pd.DataFrame) -> PowerVectors:
     gpu_count = offerings["gpu_count"].fillna(0).to_numpy(dtype=float)
     vcpus = offerings["vcpus"].fillna(0).to_numpy(dtype=float)
     memory_gb = offerings["memory_gb"].fillna(0).to_numpy(dtype=float)
-    board = _board_power(catalog, offerings["gpu"])
+    board = _gpu_power(catalog, offerings)
     for cloud in sorted(set(clouds)):
         mask = clouds == cloud
         gpu_idle = catalog.coefficient("gpu_idle_fraction", cloud).value
@@ -57,7 +58,21 @@ def power_vectors(catalog: Catalog, offerings: pd.DataFrame) -> PowerVectors:
     return PowerVectors(idle, slope)
 
 
-def _board_power(catalog: Catalog, gpus: pd.Series) -> np.ndarray:
+def _gpu_power(catalog: Catalog, offerings: pd.DataFrame) -> np.ndarray:
+    """Board + platform W per GPU of each row's GPU variant (0 without a GPU)."""
+    gpus = offerings["gpu"]
     names = gpus.astype(object).where(gpus.notna(), None).to_numpy(dtype=object)
-    per_model = {g: catalog.gpu(g).board_power_w for g in sorted({g for g in names if g})}
-    return np.array([per_model[g] if g else 0.0 for g in names], dtype=float)
+    if "gpu_variant" in offerings:
+        raw = offerings["gpu_variant"]
+        variants = raw.astype(object).where(raw.notna(), None).to_numpy(dtype=object)
+    else:
+        variants = np.full(len(names), None, dtype=object)
+    pairs = sorted({(g, v) for g, v in zip(names, variants, strict=True) if g}, key=str)
+    per_gpu = {}
+    for g, v in pairs:
+        spec = catalog.gpu(g, v)
+        per_gpu[(g, v)] = spec.board_power_w + spec.platform_w_per_gpu
+    return np.array(
+        [per_gpu[(g, v)] if g else 0.0 for g, v in zip(names, variants, strict=True)],
+        dtype=float,
+    )

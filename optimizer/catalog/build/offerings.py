@@ -1,21 +1,27 @@
 """The offerings table: every instance type the three clouds sell, where, at what price.
 
-Combines the SkyPilot-format catalogs (GPU and CPU shapes of all three clouds), AWS CPU
-shapes from Infracost goldens, the GPU fabric table and the price-sanity pass, and returns a
-frame in exactly `schema.TABLES["offerings"]`.
+With `OfferingInputs.prices` (a reference set laid out like ../shared/data): each cloud from
+its best public source (`aws_prices`, `gcp_calculator`, `azure_prices`; docs/catalog.md,
+"Which source wins"). Without it: the SkyPilot-format catalogs alone, plus AWS CPU shapes
+from Infracost goldens. Then the GPU fabric table, zone kinds, the price-sanity pass and the
+final `price_status` of every row; the frame is exactly `schema.TABLES["offerings"]`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from cloudwright.core.errors import DataError
 from cloudwright.optimizer.catalog import schema
 from cloudwright.optimizer.catalog.build.aws_cpu import aws_cpu_offerings
+from cloudwright.optimizer.catalog.build.aws_prices import AwsInputs, aws_catalog_offerings
+from cloudwright.optimizer.catalog.build.azure_prices import azure_catalog_offerings
 from cloudwright.optimizer.catalog.build.fabric import apply_fabrics, read_fabrics
+from cloudwright.optimizer.catalog.build.gcp_calculator import gcp_calculator_offerings
 from cloudwright.optimizer.catalog.build.price_sanity import SanityRules, flag_prices
 from cloudwright.optimizer.catalog.build.skypilot import (
     aws_offerings,
@@ -23,7 +29,18 @@ from cloudwright.optimizer.catalog.build.skypilot import (
     gcp_offerings,
 )
 from cloudwright.optimizer.catalog.build.sources import REFERENCE_DIR, SourceRef
+from cloudwright.optimizer.catalog.flags import doubtful_price
 from cloudwright.optimizer.catalog.zones import zone_kind
+
+
+@dataclass(frozen=True)
+class PriceInputs:
+    """The per-cloud price sources of a reference set (paths inside it)."""
+
+    aws: AwsInputs
+    gcp_calculator: Path  # prices/gcp_calculator/machine_types.csv
+    azure_karpenter: Path  # prices/azure_karpenter_prices.csv.gz
+    aws_regions: tuple[str, ...]  # regions AWS offers (the regions table)
 
 
 @dataclass(frozen=True)
@@ -31,23 +48,18 @@ class OfferingInputs:
     skypilot_dir: Path  # holds aws/, gcp/, azure/ with vms*.csv
     interconnect: Path  # interconnect.csv
     aws_cpu_goldens: Path | None  # Infracost goldens CSV (None: no AWS CPU shapes)
+    prices: PriceInputs | None = None  # None: the SkyPilot-format catalogs alone
 
 
 def build_offerings(
     inputs: OfferingInputs, snapshot_date: str, rules: SanityRules | None = None
-) -> tuple[pd.DataFrame, list[SourceRef]]:
-    """The offerings table and the sources it was built from."""
-    refs: list[SourceRef] = []
-    parts = []
-    for reader in (aws_offerings, gcp_offerings, azure_offerings):
-        frame, used = reader(inputs.skypilot_dir)
-        parts.append(frame)
-        refs.extend(used)
-    if inputs.aws_cpu_goldens is not None:
-        cpu, ref = aws_cpu_offerings(inputs.aws_cpu_goldens)
-        known = set(parts[0]["instance_type"].dropna())
-        parts.append(cpu[~cpu["instance_type"].isin(known)])
-        refs.append(ref)
+) -> tuple[pd.DataFrame, list[SourceRef], dict[str, Any]]:
+    """The offerings table, the sources it was built from, and build facts for the
+    manifest (AWS regional factors and their errors, cross-check counts)."""
+    if inputs.prices is not None:
+        parts, refs, facts = _best_sources(inputs, inputs.prices)
+    else:
+        parts, refs, facts = _skypilot_only(inputs)
     combined = pd.concat(parts, ignore_index=True)
     combined = combined[combined["instance_type"].notna() & combined["region"].notna()]
     listed, fabric_ref = read_fabrics(inputs.interconnect)
@@ -59,11 +71,79 @@ def build_offerings(
     combined = apply_fabrics(combined, _with_variants(fabrics, combined))
     combined["zone_kind"] = zone_kinds(combined)
     combined["price_flag"] = flag_prices(combined, rules)
+    combined["price_status"] = price_statuses(combined)
     combined["snapshot_date"] = snapshot_date
     ordered = combined.sort_values(
         ["cloud", "region", "instance_type", "zone"], na_position="first", kind="stable"
     ).drop_duplicates(["cloud", "region", "zone", "instance_type"])
-    return schema.coerce_table("offerings", ordered.reset_index(drop=True)), refs
+    facts["price_status_counts"] = _status_counts(ordered)
+    return schema.coerce_table("offerings", ordered.reset_index(drop=True)), refs, facts
+
+
+def _skypilot_only(
+    inputs: OfferingInputs,
+) -> tuple[list[pd.DataFrame], list[SourceRef], dict[str, Any]]:
+    refs: list[SourceRef] = []
+    parts = []
+    for reader in (aws_offerings, gcp_offerings, azure_offerings):
+        frame, used = reader(inputs.skypilot_dir)
+        parts.append(frame)
+        refs.extend(used)
+    if inputs.aws_cpu_goldens is not None:
+        cpu, ref = aws_cpu_offerings(inputs.aws_cpu_goldens)
+        known = set(parts[0]["instance_type"].dropna())
+        parts.append(cpu[~cpu["instance_type"].isin(known)])
+        refs.append(ref)
+    return parts, refs, {}
+
+
+def _best_sources(
+    inputs: OfferingInputs, prices: PriceInputs
+) -> tuple[list[pd.DataFrame], list[SourceRef], dict[str, Any]]:
+    aws = aws_catalog_offerings(prices.aws, inputs.aws_cpu_goldens, list(prices.aws_regions))
+    gcp, gcp_refs = gcp_calculator_offerings(prices.gcp_calculator, inputs.skypilot_dir)
+    azure, azure_refs, counts = azure_catalog_offerings(inputs.skypilot_dir, prices.azure_karpenter)
+    extra: dict[str, Any] = {
+        "aws_regional_factors": [f.to_json() for f in aws.factors.values()],
+        "aws_estimate_vs_infracost": [
+            {k: (round(v, 4) if isinstance(v, float) else v) for k, v in rec.items()}
+            for rec in aws.golden_check.to_dict("records")
+        ],
+        "cross_checks": counts,
+    }
+    return [aws.offerings, gcp, azure], [*aws.refs, *gcp_refs, *azure_refs], extra
+
+
+def price_statuses(offerings: pd.DataFrame) -> pd.Series:
+    """Each row's final `price_status`: unknown without a price; a builder's `estimated`
+    stays; a price the flags put in doubt is `doubtful`; otherwise the builder's status
+    (list when the builder set none)."""
+    given = (
+        offerings["price_status"].astype("string")
+        if "price_status" in offerings
+        else pd.Series(pd.NA, index=offerings.index, dtype="string")
+    )
+    doubt = pd.Series(
+        [doubtful_price(f if isinstance(f, str) else None)[0] for f in offerings["price_flag"]],
+        index=offerings.index,
+    )
+    status = given.fillna("list")
+    status = status.where(~(doubt & status.isin(["list", "secondary"])), "doubtful")
+    status = status.where(offerings["price_on_demand_usd_hr"].notna(), "unknown")
+    bad = set(status.dropna()) - set(schema.PRICE_STATUSES)
+    if bad:
+        raise DataError(f"price_status values outside schema.PRICE_STATUSES: {sorted(bad)}")
+    return status.astype("string")
+
+
+def _status_counts(offerings: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Region-level (cloud, region, type) counts per cloud and status."""
+    regional = offerings.drop_duplicates(["cloud", "region", "instance_type"])
+    table = regional.groupby(["cloud", "price_status"]).size()
+    out: dict[str, dict[str, int]] = {}
+    for (cloud, status), n in table.items():
+        out.setdefault(str(cloud), {})[str(status)] = int(n)
+    return out
 
 
 def _with_variants(fabrics: pd.DataFrame, offerings: pd.DataFrame) -> pd.DataFrame:

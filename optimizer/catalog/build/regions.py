@@ -6,12 +6,18 @@ regions that file lacks, `reference/region_subdivisions.csv` (US state, Canadian
 Nordic bidding zone), `reference/pue.csv`, and Cloud Carbon Footprint's per-region factors as
 the second source.
 
-Grid intensity, in order of preference (the chosen source is written on every row):
-1. GCP regions: Google's own per-region figure as shipped by codecarbon;
-2. any region with a US state, Canadian province or Nordic bidding zone: codecarbon's
-   sub-national data;
-3. the country: codecarbon's global energy mix;
-4. a country codecarbon lacks: the Cloud Carbon Footprint factor, said so in the source.
+Grid intensity is location-based and one figure per grid zone, whatever the cloud: two
+clouds' regions on the same grid get the same figure (the chosen source is on every row):
+1. a region with a US state, Canadian province or Nordic bidding zone: codecarbon's
+   sub-national data (EPA eGRID state rates, provincial mix, Nord Pool zones);
+2. the country: codecarbon's global energy mix;
+3. a country codecarbon lacks: the Cloud Carbon Footprint factor, said so in the source.
+A provider's own published per-region figure (Google's, shipped by codecarbon) is kept as an
+alternative basis in `grid_intensity_provider_g_per_kwh`; CCF's factor stays in
+`grid_intensity_alt_g_per_kwh`.
+
+`reference/region_location_fixes.csv` corrects a region's coordinates where measured RTTs
+prove the regions file wrong (a measured RTT below the fibre bound).
 """
 
 from __future__ import annotations
@@ -69,6 +75,16 @@ def read_locations(regions_csv: Path) -> tuple[pd.DataFrame, SourceRef]:
         "source_date",
     ]
     frame = pd.concat([raw[cols], extra[cols]], ignore_index=True)
+    fixes = reference_table("region_location_fixes").set_index(["cloud", "region"])
+    for (cloud, region), fix in fixes.iterrows():
+        hit = (frame["cloud"] == cloud) & (frame["region"] == region)
+        if not hit.any():
+            raise DataError(f"region_location_fixes.csv: no region {cloud}:{region} to fix")
+        frame.loc[hit, ["city", "lat", "lon"]] = [fix["city"], str(fix["lat"]), str(fix["lon"])]
+        frame.loc[hit, "source"] = (
+            frame.loc[hit, "source"] + f"; coordinates: reference/region_location_fixes.csv "
+            f"({fix['source']}, {fix['source_date']})"
+        )
     return frame, ref
 
 
@@ -93,10 +109,6 @@ def choose_intensity(
     cloud: str, region: str, country: str, subdivision: str | None, ccf: float | None
 ) -> GridIntensity:
     """The region's grid intensity by the preference order in the module docstring."""
-    if cloud == "gcp":
-        google = gcp_region_intensity(region)
-        if google is not None:
-            return google
     try:
         return grid_intensity(country, subdivision)
     except UnknownNameError:
@@ -123,6 +135,7 @@ def build_regions(regions_csv: Path, ccf_csv: Path | None) -> tuple[pd.DataFrame
         zone = _text(sub["grid_zone"]) if sub is not None else None
         alt = ccf.get((rec["cloud"], rec["region"].lower()))
         grid = choose_intensity(rec["cloud"], rec["region"], country, state or zone, alt)
+        provider = gcp_region_intensity(rec["region"]) if rec["cloud"] == "gcp" else None
         rows.append(
             {
                 **{k: rec[k] for k in ("cloud", "region", "display_name", "city", "continent")},
@@ -139,6 +152,8 @@ def build_regions(regions_csv: Path, ccf_csv: Path | None) -> tuple[pd.DataFrame
                     if alt is not None
                     else None
                 ),
+                "grid_intensity_provider_g_per_kwh": provider.g_per_kwh if provider else None,
+                "grid_intensity_provider_source": provider.source if provider else None,
                 "pue": float(pue.loc[rec["cloud"], "pue"]),
                 "pue_source": f"{pue.loc[rec['cloud'], 'source']} ({pue.loc[rec['cloud'], 'source_date']})",
                 "source": rec["source"],
@@ -146,7 +161,11 @@ def build_regions(regions_csv: Path, ccf_csv: Path | None) -> tuple[pd.DataFrame
             }
         )
     frame = pd.DataFrame(rows).sort_values(["cloud", "region"]).reset_index(drop=True)
-    refs = [ref, SourceRef("reference/regions_supplement.csv (project)", "2026-01")]
+    refs = [
+        ref,
+        SourceRef("reference/regions_supplement.csv (project)", "2026-01"),
+        SourceRef("reference/region_location_fixes.csv (project; measured RTT bound)", "2026-01"),
+    ]
     if ccf_csv is not None:
         refs.append(describe(ccf_csv))
     return schema.coerce_table("regions", frame), refs

@@ -20,12 +20,17 @@ import pandas as pd
 from cloudwright.core.errors import DataError
 from cloudwright.core.fsio import write_json
 from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.aws_prices import AwsInputs
 from cloudwright.optimizer.catalog.build.coefficients import build_coefficients
 from cloudwright.optimizer.catalog.build.egress import build_egress
-from cloudwright.optimizer.catalog.build.gpus import build_gpus
+from cloudwright.optimizer.catalog.build.gpus import build_gpus, fill_gpu_variants
 from cloudwright.optimizer.catalog.build.latency import LatencyInputs, build_latency
 from cloudwright.optimizer.catalog.build.latency_fit import fit_latency, fit_points
-from cloudwright.optimizer.catalog.build.offerings import OfferingInputs, build_offerings
+from cloudwright.optimizer.catalog.build.offerings import (
+    OfferingInputs,
+    PriceInputs,
+    build_offerings,
+)
 from cloudwright.optimizer.catalog.build.regions import build_regions
 from cloudwright.optimizer.catalog.build.sources import (
     SourceRef,
@@ -53,6 +58,21 @@ class BuildInputs:
                 hint="pass --reference DIR pointing at a directory laid out like ../shared/data",
             )
         return path
+
+    def prices(self, aws_regions: tuple[str, ...]) -> PriceInputs:
+        """The per-cloud price sources (docs/catalog.md, "Which source wins")."""
+        return PriceInputs(
+            aws=AwsInputs(
+                specs=self.ref("prices/aws_instance_types_karpenter.csv"),
+                us_east_1=self.ref("prices/aws_ondemand_us-east-1_karpenter.csv"),
+                gov=self.ref("prices/aws_ondemand_us-gov_karpenter.csv"),
+                vantage=self.ref("prices/aws_accelerated_multiregion_vantage.csv"),
+                skypilot_dir=self.skypilot_dir,
+            ),
+            gcp_calculator=self.ref("prices/gcp_calculator/machine_types.csv"),
+            azure_karpenter=self.ref("prices/azure_karpenter_prices.csv.gz"),
+            aws_regions=aws_regions,
+        )
 
     def latency(self) -> LatencyInputs:
         return LatencyInputs(
@@ -103,16 +123,19 @@ def _interconnect(inputs: BuildInputs) -> Path:
 def build_tables(inputs: BuildInputs) -> Snapshot:
     """Run every builder; nothing is written."""
     goldens = inputs.ref("prices/unit_prices_infracost_goldens.csv")
-    offering_inputs = OfferingInputs(inputs.skypilot_dir, _interconnect(inputs), goldens)
-    built, offering_refs = build_offerings(offering_inputs, "")
-    snapshot_date = snapshot_date_of(built)
-    offerings = built.assign(snapshot_date=snapshot_date)
     regions, region_refs = build_regions(
         inputs.ref("regions/cloud_regions_aws_gcp_azure.csv"),
         inputs.ref("carbon/ccf/ccf_app_region_emission_factors.csv"),
     )
+    aws_regions = tuple(sorted(regions.loc[regions["cloud"] == "aws", "region"].astype(str)))
+    offering_inputs = OfferingInputs(
+        inputs.skypilot_dir, _interconnect(inputs), goldens, inputs.prices(aws_regions)
+    )
+    built, offering_refs, offering_facts = build_offerings(offering_inputs, "")
+    snapshot_date = snapshot_date_of(built)
+    offerings = built.assign(snapshot_date=snapshot_date)
     gpus, gpu_refs = build_gpus(inputs.ref("gpu_specs.csv"))
-    offerings = fill_gpu_memory(offerings, gpus)
+    offerings = fill_gpu_variants(fill_gpu_memory(offerings, gpus), gpus)
     egress, egress_refs = build_egress(
         goldens, inputs.ref("egress/egress_pricing_summary.csv"), regions
     )
@@ -149,7 +172,7 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
             "latency": latency_refs,
         },
         snapshot_date=snapshot_date,
-        extra={"latency_fit": fit.to_json()},
+        extra={"latency_fit": fit.to_json(), "offerings_build": offering_facts},
     )
 
 

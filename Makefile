@@ -18,7 +18,7 @@ LATEST := .venv-latest
 # SDKs where PYTHONDONTWRITEBYTECODE is set (cost examples/plan.json: 8.6 s → 2.9 s).
 COMPILE := pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11
 
-.PHONY: demo test lint typecheck layers unit bench chromium clean lock test-latest
+.PHONY: demo test lint typecheck layers unit bench chromium clean lock test-latest schemas
 
 define make_venv
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required: none of python3, python3.13, python3.12, python3.11 runs as 3.11+" >&2; exit 1; }
@@ -60,6 +60,11 @@ typecheck: $(STAMP)
 # The layer contract (pyproject.toml [tool.importlinter]): lower layers never import higher ones.
 layers: $(STAMP)
 	$(BIN)/lint-imports --no-cache
+
+# JSON Schemas in schemas/ from the code (pydantic models and report dataclasses);
+# tests/test_schemas.py fails when they are stale.
+schemas: $(STAMP)
+	$(BIN)/python scripts/gen_schemas.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n auto

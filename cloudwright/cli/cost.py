@@ -120,7 +120,7 @@ def cost(
 
     refuse_inputs(out, source, usage, stack_config, config_file)
     if config_file is not None:
-        given = {
+        given: dict[str, object] = {
             "SOURCE": source,
             "--usage": usage,
             "--stack-config": stack_config,

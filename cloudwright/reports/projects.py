@@ -46,12 +46,12 @@ def render(projects: ProjectSet) -> RenderableType:
     for column in ("Project", "Source", "Monthly", "kgCO2e/mo", "Status"):
         table.add_column(column, justify="right" if column[0] in "Mk" else "left")
     for p in projects.projects:
-        t = p.report.totals
+        r = p.report.totals
         table.add_row(
             escape(p.name),
             escape(p.origin),
-            fmt.usd(t.monthly_usd),
-            fmt.kg(t.carbon_kg_month),
+            fmt.usd(r.monthly_usd),
+            fmt.kg(r.carbon_kg_month),
             _status(p.report),
         )
     t = projects.totals

@@ -32,7 +32,14 @@ from types import TracebackType
 from typing import Any, TypeGuard
 
 from cloudwright.core.errors import InputError, echo
-from cloudwright.resource_graph.model import SECRET, Graph, normalize_value
+from cloudwright.resource_graph.model import (
+    COMPUTED,
+    PULUMI_SECRET_SIG,
+    PULUMI_SIG_KEY,
+    SECRET,
+    Graph,
+    normalize_value,
+)
 from cloudwright.resource_graph.project import (
     SECRET_PLACEHOLDER,
     Project,
@@ -97,8 +104,8 @@ def load_program(
     from cloudwright.resource_graph.regions import resolve_regions
 
     for reg in registrations:
-        reg.inputs = _hidden(normalize_value(reg.inputs))
-        reg.state = _hidden(normalize_value(reg.state))
+        reg.inputs = _graph_values(reg.inputs)
+        reg.state = _graph_values(reg.state)
     resources = build_resources(registrations)
     resolve_regions(resources, settings.graph)
     notes = [NOTE, *settings.notes]
@@ -119,14 +126,22 @@ def load_program(
     )
 
 
-def _hidden(value: Any) -> Any:
-    """Values built from a secret's placeholder are unknown secrets in the graph."""
+def _graph_values(value: Any) -> Any:
+    """Engine values as the graph keeps them: the SDK's unknowns (an output only known after
+    deployment) and the engine's sentinel are computed unknowns; secrets, and anything
+    built from a secret's placeholder, are unknown secrets."""
+    from pulumi.output import Unknown as SdkUnknown
+
+    if isinstance(value, SdkUnknown):
+        return COMPUTED
     if isinstance(value, str):
-        return SECRET if SECRET_PLACEHOLDER in value else value
+        return SECRET if SECRET_PLACEHOLDER in value else normalize_value(value)
     if isinstance(value, Mapping):
-        return {k: _hidden(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_hidden(v) for v in value]
+        if value.get(PULUMI_SIG_KEY) == PULUMI_SECRET_SIG:
+            return SECRET
+        return {k: _graph_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_graph_values(v) for v in value]
     return value
 
 
@@ -182,25 +197,27 @@ def _program_error(exc: BaseException, project: Project, message: str | None = N
     frames = _user_frames(exc, project.directory.resolve())
     kind = type(exc).__name__
     text = message or (f"{kind}: {_clean(str(exc))}" if str(exc) else kind)
-    hint_lines = []
+    code = ""
+    location = project.shown(project.main)
     if frames:
         frame = frames[-1]
         location = f"{project.shown(Path(frame.filename).resolve())}:{frame.lineno}"
-        if frame.line:
-            hint_lines.append(f"    {frame.line.strip()}")
-    else:
-        location = str(project.main)
+        code = (frame.line or "").strip()
+    notes = []
     if kind == "ConfigMissingError":
-        hint_lines.append("set the key in the stack's Pulumi.<stack>.yaml (config:)")
+        notes.append("set the key in the stack's Pulumi.<stack>.yaml (config:)")
     elif isinstance(exc, ModuleNotFoundError):
-        hint_lines.append(
+        notes.append(
             f"{echo(exc.name)} is not installed next to Cloudwright: install it in the same "
             "environment (Cloudwright provides pulumi, pulumi_aws, pulumi_gcp, "
             "pulumi_azure_native)"
         )
     elif isinstance(exc, RecursionError):
-        hint_lines.append("the program recursed without end")
-    return InputError(text, location=location, hint="\n".join(hint_lines) or None)
+        notes.append("the program recursed without end")
+    # The console indents the hint's first line by two spaces: the rest line up with it.
+    lines = [f"> {_clean(code)}"] if code else []
+    hint = "\n  ".join([*lines, *notes]) or None
+    return InputError(text, location=location, hint=hint)
 
 
 def _user_frames(exc: BaseException, root: Path) -> list[traceback.FrameSummary]:
@@ -232,7 +249,8 @@ def _inside(filename: str, root: Path) -> bool:
 
 def _clean(text: str) -> str:
     """An exception message from the program, printable and bounded."""
-    flat = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text.replace("\n", " "))
+    spaced = " ".join(text.split("\n")).replace("\t", " ")
+    flat = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in spaced)
     return flat if len(flat) <= _MAX_MESSAGE else flat[: _MAX_MESSAGE - 1] + "…"
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pulumi
-
-from cloudwright.components.interface import ClusterNetwork, ClusterStorage
 
 T = TypeVar("T")
 
@@ -20,7 +18,8 @@ def child(
 
 
 def expect(value: object, cls: type[T], role: str) -> T:
-    """The cloud module's own network/storage type, or a TypeError naming the mix-up."""
+    """The kit's own network/storage type, or a TypeError naming the mix-up (kits only: the
+    components themselves take ids and Outputs, never another component)."""
     if not isinstance(value, cls):
         raise TypeError(f"{role} must be a {cls.__name__}, got {type(value).__name__}")
     return value
@@ -42,4 +41,23 @@ def bootstrap_script(mount_command: str | None, mount_point: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["ClusterNetwork", "ClusterStorage", "bootstrap_script", "child", "expect"]
+def joined(*parts: Any) -> pulumi.Output[str | None]:
+    """`parts` concatenated once all are known, or None when any is missing or empty (an
+    existing file system named without its DNS name, a mock that computes no outputs):
+    `Output.concat` would fail on the None instead."""
+
+    def join(values: list[Any]) -> str | None:
+        if any(v is None or v == "" for v in values):
+            return None
+        return "".join(str(v) for v in values)
+
+    return pulumi.Output.all(*parts).apply(join)
+
+
+def first_or_none(values: Sequence[T] | None) -> T | None:
+    """The first item of a data source's list, or None when it answered with nothing (the
+    resource then takes the cloud's default, e.g. any zone of the region)."""
+    return values[0] if values else None
+
+
+__all__ = ["bootstrap_script", "child", "expect", "first_or_none", "joined"]

@@ -1,15 +1,17 @@
-"""The cloud-neutral contract every cloud's components implement.
+"""The cloud-neutral contract between the stack program and each cloud's components.
 
-Three concerns, one abstract base class each: `ClusterNetwork` (where nodes and file
-systems live, and the fabric's NIC networks), `ClusterStorage` (object bucket and parallel
-file system) and `GpuCluster` (the nodes). A `CloudKit` per cloud builds them and the
-cloud's explicit provider. The stack program talks only to these types; per-cloud gaps are
-data (`UNSUPPORTED`: feature → reason) checked by `require`, never `if cloud == ...` in
+Three concerns per cloud: a network (where nodes and file systems live, and the fabric's NIC
+networks), storage (object bucket and parallel file system) and the GPU cluster (the nodes).
+The components themselves are reusable Pulumi components with typed `pulumi.Input` args
+(TypedDicts in each cloud module) that take only ids and Outputs from each other, never
+Cloudwright objects, so a program in any language can bring its own network or file system.
+A `CloudKit` per cloud is the stack program's side: it turns the plan's cloud-neutral specs
+below (`NetworkArgs`, `StorageArgs`, `ClusterArgs`: frozen dataclasses of plain values) into
+the cloud's component args and wires one component's outputs into the next. Per-cloud gaps
+are data (`UNSUPPORTED`: feature → reason) checked by `require`, never `if cloud == ...` in
 callers.
 
 Invariants:
-- args are frozen dataclasses of plain values (strings, ints, tuples); only the component
-  classes touch Pulumi;
 - components never open the catalog: the stack passes the instance type's fabric (kind, NIC
   count, bandwidth) in `FabricSpec`;
 - `tags` always carry workload, owner, cost-center, plan-id and managed-by (see
@@ -125,16 +127,27 @@ def filesystem_feature(kind: FileSystemKind) -> Feature | None:
 
 
 def resolve_filesystem(
-    cloud: str, args: StorageArgs, auto: Callable[[StorageArgs], FileSystemKind]
+    cloud: str,
+    kind: FileSystemKind | str,
+    parallel_fs_tb: float,
+    auto: Callable[[], FileSystemKind],
 ) -> FileSystemKind:
     """The file system to build: AUTO → the cloud's own choice (`auto`) when the plan asks for
     a parallel file system, else none; an explicit kind must be one the cloud offers."""
-    if args.filesystem == FileSystemKind.AUTO:
-        return auto(args) if args.parallel_fs_tb > 0 else FileSystemKind.NONE
-    feature = filesystem_feature(args.filesystem)
+    try:
+        chosen = FileSystemKind(kind)
+    except ValueError:
+        raise InputError(
+            f"unknown file system {kind!r}",
+            location="filesystem",
+            hint=f"expected one of {', '.join(k.value for k in FileSystemKind)}",
+        ) from None
+    if chosen == FileSystemKind.AUTO:
+        return auto() if parallel_fs_tb > 0 else FileSystemKind.NONE
+    feature = filesystem_feature(chosen)
     if feature is not None:
         require(cloud, feature)
-    return args.filesystem
+    return chosen
 
 
 # ---- args ---------------------------------------------------------------------------------
@@ -219,108 +232,55 @@ class ClusterArgs:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
-# ---- components -----------------------------------------------------------------------------
+# ---- what the stack program reads from the components -------------------------------------
 
 
-class ClusterNetwork(abc.ABC):
+class ClusterNetwork(Protocol):
     """The private network a cluster's nodes and file system share."""
 
-    @property
-    @abc.abstractmethod
-    def network_id(self) -> pulumi.Output[str]:
-        """The VPC / VNet the nodes' primary interfaces live in."""
-
-    @property
-    @abc.abstractmethod
-    def node_subnet_id(self) -> pulumi.Output[str]:
-        """The subnet of the nodes' primary interfaces."""
-
-    @property
-    @abc.abstractmethod
-    def fabric_nics(self) -> int:
-        """NICs per node beyond the primary one that the network provides for (0 without fabric)."""
+    network_id: pulumi.Output[str]  # the VPC / VNet of the nodes' primary interfaces
+    node_subnet_id: pulumi.Output[str]  # the subnet of the nodes' primary interfaces
 
 
-class ClusterStorage(abc.ABC):
+class ClusterStorage(Protocol):
     """Durable object storage plus an optional shared file system, private by default."""
 
-    @property
-    @abc.abstractmethod
-    def bucket(self) -> pulumi.Output[str] | None:
-        """The object bucket / container URL (None when no object storage was asked for)."""
-
-    @property
-    @abc.abstractmethod
-    def filesystem_kind(self) -> FileSystemKind:
-        """The file system actually created (NONE when there is none)."""
-
-    @property
-    @abc.abstractmethod
-    def mount_command(self) -> pulumi.Output[str] | None:
-        """A shell line that mounts the file system on a node (None without one)."""
+    bucket: pulumi.Output[str] | None  # bucket / container URL; None without object storage
+    mount_command: (
+        pulumi.Output[str | None] | None
+    )  # mounts the file system on a node; None without
+    filesystem_kind: FileSystemKind  # the file system actually created (NONE when there is none)
 
 
-class GpuCluster(abc.ABC):
+class GpuCluster(Protocol):
     """The GPU nodes: one placement domain, one identity, one node group."""
 
-    @property
-    @abc.abstractmethod
-    def node_group(self) -> pulumi.Output[str]:
-        """What manages the nodes: ASG name, VMSS id, or the first instance's self link."""
-
-    @property
-    @abc.abstractmethod
-    def identity(self) -> pulumi.Output[str]:
-        """The nodes' identity: role ARN, service account e-mail, managed identity id."""
-
-
-class NetworkType(Protocol):
-    def __call__(
-        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = ...
-    ) -> ClusterNetwork: ...
-
-
-class StorageType(Protocol):
-    def __call__(
-        self,
-        name: str,
-        args: StorageArgs,
-        network: ClusterNetwork,
-        opts: pulumi.ResourceOptions | None = ...,
-    ) -> ClusterStorage: ...
-
-
-class ClusterType(Protocol):
-    def __call__(
-        self,
-        name: str,
-        args: ClusterArgs,
-        network: ClusterNetwork,
-        storage: ClusterStorage,
-        opts: pulumi.ResourceOptions | None = ...,
-    ) -> GpuCluster: ...
+    node_group: pulumi.Output[str]  # ASG name, VMSS id, or the first instance's self link
+    identity: pulumi.Output[str]  # role ARN, service account e-mail, managed identity id
 
 
 class CloudKit(abc.ABC):
-    """One cloud's factory: its explicit provider, and its three component types (as data)."""
+    """One cloud's side of the stack program: its explicit provider, and the translation of the
+    plan's cloud-neutral specs into its components' args (outputs of one component become ids
+    in the next one's args)."""
 
     cloud: str
-    network_type: NetworkType
-    storage_type: StorageType
-    cluster_type: ClusterType
 
     @abc.abstractmethod
     def provider(self, name: str, args: ProviderArgs) -> pulumi.ProviderResource:
         """An explicit provider for one region (never the ambient default provider)."""
 
-    def network(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions) -> ClusterNetwork:
-        return self.network_type(name, args, opts=opts)
+    @abc.abstractmethod
+    def network(
+        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions
+    ) -> ClusterNetwork: ...
 
+    @abc.abstractmethod
     def storage(
         self, name: str, args: StorageArgs, network: ClusterNetwork, opts: pulumi.ResourceOptions
-    ) -> ClusterStorage:
-        return self.storage_type(name, args, network, opts=opts)
+    ) -> ClusterStorage: ...
 
+    @abc.abstractmethod
     def cluster(
         self,
         name: str,
@@ -328,8 +288,7 @@ class CloudKit(abc.ABC):
         network: ClusterNetwork,
         storage: ClusterStorage,
         opts: pulumi.ResourceOptions,
-    ) -> GpuCluster:
-        return self.cluster_type(name, args, network, storage, opts=opts)
+    ) -> GpuCluster: ...
 
 
 def load_kit(cloud: str) -> CloudKit:

@@ -1,26 +1,38 @@
 """`cloudwright:aws:ClusterNetwork`: a VPC with the nodes' private subnet in one AZ.
 
 What it creates (ParallelCluster / awsome-distributed-training layout): a VPC; a private
-subnet pinned to the plan's zone ID (`availability_zone_id`, so `use1-az2` means the same
-hardware in every account); a public /28 holding only the NAT gateway (nodes get no public
-IPs); route tables; an S3 gateway endpoint so bucket traffic skips the NAT; and the cluster
-security group with the all-traffic self-referencing ingress and egress rules EFA needs.
-SSH is allowed only from the configured ranges (none by default: use SSM Session Manager).
+subnet pinned to a zone ID (`availability_zone_id`, so `use1-az2` means the same hardware in
+every account; the region's first available zone when none is given); a public /28 holding
+only the NAT gateway (nodes get no public IPs); route tables; an S3 gateway endpoint so bucket
+traffic skips the NAT; and the cluster security group with the all-traffic self-referencing
+ingress and egress rules EFA needs. SSH is allowed only from the configured ranges (none by
+default: use SSM Session Manager).
+
+Bring your own network instead: skip this component and pass your subnet and security group
+ids to `AwsClusterStorage` and `AwsGpuCluster` (the group must allow all traffic to and from
+itself for EFA).
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
+from typing import NotRequired, TypedDict
 
 import pulumi
 from pulumi_aws import ec2, vpc
 from pulumi_aws.get_availability_zones import get_availability_zones_output
 
-from cloudwright.components.base import child
+from cloudwright.components.args import (
+    FabricArgs,
+    fabric_spec,
+    need,
+    plain_int,
+    string_map,
+)
+from cloudwright.components.base import child, first_or_none
 from cloudwright.components.fabric import efa_count, efa_interfaces, ips_per_node, supports_efa_only
-from cloudwright.components.interface import ClusterNetwork, NetworkArgs
+from cloudwright.components.interface import FabricSpec
 from cloudwright.components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
 
+TYPE_TOKEN = "cloudwright:aws:ClusterNetwork"
 # Addresses kept free beyond the nodes' own: FSx file servers, endpoints, replacements
 # during rolling updates.
 SPARE_ADDRESSES = 64
@@ -29,43 +41,95 @@ NAT_SUBNET_PREFIX = 28
 ANYWHERE_V4 = "0.0.0.0/0"
 
 
-def node_subnet_prefix(args: NetworkArgs, efa_only: bool = True) -> int:
+class AwsClusterNetworkArgs(TypedDict):
+    """Inputs of cloudwright:aws:ClusterNetwork."""
+
+    cluster: str
+    """Short name used in resource names and Name tags."""
+    region: str
+    """AWS region (for the S3 gateway endpoint's service name)."""
+    cidr_block: str
+    """The VPC's private IPv4 block; the node and NAT subnets are carved from it."""
+    instance_type: str
+    """The nodes' EC2 instance type (decides whether EFA-only interfaces are allowed)."""
+    nodes: int
+    """Number of nodes the subnet must hold (twice over, for replacements)."""
+    fabric: NotRequired[FabricArgs]
+    """The instance type's fabric; EFA interfaces each take an address unless EFA-only."""
+    zone: NotRequired[pulumi.Input[str]]
+    """Availability zone ID (use1-az2); default: the region's first available zone."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on every resource."""
+    admin_cidrs: NotRequired[list[str]]
+    """Ranges allowed to SSH to the nodes; default none (use SSM Session Manager)."""
+    nat: NotRequired[bool]
+    """Outbound internet through a NAT gateway (default true)."""
+    efa_only: NotRequired[bool]
+    """Size for EFA-only secondary interfaces, which take no IP address (default true)."""
+
+
+def node_subnet_prefix(nodes: int, fabric: FabricSpec, efa_only: bool = True) -> int:
     """Prefix of the nodes' subnet: every node's IPs twice over (replacements) plus spares."""
-    per_node = ips_per_node(efa_interfaces(efa_count(args.fabric), efa_only=efa_only))
-    hosts = 2 * args.nodes * per_node + SPARE_ADDRESSES
+    per_node = ips_per_node(efa_interfaces(efa_count(fabric), efa_only=efa_only))
+    hosts = 2 * nodes * per_node + SPARE_ADDRESSES
     prefix = prefix_for_hosts(hosts, RESERVED_ADDRESSES["aws"])
     return min(prefix, LARGEST_NODE_SUBNET_PREFIX)
 
 
-class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
+class AwsClusterNetwork(pulumi.ComponentResource):
+    """A VPC, the GPU nodes' private subnet in one zone, NAT egress, an S3 endpoint and the
+    EFA-ready cluster security group."""
+
+    vpc_id: pulumi.Output[str]
+    """The VPC."""
+    network_id: pulumi.Output[str]
+    """The VPC (the name every cloud's network uses)."""
+    node_subnet_id: pulumi.Output[str]
+    """The nodes' private subnet."""
+    security_group_id: pulumi.Output[str]
+    """The cluster security group (EFA self traffic, optional admin SSH)."""
+    zone_id: pulumi.Output[str | None]
+    """The zone ID of the nodes' subnet (unset when AWS chose the zone)."""
+
     def __init__(
         self,
         name: str,
-        args: NetworkArgs,
+        args: AwsClusterNetworkArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("cloudwright:aws:ClusterNetwork", name, None, opts)
-        self.args = args
-        tags = dict(args.tags)
-        self._efa = efa_count(args.fabric)
-        self._efa_only = args.efa_only and supports_efa_only(args.instance_type)
-        node_cidr, public_cidr = carve_subnets(
-            args.cidr_block,
-            [node_subnet_prefix(args, self._efa_only), NAT_SUBNET_PREFIX],
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        where = f"{TYPE_TOKEN} {name}"
+        self.cluster = str(need(args, "cluster", where))
+        region = str(need(args, "region", where))
+        fabric = fabric_spec(args.get("fabric"), where)
+        tags = string_map(args, "tags")
+        self.efa_only = bool(args.get("efa_only", True)) and supports_efa_only(
+            str(need(args, "instance_type", where))
         )
-        self.zone_id: pulumi.Output[str] = (
-            pulumi.Output.from_input(args.zone)
-            if args.zone
+        cidr = str(need(args, "cidr_block", where))
+        node_cidr, public_cidr = carve_subnets(
+            cidr,
+            [
+                node_subnet_prefix(
+                    plain_int(args, "nodes", where, minimum=1), fabric, self.efa_only
+                ),
+                NAT_SUBNET_PREFIX,
+            ],
+        )
+        zone = args.get("zone")
+        self.zone_id = (
+            pulumi.Output.from_input(zone)
+            if zone
             else get_availability_zones_output(
                 state="available", opts=pulumi.InvokeOutputOptions(parent=self)
-            ).zone_ids[0]
+            ).zone_ids.apply(first_or_none)
         )
         self.vpc = ec2.Vpc(
             f"{name}-vpc",
-            cidr_block=args.cidr_block,
+            cidr_block=cidr,
             enable_dns_support=True,
             enable_dns_hostnames=True,
-            tags={**tags, "Name": f"{args.cluster}-vpc"},
+            tags={**tags, "Name": f"{self.cluster}-vpc"},
             opts=child(self),
         )
         self.node_subnet = ec2.Subnet(
@@ -74,13 +138,13 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             cidr_block=node_cidr,
             availability_zone_id=self.zone_id,
             map_public_ip_on_launch=False,
-            tags={**tags, "Name": f"{args.cluster}-nodes"},
+            tags={**tags, "Name": f"{self.cluster}-nodes"},
             opts=child(self),
         )
         private_rt = ec2.RouteTable(
             f"{name}-private-rt",
             vpc_id=self.vpc.id,
-            tags={**tags, "Name": f"{args.cluster}-private"},
+            tags={**tags, "Name": f"{self.cluster}-private"},
             opts=child(self),
         )
         ec2.RouteTableAssociation(
@@ -89,23 +153,27 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             route_table_id=private_rt.id,
             opts=child(self),
         )
-        if args.nat:
+        if args.get("nat", True):
             self._nat_egress(name, public_cidr, private_rt, tags)
         ec2.VpcEndpoint(
             f"{name}-s3-endpoint",
             vpc_id=self.vpc.id,
-            service_name=f"com.amazonaws.{args.region}.s3",
+            service_name=f"com.amazonaws.{region}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=[private_rt.id],
-            tags={**tags, "Name": f"{args.cluster}-s3"},
+            tags={**tags, "Name": f"{self.cluster}-s3"},
             opts=child(self),
         )
-        self.security_group = self._security_group(name, args, tags)
+        self.security_group = self._security_group(name, list(args.get("admin_cidrs") or []), tags)
+        self.vpc_id = self.network_id = self.vpc.id
+        self.node_subnet_id = self.node_subnet.id
+        self.security_group_id = self.security_group.id
         self.register_outputs(
             {
-                "vpcId": self.vpc.id,
-                "nodeSubnetId": self.node_subnet.id,
-                "securityGroupId": self.security_group.id,
+                "vpcId": self.vpc_id,
+                "networkId": self.network_id,
+                "nodeSubnetId": self.node_subnet_id,
+                "securityGroupId": self.security_group_id,
                 "zoneId": self.zone_id,
             }
         )
@@ -116,7 +184,7 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
         igw = ec2.InternetGateway(
             f"{name}-igw",
             vpc_id=self.vpc.id,
-            tags={**tags, "Name": f"{self.args.cluster}-igw"},
+            tags={**tags, "Name": f"{self.cluster}-igw"},
             opts=child(self),
         )
         public = ec2.Subnet(
@@ -125,13 +193,13 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             cidr_block=public_cidr,
             availability_zone_id=self.zone_id,
             map_public_ip_on_launch=False,
-            tags={**tags, "Name": f"{self.args.cluster}-public"},
+            tags={**tags, "Name": f"{self.cluster}-public"},
             opts=child(self),
         )
         public_rt = ec2.RouteTable(
             f"{name}-public-rt",
             vpc_id=self.vpc.id,
-            tags={**tags, "Name": f"{self.args.cluster}-public"},
+            tags={**tags, "Name": f"{self.cluster}-public"},
             opts=child(self),
         )
         ec2.Route(
@@ -152,7 +220,7 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             allocation_id=eip.id,
             subnet_id=public.id,
             connectivity_type="public",
-            tags={**tags, "Name": f"{self.args.cluster}-nat"},
+            tags={**tags, "Name": f"{self.cluster}-nat"},
             opts=child(self),
         )
         ec2.Route(
@@ -164,14 +232,14 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
         )
 
     def _security_group(
-        self, name: str, args: NetworkArgs, tags: Mapping[str, str]
+        self, name: str, admin_cidrs: list[str], tags: Mapping[str, str]
     ) -> ec2.SecurityGroup:
         sg = ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=self.vpc.id,
-            description=f"Cloudwright cluster {args.cluster}: EFA self traffic, no public admin",
+            description=f"Cloudwright cluster {self.cluster}: EFA self traffic, no public admin",
             revoke_rules_on_delete=True,
-            tags={**tags, "Name": f"{args.cluster}-cluster"},
+            tags={**tags, "Name": f"{self.cluster}-cluster"},
             opts=child(self),
         )
         # EFA's OS-bypass traffic only flows between members of a group that allows all
@@ -203,7 +271,7 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             tags=dict(tags),
             opts=child(self),
         )
-        for i, cidr in enumerate(args.admin_cidrs):
+        for i, cidr in enumerate(admin_cidrs):
             ipv6 = ":" in cidr
             vpc.SecurityGroupIngressRule(
                 f"{name}-ssh-{i}",
@@ -218,24 +286,3 @@ class AwsClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
                 opts=child(self),
             )
         return sg
-
-    # ---- ClusterNetwork ------------------------------------------------------------------
-    @property
-    def network_id(self) -> pulumi.Output[str]:
-        return self.vpc.id
-
-    @property
-    def node_subnet_id(self) -> pulumi.Output[str]:
-        return self.node_subnet.id
-
-    @property
-    def fabric_nics(self) -> int:
-        return max(0, self._efa - 1)
-
-    @property
-    def efa_count(self) -> int:
-        return self._efa
-
-    @property
-    def efa_only(self) -> bool:
-        return self._efa_only

@@ -7,18 +7,23 @@ traffic allowed, internet inbound denied), adds SSH from the configured ranges o
 explicit deny of internet SSH/RDP so a later rule cannot open them by accident. A service
 endpoint for Microsoft.Storage lets the storage account admit this subnet only. The rest of
 the VNet's block is left for the storage component's Azure Managed Lustre subnet.
+
+Bring your own network instead: skip this component and give `AzureClusterStorage` and
+`AzureGpuCluster` your resource group, subnet id (and, for Azure Managed Lustre, a VNet name
+and free range, or an existing subnet for it).
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import NotRequired, TypedDict
 
 import pulumi
 from pulumi_azure_native import network, resources
 
+from cloudwright.components.args import need, plain_int, string_map
 from cloudwright.components.base import child
-from cloudwright.components.interface import ClusterNetwork, NetworkArgs
 from cloudwright.components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
+
+TYPE_TOKEN = "cloudwright:azure:ClusterNetwork"
 
 SPARE_ADDRESSES = 32
 LARGEST_NODE_SUBNET_PREFIX = 24
@@ -34,7 +39,26 @@ def node_subnet_prefix(nodes: int) -> int:
     return min(prefix_for_hosts(hosts, RESERVED_ADDRESSES["azure"]), LARGEST_NODE_SUBNET_PREFIX)
 
 
-def security_rules(admin_cidrs: tuple[str, ...]) -> list[network.SecurityRuleArgs]:
+class AzureClusterNetworkArgs(TypedDict):
+    """Inputs of cloudwright:azure:ClusterNetwork."""
+
+    cluster: str
+    """Short name used in resource names."""
+    region: str
+    """Azure location of every resource."""
+    cidr_block: str
+    """The VNet's private block: the node subnet and the storage range are carved from it."""
+    nodes: int
+    """Number of nodes the subnet must hold (twice over, for replacements)."""
+    admin_cidrs: NotRequired[list[str]]
+    """Ranges allowed to SSH to the nodes; default none."""
+    nat: NotRequired[bool]
+    """Outbound internet through a NAT gateway (default true)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on every resource."""
+
+
+def security_rules(admin_cidrs: Sequence[str]) -> list[network.SecurityRuleArgs]:
     rules = [
         network.SecurityRuleArgs(
             name=f"allow-ssh-admin-{i}",
@@ -67,33 +91,56 @@ def security_rules(admin_cidrs: tuple[str, ...]) -> list[network.SecurityRuleArg
     return rules
 
 
-class AzureClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
+class AzureClusterNetwork(pulumi.ComponentResource):
+    """A resource group, VNet, the nodes' subnet (no default outbound access) with an NSG and
+    a NAT gateway, and a free range for Azure Managed Lustre."""
+
+    resource_group_name: pulumi.Output[str]
+    """The resource group holding the workload."""
+    network_id: pulumi.Output[str]
+    """The VNet."""
+    virtual_network_name: pulumi.Output[str]
+    """The VNet's name, known once the node subnet exists (subnets of one VNet are created one
+    at a time: Azure rejects concurrent updates)."""
+    node_subnet_id: pulumi.Output[str]
+    """The nodes' subnet."""
+    network_security_group_id: pulumi.Output[str]
+    """The NSG of the nodes' subnet."""
+    storage_cidr: pulumi.Output[str]
+    """The free range left for the Azure Managed Lustre subnet."""
+
     def __init__(
-        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: AzureClusterNetworkArgs,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("cloudwright:azure:ClusterNetwork", name, None, opts)
-        self.args = args
-        tags = dict(args.tags)
-        node_cidr, self.storage_cidr = carve_subnets(
-            args.cidr_block, [node_subnet_prefix(args.nodes), STORAGE_RANGE_PREFIX]
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        where = f"{TYPE_TOKEN} {name}"
+        self.region = str(need(args, "region", where))
+        tags = string_map(args, "tags")
+        cidr = str(need(args, "cidr_block", where))
+        node_cidr, self.free_cidr = carve_subnets(
+            cidr,
+            [node_subnet_prefix(plain_int(args, "nodes", where, minimum=1)), STORAGE_RANGE_PREFIX],
         )
         self.group = resources.ResourceGroup(
-            f"{name}-rg", location=args.region, tags=tags, opts=child(self)
+            f"{name}-rg", location=self.region, tags=tags, opts=child(self)
         )
         self.nsg = network.NetworkSecurityGroup(
             f"{name}-nsg",
             resource_group_name=self.group.name,
-            location=args.region,
-            security_rules=security_rules(args.admin_cidrs),
+            location=self.region,
+            security_rules=security_rules(list(args.get("admin_cidrs") or [])),
             tags=tags,
             opts=child(self),
         )
-        nat = self._nat(name, tags) if args.nat else None
+        nat = self._nat(name, tags) if args.get("nat", True) else None
         self.vnet = network.VirtualNetwork(
             f"{name}-vnet",
             resource_group_name=self.group.name,
-            location=args.region,
-            address_space=network.AddressSpaceArgs(address_prefixes=[args.cidr_block]),
+            location=self.region,
+            address_space=network.AddressSpaceArgs(address_prefixes=[cidr]),
             tags=tags,
             opts=child(self),
         )
@@ -110,11 +157,23 @@ class AzureClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             ],
             opts=child(self),
         )
+        self.resource_group_name = self.group.name
+        self.network_id = self.vnet.id
+        # The name carries the node subnet as a dependency: a subnet created from it waits.
+        self.virtual_network_name = pulumi.Output.all(self.vnet.name, self.node_subnet.id).apply(
+            lambda values: values[0]
+        )
+        self.node_subnet_id = self.node_subnet.id
+        self.network_security_group_id = self.nsg.id
+        self.storage_cidr = pulumi.Output.from_input(self.free_cidr)
         self.register_outputs(
             {
-                "resourceGroup": self.group.name,
-                "vnetId": self.vnet.id,
-                "nodeSubnetId": self.node_subnet.id,
+                "resourceGroupName": self.resource_group_name,
+                "networkId": self.network_id,
+                "virtualNetworkName": self.virtual_network_name,
+                "nodeSubnetId": self.node_subnet_id,
+                "networkSecurityGroupId": self.network_security_group_id,
+                "storageCidr": self.storage_cidr,
             }
         )
 
@@ -122,7 +181,7 @@ class AzureClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
         address = network.PublicIPAddress(
             f"{name}-nat-ip",
             resource_group_name=self.group.name,
-            location=self.args.region,
+            location=self.region,
             sku=network.PublicIPAddressSkuArgs(name="Standard"),
             public_ip_allocation_method="Static",
             tags=dict(tags),
@@ -131,23 +190,9 @@ class AzureClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
         return network.NatGateway(
             f"{name}-nat",
             resource_group_name=self.group.name,
-            location=self.args.region,
+            location=self.region,
             sku=network.NatGatewaySkuArgs(name="Standard"),
             public_ip_addresses=[network.SubResourceArgs(id=address.id)],
             tags=dict(tags),
             opts=child(self),
         )
-
-    # ---- ClusterNetwork -------------------------------------------------------------------
-    @property
-    def network_id(self) -> pulumi.Output[str]:
-        return self.vnet.id
-
-    @property
-    def node_subnet_id(self) -> pulumi.Output[str]:
-        return self.node_subnet.id
-
-    @property
-    def fabric_nics(self) -> int:
-        # InfiniBand HCAs come with the VM size; the VNet carries only Ethernet.
-        return 0

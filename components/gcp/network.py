@@ -10,34 +10,51 @@ Firewall rules allow traffic only from each network's own subnet (never 0.0.0.0/
 from the configured ranges. RoCE VPCs take no VPC firewall rules (they implicitly allow only
 RDMA traffic between their MRDMA NICs; Cloud NGFW for RoCE VPC networks). Nodes have no
 external IPs: a Cloud Router + Cloud NAT on the system VPC gives them outbound access.
+
+Bring your own network instead: skip this component and give `GcpClusterStorage` your VPC and
+zone, and `GcpGpuCluster` your subnetworks' self links in NIC order (system first, then the
+GPU NICs the fabric needs).
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 from pulumi_gcp import compute
 
-from cloudwright.components.base import child
+from cloudwright.components.args import FabricArgs, fabric_spec, need, plain_int
+from cloudwright.components.base import child, first_or_none
 from cloudwright.components.fabric import GcpNicLayout, gcp_nic_layout
-from cloudwright.components.interface import ClusterNetwork, NetworkArgs
 from cloudwright.components.sizing import RESERVED_ADDRESSES, carve_subnets, prefix_for_hosts
 from cloudwright.core.errors import InputError
 
+TYPE_TOKEN = "cloudwright:gcp:ClusterNetwork"
 SPARE_ADDRESSES = 32
 LARGEST_SUBNET_PREFIX = 24
 INTERNAL_PROTOCOLS = ("tcp", "udp", "icmp")
 
 
-@dataclass(frozen=True)
-class NicAttachment:
-    """One node NIC: the subnetwork it attaches to and its vNIC type."""
+class GcpClusterNetworkArgs(TypedDict):
+    """Inputs of cloudwright:gcp:ClusterNetwork."""
 
-    network: pulumi.Output[str]
-    subnetwork: pulumi.Output[str]
-    nic_type: str
+    cluster: str
+    """Short name used in resource names and descriptions."""
+    region: str
+    """GCP region of the subnetworks, router and NAT."""
+    cidr_block: str
+    """Private IPv4 block; one subnetwork per NIC is carved from it."""
+    nodes: int
+    """Number of nodes each subnetwork must hold (twice over, for replacements)."""
+    fabric: NotRequired[FabricArgs]
+    """The machine type's fabric: decides the GPU NIC networks (TCPX, TCPXO, RDMA)."""
+    zone: NotRequired[pulumi.Input[str]]
+    """Zone of the nodes; default: the region's first zone that is up."""
+    project: NotRequired[pulumi.Input[str]]
+    """Project id (required for GPUDirect-RDMA: the RoCE network profile is per project)."""
+    admin_cidrs: NotRequired[list[str]]
+    """Ranges allowed to SSH to the nodes; default none."""
+    nat: NotRequired[bool]
+    """Outbound internet through Cloud NAT (default true)."""
 
 
 def subnet_prefix(nodes: int) -> int:
@@ -49,85 +66,111 @@ def roce_profile(project: str, zone: str) -> str:
     return f"projects/{project}/global/networkProfiles/{zone}-vpc-roce"
 
 
-class GcpClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
+class GcpClusterNetwork(pulumi.ComponentResource):
+    """The system VPC plus the GPU NIC VPCs (or RoCE VPC) the machine type's fabric needs,
+    internal-only firewalls and Cloud NAT."""
+
+    network_id: pulumi.Output[str]
+    """The system VPC (for GcpClusterStorage's network)."""
+    network_name: pulumi.Output[str]
+    """The system VPC's name."""
+    node_subnet_id: pulumi.Output[str]
+    """The system subnetwork's self link."""
+    subnetworks: pulumi.Output[list[str]]
+    """Every NIC's subnetwork self link, in NIC order (GcpGpuCluster's subnetworks)."""
+    zone: pulumi.Output[str | None]
+    """The nodes' zone (unset when the lookup answered nothing)."""
+
     def __init__(
-        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: GcpClusterNetworkArgs,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("cloudwright:gcp:ClusterNetwork", name, None, opts)
-        self.args = args
-        self.layout: GcpNicLayout = gcp_nic_layout(args.fabric)
-        self.zone: pulumi.Output[str] = (
-            pulumi.Output.from_input(args.zone)
-            if args.zone
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        where = f"{TYPE_TOKEN} {name}"
+        self.cluster = str(need(args, "cluster", where))
+        self.region = str(need(args, "region", where))
+        self.project = args.get("project")
+        self.layout: GcpNicLayout = gcp_nic_layout(fabric_spec(args.get("fabric"), where))
+        zone = args.get("zone")
+        self.zone = (
+            pulumi.Output.from_input(zone)
+            if zone
             else compute.get_zones_output(
-                region=args.region, status="UP", opts=pulumi.InvokeOutputOptions(parent=self)
-            ).names[0]
+                region=self.region, status="UP", opts=pulumi.InvokeOutputOptions(parent=self)
+            ).names.apply(first_or_none)
         )
-        subnets = self.layout.host_nics + self.layout.gpu_nics
-        cidrs = carve_subnets(args.cidr_block, [subnet_prefix(args.nodes)] * subnets)
-        self.nics: list[NicAttachment] = []
+        count = self.layout.host_nics + self.layout.gpu_nics
+        prefix = subnet_prefix(plain_int(args, "nodes", where, minimum=1))
+        cidrs = carve_subnets(str(need(args, "cidr_block", where)), [prefix] * count)
+        subnets: list[pulumi.Output[str]] = []
         self.networks: list[compute.Network] = []
-        self.system_cidr = cidrs[0]
         for i in range(self.layout.host_nics):
             label = "system" if i == 0 else f"host{i}"
-            self.nics.append(self._vpc_with_subnet(name, label, cidrs[i], "GVNIC"))
+            subnets.append(self._vpc_with_subnet(name, label, cidrs[i]))
         gpu_cidrs = cidrs[self.layout.host_nics :]
         if self.layout.gpu_nics and self.layout.rdma_network:
-            self.nics += self._roce_vpc(name, gpu_cidrs)
+            subnets += self._roce_vpc(name, gpu_cidrs, where)
         else:
             for j, cidr in enumerate(gpu_cidrs):
-                self.nics.append(
-                    self._vpc_with_subnet(name, f"gpu{j}", cidr, self.layout.gpu_nic_type)
-                )
+                subnets.append(self._vpc_with_subnet(name, f"gpu{j}", cidr))
         self.system_network = self.networks[0]
-        if args.admin_cidrs:
+        admin_cidrs = list(args.get("admin_cidrs") or [])
+        if admin_cidrs:
             compute.Firewall(
                 f"{name}-system-ssh",
                 network=self.system_network.id,
                 direction="INGRESS",
                 allows=[compute.FirewallAllowArgs(protocol="tcp", ports=["22"])],
-                source_ranges=list(args.admin_cidrs),
+                source_ranges=admin_cidrs,
                 description="SSH from administrator ranges only",
                 opts=child(self),
             )
-        if args.nat:
+        if args.get("nat", True):
             router = compute.Router(
                 f"{name}-router",
-                region=args.region,
+                region=self.region,
                 network=self.system_network.id,
                 opts=child(self),
             )
             compute.RouterNat(
                 f"{name}-nat",
                 router=router.name,
-                region=args.region,
+                region=self.region,
                 nat_ip_allocate_option="AUTO_ONLY",
                 source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
                 log_config=compute.RouterNatLogConfigArgs(enable=True, filter="ERRORS_ONLY"),
                 opts=child(self),
             )
+        self.network_id = self.system_network.id
+        self.network_name = self.system_network.name
+        self.node_subnet_id = subnets[0]
+        self.subnetworks = pulumi.Output.all(*subnets).apply(list)
         self.register_outputs(
             {
-                "systemNetwork": self.system_network.id,
-                "nicCount": len(self.nics),
+                "networkId": self.network_id,
+                "networkName": self.network_name,
+                "nodeSubnetId": self.node_subnet_id,
+                "subnetworks": self.subnetworks,
                 "zone": self.zone,
             }
         )
 
-    def _vpc_with_subnet(self, name: str, label: str, cidr: str, nic_type: str) -> NicAttachment:
+    def _vpc_with_subnet(self, name: str, label: str, cidr: str) -> pulumi.Output[str]:
         network = compute.Network(
             f"{name}-{label}",
             auto_create_subnetworks=False,
             routing_mode="REGIONAL",
             mtu=self.layout.mtu,
-            description=f"Cloudwright {self.args.cluster}: {label} network",
+            description=f"Cloudwright {self.cluster}: {label} network",
             opts=child(self),
         )
         self.networks.append(network)
         subnet = compute.Subnetwork(
             f"{name}-{label}",
             network=network.id,
-            region=self.args.region,
+            region=self.region,
             ip_cidr_range=cidr,
             private_ip_google_access=True,
             stack_type="IPV4_ONLY",
@@ -142,45 +185,35 @@ class GcpClusterNetwork(pulumi.ComponentResource, ClusterNetwork):
             description="traffic between cluster members only",
             opts=child(self),
         )
-        return NicAttachment(network.self_link, subnet.self_link, nic_type)
+        return subnet.self_link
 
-    def _roce_vpc(self, name: str, cidrs: Sequence[str]) -> list[NicAttachment]:
-        if not self.args.project:
+    def _roce_vpc(self, name: str, cidrs: Sequence[str], where: str) -> list[pulumi.Output[str]]:
+        if not self.project:
             raise InputError(
                 "a GPUDirect-RDMA cluster needs the GCP project for its RoCE network profile",
+                location=f"{where}: input project",
                 hint="set gcp:project in the stack config",
             )
-        project = self.args.project
         network = compute.Network(
             f"{name}-rdma",
             auto_create_subnetworks=False,
             mtu=self.layout.mtu,
-            network_profile=self.zone.apply(lambda zone: roce_profile(project, zone)),
-            description=f"Cloudwright {self.args.cluster}: RoCE network for GPU NICs",
+            network_profile=pulumi.Output.all(self.project, self.zone).apply(
+                lambda pz: roce_profile(pz[0], pz[1]) if pz[1] else None
+            ),
+            description=f"Cloudwright {self.cluster}: RoCE network for GPU NICs",
             opts=child(self),
         )
+        self.networks.append(network)
         out = []
         for j, cidr in enumerate(cidrs):
             subnet = compute.Subnetwork(
                 f"{name}-rdma{j}",
                 network=network.id,
-                region=self.args.region,
+                region=self.region,
                 ip_cidr_range=cidr,
                 stack_type="IPV4_ONLY",
                 opts=child(self),
             )
-            out.append(NicAttachment(network.self_link, subnet.self_link, self.layout.gpu_nic_type))
+            out.append(subnet.self_link)
         return out
-
-    # ---- ClusterNetwork -------------------------------------------------------------------
-    @property
-    def network_id(self) -> pulumi.Output[str]:
-        return self.system_network.id
-
-    @property
-    def node_subnet_id(self) -> pulumi.Output[str]:
-        return self.nics[0].subnetwork
-
-    @property
-    def fabric_nics(self) -> int:
-        return self.layout.gpu_nics

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import Workload
 from cloudwright.optimizer.lock import MoveCosts, move_trade, placement
 from cloudwright.optimizer.plan import Alternative, Assignment, CostBreakdown, Storage, placement_id
@@ -77,10 +78,11 @@ class Explainer:
         """Every assignment, held at once: their equal field-name sets point at one copy
         (pydantic keeps ~4.9 KB of them per assignment: ~0.5 GB at 10^5 workloads)."""
         out = []
+        sets = FieldSets()
         for i in range(len(self.cands.fleet.workloads)):
             a = self.assignment(i)
             for part in (a, a.cost, a.storage, *a.alternatives):
-                _share_fields_set(part)
+                sets.share(part)
             out.append(a)
         return out
 
@@ -395,18 +397,6 @@ class Explainer:
                 f"(${m.data_move_usd[row]:,.0f}/month amortised)."
             )
         return " ".join(notes)
-
-
-_FIELDS_SETS: dict[type, set[str]] = {}
-
-
-def _share_fields_set(model: Assignment | Alternative | CostBreakdown | Storage) -> None:
-    """Point the model's field-name set at the first equal one of its class (the plan's
-    models are frozen, so a shared set is never changed; see `core.fieldsets`)."""
-    given = model.__pydantic_fields_set__
-    first = _FIELDS_SETS.setdefault(type(model), given)
-    if first is not given and first == given:
-        object.__setattr__(model, "__pydantic_fields_set__", first)
 
 
 def _same_place(a: Alternative, key: tuple[str, str, str, bool]) -> bool:

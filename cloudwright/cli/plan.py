@@ -175,12 +175,16 @@ def _timestamp(given: str | None) -> datetime | None:
 
 def _profiles(enabled: bool) -> ProfileSource | None:
     """The project's profile store as it is now (read once, answered from memory), when
-    enabled."""
+    enabled and it holds a successful profile (else every answer would be "unprofiled":
+    None spares asking once per workload)."""
     if not enabled:
         return None
     from cloudwright.profiler.store import ProfileStore
 
-    return ProfileStore.open_default().snapshot()
+    store = ProfileStore.open_default()
+    if not any(p.succeeded for p in store.list()):
+        return None
+    return store.snapshot()  # reads the file once more only if it changed meanwhile
 
 
 def _frontier(problem: Problem, time_limit: float) -> list[ParetoPoint]:

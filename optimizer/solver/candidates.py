@@ -101,12 +101,13 @@ def build_candidates(
     groups: dict[tuple[object, ...], list[int]] = {}
     feasible: dict[tuple[object, ...], Feasible] = {}
     group_of: list[tuple[object, ...]] = []
-    profiled = _profiled(fleet, catalog, table, model, cache, profiles)
+    offers = [feasible_offers(table, fleet, w, model, cache) for w in fleet.workloads]
+    profiled = _profiled(fleet, catalog, table, offers, profiles)
     for i, w in enumerate(fleet.workloads):
         key = _group_key(w, i in profiled, i)
         if key not in groups:
             groups[key] = []
-            feasible[key] = feasible_offers(table, fleet, w, model, cache)
+            feasible[key] = offers[i]
         groups[key].append(i)
         group_of.append(key)
     choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
@@ -162,8 +163,7 @@ def _profiled(
     fleet: Fleet,
     catalog: Catalog,
     table: OfferTable,
-    model: LatencyModel,
-    cache: FilterCache,
+    offers: list[Feasible],
     profiles: ProfileSource | None,
 ) -> set[int]:
     """Workloads the profile source has a measurement for (asked with one feasible shape)."""
@@ -171,8 +171,7 @@ def _profiled(
         return set()
     out = set()
     for i, w in enumerate(fleet.workloads):
-        offers = feasible_offers(table, fleet, w, model, cache).offers
-        o = int(offers[0])
+        o = int(offers[i].offers[0])
         spec = catalog.instance(str(table.cloud[o]), str(table.instance_type[o]))
         if profiles.measured_power(catalog, w.name, spec, w.utilization or 0.0) is not None:
             out.add(i)

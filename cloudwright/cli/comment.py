@@ -29,7 +29,9 @@ PATH_HELP = (
     "(also `cost --config … --format json`), rendered to Markdown."
 )
 TAG_HELP = "Keep one comment per tag (several projects or jobs on one pull request)."
-DRY_RUN_HELP = "Read the comments and say what would be done; write nothing (no token: no API call)."
+DRY_RUN_HELP = (
+    "Read the comments and say what would be done; write nothing (no token: no API call)."
+)
 
 
 class Behavior(StrEnum):
@@ -65,7 +67,9 @@ def github(
     from cloudwright.integrations.hosts import github_thread
 
     token = _token("GITHUB_TOKEN", dry_run)
-    _run(path, behavior, tag, dry_run, token, lambda t: github_thread(t, repo, pull_request, api_url))
+    _run(
+        path, behavior, tag, dry_run, token, lambda t: github_thread(t, repo, pull_request, api_url)
+    )
 
 
 @app.command("gitlab")
@@ -99,7 +103,12 @@ def gitlab(
 
     token = _token("GITLAB_TOKEN", dry_run)
     _run(
-        path, behavior, tag, dry_run, token, lambda t: gitlab_thread(t, project_id, merge_request, api_url)
+        path,
+        behavior,
+        tag,
+        dry_run,
+        token,
+        lambda t: gitlab_thread(t, project_id, merge_request, api_url),
     )
 
 

@@ -120,7 +120,7 @@ def render_usage_file(resources: list[ResourceUsage], origin: str, generated_on:
         f"on {generated_on}.",
         "# Every entry is commented out: as it is, this file changes nothing. To fill one in,",
         "# uncomment the resource's line and the keys you know, and write the numbers. Keys",
-        "# left commented stay unknown (\"depends on usage\" in the report, never $0).",
+        '# left commented stay unknown ("depends on usage" in the report, never $0).',
         "# Keys, units and which value wins: docs/usage.md.",
         "version: 1",
         "resources:",
@@ -140,7 +140,5 @@ def render_usage_file(resources: list[ResourceUsage], origin: str, generated_on:
             else:
                 state = "optional"
             value = "null" if k.value is None else f"{k.value:g}"
-            lines.append(
-                f"  #   {k.key}: {value}".ljust(width + 18) + f"  # {state}; {spec.doc}"
-            )
+            lines.append(f"  #   {k.key}: {value}".ljust(width + 18) + f"  # {state}; {spec.doc}")
     return "\n".join(lines) + "\n"

@@ -196,13 +196,14 @@ _DECIMAL = re.compile(r"^-?(0|[1-9]\d*)\.\d+$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
+# Count units spelled with a lower-case prefix by the clouds themselves; FOCUS asks for
+# capitalised nouns only as a SHOULD, so these established names are accepted.
+ESTABLISHED = {"vCPU", "vCore"}
+
+
 def _base(unit: str) -> bool:
-    return (
-        unit in DATA_SIZES
-        or unit in TIME_SINGULAR
-        or unit in TIME_PLURAL
-        or bool(_NOUN.match(unit))
-    )
+    known = unit in DATA_SIZES or unit in TIME_SINGULAR or unit in TIME_PLURAL
+    return known or unit in ESTABLISHED or bool(_NOUN.match(unit))
 
 
 def unit_ok(unit: str) -> bool:

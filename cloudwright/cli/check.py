@@ -64,7 +64,7 @@ def check(
     from cloudwright.policies.offline import run_policies
     from cloudwright.policies.rules import build_policies
     from cloudwright.reports.policy import render_rich, render_text, summary
-    from cloudwright.reports.sarif import artifact_uri, to_sarif
+    from cloudwright.reports.sarif import to_sarif
     from cloudwright.resource_graph.load import load_graph
 
     catalog = open_catalog(catalog_dir)
@@ -84,12 +84,8 @@ def check(
     elif fmt is CheckFormat.json:
         emit(json.dumps(result.to_json(), indent=2), out)
     else:
-        artifact_file = _artifact_file(source)
-        artifact = artifact_uri(str(artifact_file)) if artifact_file else None
-        text = artifact_file.read_text("utf-8") if artifact and artifact_file else None
-        sarif = to_sarif(
-            result, graph=graph, artifact=artifact, artifact_text=text, version=__version__
-        )
+        artifact = "-" if source == "-" else _artifact_file(source)
+        sarif = to_sarif(result, graph=graph, source=artifact, version=__version__)
         emit(json.dumps(sarif, indent=2), out)
     if out is not None or fmt is not CheckFormat.table:
         err_console().print(summary(result), highlight=False)

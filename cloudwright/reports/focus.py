@@ -45,11 +45,11 @@ from cloudwright.reports.focus_schema import (
     PROVIDERS,
     SERVICES,
     TRANSFER_UNIT,
-    UNITS,
     UNMAPPED_SERVICE,
     ascii_text,
     decimal,
     price_source,
+    unit_text,
 )
 from cloudwright.reports.safe import csv_cell
 
@@ -93,10 +93,7 @@ def service_of(cloud: str, service: str) -> tuple[str, str, str]:
 def focus_unit(c: ComponentCost, catalog_unit: str) -> str:
     if c.unit == "GB" and catalog_unit == "GB":
         return TRANSFER_UNIT
-    if c.unit in UNITS:
-        return UNITS[c.unit]
-    # An unmapped unit still follows the format: capitalised words joined by hyphens.
-    return "-".join(word[:1].upper() + word[1:] for word in ascii_text(c.unit).split())
+    return unit_text(c.unit)
 
 
 def _meter(c: ComponentCost) -> str:

@@ -133,6 +133,25 @@ SERVICES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("azure", "nat_gateway"): ("NAT Gateway", "Networking", "Network Connectivity"),
     ("azure", "public_ip"): ("Virtual Network", "Networking", "Network Connectivity"),
     ("azure", "egress"): ("Bandwidth", "Networking", "Network Connectivity"),
+    # Services of the pricing package's own unit-price table (pricing/tables).
+    ("aws", "cloudwatch_logs"): (
+        "Amazon CloudWatch",
+        "Management and Governance",
+        "Observability",
+    ),
+    ("aws", "elb"): ("Elastic Load Balancing", "Networking", "Application Networking"),
+    ("aws", "fargate"): ("AWS Fargate", "Compute", "Containers"),
+    ("aws", "lambda"): ("AWS Lambda", "Compute", "Serverless Compute"),
+    ("aws", "rds"): ("Amazon Relational Database Service", "Databases", "Relational Databases"),
+    ("gcp", "cloud_sql"): ("Cloud SQL", "Databases", "Relational Databases"),
+    ("gcp", "forwarding_rule"): ("Cloud Load Balancing", "Networking", "Application Networking"),
+    ("gcp", "service_directory"): ("Service Directory", "Networking", "Other (Networking)"),
+    ("azure", "container_instances"): ("Container Instances", "Compute", "Containers"),
+    ("azure", "files"): ("Storage", "Storage", "File Storage"),
+    ("azure", "load_balancer"): ("Load Balancer", "Networking", "Application Networking"),
+    ("azure", "private_dns"): ("Azure DNS", "Networking", "Network Routing"),
+    ("azure", "sql_database"): ("SQL Database", "Databases", "Relational Databases"),
+    ("azure", "vnet_peering"): ("Virtual Network", "Networking", "Network Connectivity"),
 }
 # A service the map does not know yet: FOCUS's catch-all pair, never a raw catalog key.
 UNMAPPED_SERVICE = ("Other", "Other (Other)")
@@ -151,6 +170,35 @@ UNITS: dict[str, str] = {
     "1k requests": "1000 Requests",
 }
 TRANSFER_UNIT = "GB"  # data moved (catalog unit "GB"), not data stored
+_SCALES = {"1k": "1000", "1M": "1000000"}
+_TIME_UNITS = {
+    f"{word}{plural}": f"{word.capitalize()}s"
+    for word in ("second", "minute", "hour", "day", "month", "year")
+    for plural in ("", "s")
+}
+# Established spellings kept as written (FOCUS asks for capitalised nouns, a SHOULD).
+_KEEP_CASE = {"vCPU", "vCore"}
+
+
+def unit_text(unit: str) -> str:
+    """A component unit in FOCUS's Unit Format: the mapped units above, else the unit's
+    words capitalised, time units plural ("vCPU-hours" → "vCPU-Hours", "1M requests" →
+    "1000000 Requests", "resource-months" → "Resource-Months")."""
+    if unit in UNITS:
+        return UNITS[unit]
+    quantity, _, rest = unit.partition(" ")
+    prefix = f"{_SCALES[quantity]} " if quantity in _SCALES and rest else ""
+    body = rest if prefix else unit
+    parts = []
+    for part in ascii_text(body).replace(" ", "-").split("-"):
+        if part.lower() in _TIME_UNITS:
+            parts.append(_TIME_UNITS[part.lower()])
+        elif part in _KEEP_CASE or part[:1].isupper():
+            parts.append(part)
+        elif part:
+            parts.append(part[:1].upper() + part[1:])
+    return prefix + "-".join(parts)
+
 
 # Typographic characters generated text may carry, spelled in ASCII.
 _ASCII = str.maketrans(
@@ -200,6 +248,9 @@ _CITATION = re.compile(
     r"|reference/[\w./-]+"  # the project's own reference tables
     r"|fixture:[^;(]+"  # the frozen test catalog
 )
+# A page named without its scheme, when the source starts with it ("aws.amazon.com/lambda/
+# pricing (…)"); further in, such a name is what to verify against, not the source.
+_LEADING_PAGE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}/[^\s;()'\"]*")
 
 
 def price_source(text: str | None) -> tuple[str, str]:
@@ -207,7 +258,8 @@ def price_source(text: str | None) -> tuple[str, str]:
     else the catalog says about it (how it was found, caveats, "verify against …")."""
     if not text:
         return "", ""
-    found = _CITATION.search(text)
+    found = _LEADING_PAGE.match(text.strip()) or _CITATION.search(text)
+    text = text.strip() if found is not None and found.re is _LEADING_PAGE else text
     if found is None:
         return "unpublished secondary source", ascii_text(text)
     citation = found.group(0).rstrip(".,:").strip()

@@ -1,4 +1,5 @@
-"""docs/cost.md and docs/usage.md carry tables generated from the code: keep them in step."""
+"""docs/coverage.md and docs/usage.md carry tables generated from the code: keep them in step.
+(The supported/free lists moved from docs/cost.md to docs/coverage.md.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def test_supported_and_free_tables_match_the_registry() -> None:
-    text = (DOCS / "cost.md").read_text("utf-8")
+    text = (DOCS / "coverage.md").read_text("utf-8")
     assert supported_table() in text, (
         "regenerate with: .venv/bin/python -m cloudwright.pricing.doc_tables"
     )

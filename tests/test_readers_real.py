@@ -35,11 +35,7 @@ def test_aws_preview(shared_data: Path, fixture_catalog: Catalog) -> None:
     # The fixture catalog has no us-west-2 prices: unknown, never $0.
     assert statuses["aws:ec2/instance:Instance"] == "unknown"
     assert statuses["aws:ec2/vpc:Vpc"] == "free"
-    assert report.unsupported_types == {
-        "aws:rds/cluster:Cluster": 1,
-        "aws:rds/clusterInstance:ClusterInstance": 2,
-        "aws:rds/instance:Instance": 1,
-    }
+    assert report.unsupported_types == {}  # RDS/Aurora are priced (pricing/aws/rds.py)
     instance = next(r for r in report.resources if r.type == "aws:ec2/instance:Instance")
     assert instance.monthly_usd is None
     assert [c.quantity for c in instance.components] == [730.0, 40.0]  # hours, root GB
@@ -61,11 +57,12 @@ def test_gcp_checkpoint_zone_on_provider(shared_data: Path, fixture_catalog: Cat
     assert gke.components[2].name.endswith("(standard persistent disk, pd-standard)")
     assert gke.components[2].quantity == 200
     assert gke.status == "partial"  # fee priced, n1-standard-1 not in the fixture catalog
-    assert set(report.unsupported_types) == {
-        "kubernetes:core/v1:Namespace",
-        "kubernetes:apps/v1:Deployment",
-        "kubernetes:core/v1:Service",
-    }
+    # Namespace and Deployment are free; the LoadBalancer Service is the GKE cluster's
+    # forwarding rule, in the cluster's region (pricing/kubernetes.py).
+    assert report.unsupported_types == {}
+    service = next(r for r in report.resources if r.type == "kubernetes:core/v1:Service")
+    assert service.region == "us-west1"
+    assert service.components[0].name == "Forwarding rule (LoadBalancer service)"
 
 
 def _with_uksouth(fixture_catalog: Catalog) -> Catalog:
@@ -169,7 +166,8 @@ def test_azure_dirty_and_clean_checkpoints_price_the_same(
     # Standard_B2S (dirty) and Standard_B2s (clean) are one Azure size.
     assert vm[0].monthly_usd == pytest.approx(vm[1].monthly_usd)
     assert vm[0].status == "priced"
-    assert vm[0].monthly_usd == pytest.approx(0.0496 * 730 + 0.045 * 30)  # B2s + 30 GB OS disk
+    # B2s + the 30 GB OS disk, billed as its size tier S4 (32 GiB)
+    assert vm[0].monthly_usd == pytest.approx(0.0496 * 730 + 0.045 * 32)
     assert vm[0].carbon_kg_month and vm[0].carbon_kg_month > 0
     # No resource is counted twice.
     urns = [r.urn for r in priced[0].resources if r.counted]

@@ -1,4 +1,5 @@
-"""Markdown tables for docs/cost.md, generated from the registry and the free list, so the
+"""Markdown tables for docs/coverage.md (supported and free types) and docs/usage.md (usage
+keys), generated from the registry and the free list, so the
 page cannot drift from the code (a test compares them).
 
     .venv/bin/python -m cloudwright.pricing.doc_tables

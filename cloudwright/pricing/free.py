@@ -186,7 +186,7 @@ FREE_TYPES: dict[str, str] = {
     "gcp:compute/targetPool:TargetPool": _LB_PART,
     "gcp:compute/targetHttpProxy:TargetHttpProxy": _LB_PART,
     "gcp:compute/targetHttpsProxy:TargetHttpsProxy": _LB_PART,
-    "gcp:compute/urlMap:URLMap": _LB_PART,
+    "gcp:compute/uRLMap:URLMap": _LB_PART,
     "gcp:compute/regionUrlMap:RegionUrlMap": _LB_PART,
     "gcp:compute/instanceGroup:InstanceGroup": _GROUPING,
     # ---- Azure (azure-native) ---------------------------------------------------------

@@ -29,6 +29,10 @@ def _account_sku(resource: Resource, ctx: PricingContext) -> tuple[Text, Text]:
         ids=[raw(resource, "storageAccountId")],
         names=[raw(resource, "storageAccountName", "accountName")],
     )
+    if account is None:  # azure-native names an account by `accountName`, not `name`
+        wanted = raw(resource, "accountName", "storageAccountName")
+        named = [a for a in ctx.of_type(*ACCOUNTS) if raw(a, "accountName", "name") == wanted]
+        account = named[0] if isinstance(wanted, str) and len(named) == 1 else None
     if account is None:
         missing = Unpriced("its storage account is not in this graph")
         return missing, missing

@@ -22,7 +22,7 @@ PEERINGS = (
     "azure:network/virtualNetworkPeering:VirtualNetworkPeering",
     "azure-native:network:VirtualNetworkPeering",
 )
-ZONES = ("azure:privatedns/zone:Zone", "azure-native:network:PrivateZone")
+ZONES = ("azure:privatedns/zone:Zone", "azure-native:privatedns:PrivateZone")
 VNETS = ("azure:network/virtualNetwork:VirtualNetwork", "azure-native:network:VirtualNetwork")
 
 

@@ -30,7 +30,7 @@ def _position(resource: Resource, ctx: PricingContext) -> int:
     project = raw(resource, "project")
     peers = sorted(
         r.urn
-        for r in ctx.of_type(*TYPES)
+        for r in ctx.of_type(resource.type)  # global rules are counted apart from regional
         if r.region == resource.region
         and raw(r, "project") == project
         and r.op not in ("delete", "discard", "read")

@@ -100,7 +100,8 @@ def estimated_offerings(
 ) -> pd.DataFrame:
     """Offering rows for every CPU-only type with a us-east-1 price, in every region of
     `regions` that has a factor and no listed row for the type."""
-    cpu = specs[~specs["accelerated"]].set_index("instance_type")
+    # Only types known to be CPU-only: a type without a spec (g2, cr1) may carry a GPU.
+    cpu = specs[~specs["accelerated"] & specs["vcpus"].notna()].set_index("instance_type")
     priced = us_east_1_prices.dropna(subset=["price"])
     priced = priced[priced["instance_type"].isin(cpu.index)]
     have = set(zip(listed_offerings["instance_type"], listed_offerings["region"], strict=True))
@@ -124,6 +125,7 @@ def estimated_offerings(
     source = (
         frame["note"]
         + "; us-east-1: Karpenter zz_generated.pricing_aws.go, regional factors: vantage copy"
+        + "; specs: Karpenter instance-type table"
     )
     return pd.DataFrame(
         {

@@ -184,6 +184,10 @@ def aws_listed_offerings(inputs: AwsInputs) -> tuple[pd.DataFrame, list[SourceRe
         [rows[~in_sky], zoned.drop(columns="price_spot_usd_hr")], ignore_index=True
     )
     frame = _offering_frame(combined, specs)
+    # A type with no spec anywhere (cr1, g2, cc2, hs1, i3p: retired, priced but not described)
+    # is left out: its GPU and size are unknown, and a GPU type would pass for a CPU one.
+    described = frame["vcpus"].notna().to_numpy()
+    frame, combined = frame[described], combined[described]
     frame = with_alt_price(
         frame,
         combined["alt"].to_numpy(dtype=float, na_value=np.nan),

@@ -29,6 +29,7 @@ import pandas as pd
 from cloudwright.optimizer.catalog.build.cross_source import add_note, with_alt_price
 from cloudwright.optimizer.catalog.build.skypilot import gcp_offerings
 from cloudwright.optimizer.catalog.build.sources import SourceRef, read_csv
+from cloudwright.optimizer.catalog.shapes import split_attached
 
 HOURS_PER_MONTH = 730.0  # the calculator's month (its usd_per_month = hourly × 730)
 CALCULATOR = "prices/gcp_calculator/machine_types.csv"
@@ -141,7 +142,7 @@ def gcp_calculator_offerings(
     zoned["price_commit_source"] = zoned["source"].where(
         zoned["price_commit_1y_usd_hr"].notna() | zoned["price_commit_3y_usd_hr"].notna()
     )
-    rest = copy[~covered].copy()
+    rest = attached_on_calculator_hosts(copy[~covered].copy(), copy, calc)
     bundled = rest["instance_type"].str.startswith(BUNDLED_SSD_PREFIXES)
     rest["price_status"] = pd.Series(
         np.where(bundled, "doubtful", "secondary"), index=rest.index, dtype="string"
@@ -153,3 +154,34 @@ def gcp_calculator_offerings(
     rest["price_flag"] = add_note(rest.get("price_flag"), bundled, note, rest.index)
     out = pd.concat([zoned, rest], ignore_index=True)
     return out, [ref, *copy_refs]
+
+
+def attached_on_calculator_hosts(
+    rest: pd.DataFrame, copy: pd.DataFrame, calc: pd.DataFrame
+) -> pd.DataFrame:
+    """N1 shapes with attached GPUs (`n1-standard-8+nvidia-tesla-t4x1`): the host part
+    re-priced from the calculator where it has the host in that region (the copy's host row in
+    the same zone is taken out), the GPU part kept from the copy. Spot likewise."""
+    attached = rest["instance_type"].map(split_attached)
+    mask = attached.notna()
+    if not mask.any():
+        return rest
+    hosts = attached[mask].map(lambda a: a.machine_type)
+    calc_host = calc.set_index(["instance_type", "region"])
+    copy_host = copy.dropna(subset=["zone"]).drop_duplicates(["instance_type", "zone"])
+    copy_host = copy_host.set_index(["instance_type", "zone"])
+    new_key = pd.MultiIndex.from_arrays([hosts, rest.loc[mask, "region"]])
+    old_key = pd.MultiIndex.from_arrays([hosts, rest.loc[mask, "zone"]])
+    for column in ("price_on_demand_usd_hr", "price_spot_usd_hr"):
+        new = calc_host[column].reindex(new_key).to_numpy(dtype=float, na_value=np.nan)
+        old = copy_host[column].reindex(old_key).to_numpy(dtype=float, na_value=np.nan)
+        total = rest.loc[mask, column].to_numpy(dtype=float, na_value=np.nan)
+        repriced = total - old + new
+        rest.loc[mask, column] = np.where(np.isfinite(repriced), repriced, total)
+    rest.loc[mask, "source"] = (
+        "host: "
+        + calc["source"].iloc[0]
+        + " (Google Cloud Billing Catalog); GPU: "
+        + rest.loc[mask, "source"]
+    )
+    return rest

@@ -244,8 +244,8 @@ def stack_config(project: Project, stack: str | None) -> StackConfig:
         graph[key] = SECRET if secret else value
         if secret:
             secrets.append(key)
-    found = file if file.is_file() else None
-    return StackConfig(name, found, values, graph, secrets, notes)
+    present = file if file.is_file() else None
+    return StackConfig(name, present, values, graph, secrets, notes)
 
 
 def overridden(settings: StackConfig, config: Mapping[str, Any] | None) -> StackConfig:

@@ -80,7 +80,9 @@ class OfferTable:
 
 def build_offer_table(catalog: Catalog) -> OfferTable:
     frame = catalog.region_offerings
-    gpu_rows = frame[frame["gpu"].notna() & (frame["gpu_count"].fillna(0) > 0)]
+    # The catalog lists every CPU instance type too (~97 % of its rows): set them aside with
+    # one vectorised mask before any grouping, sorting or per-row work.
+    gpu_rows = frame[_is_gpu(frame)]
     priced = gpu_rows[
         gpu_rows["price_on_demand_usd_hr"].notna() | gpu_rows["price_spot_usd_hr"].notna()
     ]
@@ -155,6 +157,11 @@ def _region_table(catalog: Catalog, keys: list[str]) -> tuple[RegionTable, list[
 
 
 KEYS = ["cloud", "region", "instance_type"]
+PRICES = ("price_on_demand_usd_hr", "price_spot_usd_hr")
+
+
+def _is_gpu(frame: pd.DataFrame) -> pd.Series:
+    return frame["gpu"].notna() & (frame["gpu_count"].fillna(0) > 0)
 
 
 def _with_regular_zone_copies(catalog: Catalog, rows: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +169,9 @@ def _with_regular_zone_copies(catalog: Catalog, rows: pd.DataFrame) -> pd.DataFr
     Local or Wavelength Zones, a copy priced and zoned from the region's own availability
     zones only (none when the type is sold there only in such zones). Sorted by (cloud,
     region, instance type), the copy right after its original."""
-    zoned = catalog.offerings.dropna(subset=["zone"])
+    offerings = catalog.offerings
+    columns = [c for c in (*KEYS, "zone", "zone_kind", *PRICES) if c in offerings.columns]
+    zoned = offerings.loc[_is_gpu(offerings) & offerings["zone"].notna(), columns]
     kind = (
         zoned["zone_kind"]
         if "zone_kind" in zoned.columns

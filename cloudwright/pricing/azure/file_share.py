@@ -41,8 +41,8 @@ def _account_sku(resource: Resource, ctx: PricingContext) -> tuple[Text, Text]:
         if not isinstance(sku, str):
             missing = sku or Unpriced("the account's sku.name is not set")
             return missing, missing
-        tier, _, replication = sku.partition("_")
-        return tier.capitalize(), replication.upper()
+        family, _, redundancy = sku.partition("_")
+        return family.capitalize(), redundancy.upper()
     tier = text_input(account, "account tier", "accountTier") or Unpriced("no account tier")
     replication = text_input(account, "replication", "accountReplicationType") or Unpriced(
         "no replication type"

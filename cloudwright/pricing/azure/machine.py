@@ -69,7 +69,7 @@ def managed_disk(
     billed: Quantity = size_gb
     note = "billed per provisioned GiB"
     family = _TIER_FAMILY.get(sku) if isinstance(sku, str) else None
-    if family is not None and isinstance(size_gb, float):
+    if family is not None and isinstance(sku, str) and isinstance(size_gb, float):
         tier = azure_disk_tier(family, size_gb)
         if tier is None:
             billed = Unpriced(f"{size_gb:g} GiB is larger than the largest {sku} disk tier")

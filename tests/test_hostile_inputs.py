@@ -398,9 +398,8 @@ CASES: dict[str, Case] = {
         "resources[0].inputs: expected an object",
     ),
     # ---- files
-    "directory as the source": Case(
-        lambda d: ["cost", str(d)], 2, "is a directory, not a JSON file"
-    ),
+    # a folder is a Pulumi program source: one without Pulumi.yaml is named as such
+    "directory as the source": Case(lambda d: ["cost", str(d)], 2, "no Pulumi.yaml in"),
     "directory as the usage file": Case(
         lambda d: ["cost", G, "--usage", str(d)], 2, "is a directory, not a usage file"
     ),
@@ -413,9 +412,7 @@ CASES: dict[str, Case] = {
     "directory as the stack config": Case(
         lambda d: ["cost", G, "--stack-config", str(d)], 2, "is a directory, not a stack config"
     ),
-    "directory as a diff side": Case(
-        lambda d: ["diff", G, str(d)], 2, "is a directory, not a JSON file"
-    ),
+    "directory as a diff side": Case(lambda d: ["diff", G, str(d)], 2, "no Pulumi.yaml in"),
     "directory as the profile store": Case(
         lambda d: ["profile", "list"],
         4,

@@ -67,6 +67,8 @@ FABRICS: tuple[str, ...] = (
 # - doubtful: a price the flags put in doubt (outlier, placeholder, a copy known to be wrong);
 # - unknown: no on-demand price (NaN).
 PRICE_STATUSES: tuple[str, ...] = ("list", "secondary", "estimated", "doubtful", "unknown")
+# `offerings.arch` values (sources saying amd64 / aarch64 are normalised by the builders).
+ARCHES: tuple[str, ...] = ("x86_64", "arm64")
 # Two sources whose on-demand prices differ by more than this share keep both figures.
 ALT_PRICE_TOLERANCE = 0.02
 

@@ -122,18 +122,20 @@ def check_values(name: str, path: Path, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_vocabulary(name: str, path: Path, frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` when its vocabulary columns hold only the schema's words (price_status)."""
+    """`frame` when its vocabulary columns hold only the schema's words (offerings:
+    price_status, arch)."""
     if name != "offerings":
         return frame
-    status = frame["price_status"]
-    bad = status.notna() & ~status.isin(list(schema.PRICE_STATUSES))
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
-        raise DataError(
-            f"catalog table {name!r} ({path}) line {row + 2}: price_status is "
-            f"{status.iloc[row]!r}; it must be one of {', '.join(schema.PRICE_STATUSES)}",
-            hint=REBUILD_HINT,
-        )
+    for column, words in (("price_status", schema.PRICE_STATUSES), ("arch", schema.ARCHES)):
+        values = frame[column]
+        bad = values.notna() & ~values.isin(list(words))
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+            raise DataError(
+                f"catalog table {name!r} ({path}) line {row + 2}: {column} is "
+                f"{values.iloc[row]!r}; it must be one of {', '.join(words)}",
+                hint=REBUILD_HINT,
+            )
     return frame
 
 

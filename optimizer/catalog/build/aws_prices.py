@@ -95,7 +95,8 @@ def read_specs(path: Path) -> pd.DataFrame:
             "gpu_memory_gb": memory.where(has_gpu).astype("Float64"),
             "vcpus": pd.to_numeric(raw["vcpus"], errors="coerce").astype("Float64"),
             "memory_gb": pd.to_numeric(raw["memory_gib"], errors="coerce").astype("Float64"),
-            "arch": raw["arch"].astype("string"),
+            # Karpenter says amd64 (the Kubernetes word); the catalog says x86_64.
+            "arch": raw["arch"].replace({"amd64": "x86_64"}).astype("string"),
             "accelerated": has_gpu | raw["accelerator_name"].notna() | raw["gpu_name"].notna(),
             "spec_source": raw["spec_source"].astype("string"),
         }

@@ -131,8 +131,9 @@ def price_statuses(offerings: pd.DataFrame) -> pd.Series:
     status = status.where(~(doubt & status.isin(["list", "secondary"])), "doubtful")
     status = status.where(offerings["price_on_demand_usd_hr"].notna(), "unknown")
     bad = set(status.dropna()) - set(schema.PRICE_STATUSES)
+    bad |= set(offerings["arch"].dropna()) - set(schema.ARCHES)
     if bad:
-        raise DataError(f"price_status values outside schema.PRICE_STATUSES: {sorted(bad)}")
+        raise DataError(f"offerings: values outside the schema's vocabulary: {sorted(bad)}")
     return status.astype("string")
 
 

@@ -283,3 +283,32 @@ def test_other_runtimes_say_how_to_get_a_preview(tmp_path: Path) -> None:
 def test_no_pulumi_yaml(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"no Pulumi\.yaml"):
         load_program(tmp_path)
+
+
+def test_time_limit_in_a_worker_thread(tmp_path: Path) -> None:
+    """Off the main thread there is no SIGALRM: a watchdog stops the program instead, and the
+    thread gets its own event loop."""
+    import threading
+
+    spin = _program(tmp_path / "spin", "while True:\n    pass\n")
+    fine = _program(
+        tmp_path / "fine",
+        "import pulumi_aws as aws\naws.s3.Bucket('b')\n",
+        stacks={"dev": "aws:region: us-west-1"},
+    )
+    results: list[object] = []
+
+    def run(project: Path) -> None:
+        try:
+            results.append(load_program(project, time_limit_s=1))
+        except InputError as error:
+            results.append(error)
+
+    for project in (spin, fine):
+        worker = threading.Thread(target=run, args=(project,))
+        worker.start()
+        worker.join(30)
+        assert not worker.is_alive()
+    stopped, graph = results
+    assert isinstance(stopped, InputError) and "did not finish within 1 s" in str(stopped)
+    assert isinstance(graph, Graph) and _regions(graph) == {"us-west-1"}

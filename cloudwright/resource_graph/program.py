@@ -154,6 +154,7 @@ def _run(
     from cloudwright.resource_graph.sdkload import load_only_what_is_used
 
     load_only_what_is_used()
+    _event_loop()  # the SDK needs this thread's loop; a worker thread has none yet
     mocks = OfflineMocks(settings.values, lenient=True)
     log = _LogCapture()
     try:
@@ -361,6 +362,18 @@ def _alarm(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """This thread's event loop, made when it has none (or its last one was closed)."""
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+    return loop
 
 
 def _fresh_event_loop() -> None:

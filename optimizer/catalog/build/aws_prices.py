@@ -116,6 +116,12 @@ def _prices(path: Path) -> pd.DataFrame:
     )
 
 
+def _positive(values: pd.Series) -> pd.Series:
+    """Prices as floats; blank or 0 (no offer) is unknown, never $0."""
+    number = pd.to_numeric(values, errors="coerce")
+    return number.where(number > 0)
+
+
 def read_vantage(path: Path) -> pd.DataFrame:
     raw = read_csv(path, dtype={"instance_type": "string", "location": "string"})
     raw = raw[raw["location_type"] == "region"]
@@ -126,8 +132,8 @@ def read_vantage(path: Path) -> pd.DataFrame:
             "region": raw["location"],
             "price": pd.to_numeric(raw["usd_per_hour_ondemand_linux"], errors="coerce"),
             "spot": pd.to_numeric(raw["usd_per_hour_spot_avg"], errors="coerce"),
-            "ri_1y": pd.to_numeric(raw["usd_per_hour_ri_1y_standard_noupfront"], errors="coerce"),
-            "ri_3y": pd.to_numeric(raw["usd_per_hour_ri_3y_standard_noupfront"], errors="coerce"),
+            "ri_1y": _positive(raw["usd_per_hour_ri_1y_standard_noupfront"]),
+            "ri_3y": _positive(raw["usd_per_hour_ri_3y_standard_noupfront"]),
             "source": source,
             "source_date": raw["source_date"].astype("string"),
             "vcpus": pd.to_numeric(raw["vcpus"], errors="coerce"),

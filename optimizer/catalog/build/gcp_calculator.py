@@ -89,8 +89,9 @@ def calculator_frame(raw: pd.DataFrame) -> pd.DataFrame:
             ),
             "price_on_demand_usd_hr": hourly,
             "price_spot_usd_hr": _num(raw["usd_per_hour_spot"]),
-            "price_commit_1y_usd_hr": _num(raw["usd_per_month_1y_commit"]) / HOURS_PER_MONTH,
-            "price_commit_3y_usd_hr": _num(raw["usd_per_month_3y_commit"]) / HOURS_PER_MONTH,
+            # A 0 commitment price means "no CUD" (f1-micro, g1-small): unknown, never $0.
+            "price_commit_1y_usd_hr": _commit(raw["usd_per_month_1y_commit"]),
+            "price_commit_3y_usd_hr": _commit(raw["usd_per_month_3y_commit"]),
             "price_status": pd.Series(
                 np.where(hourly.isna(), "unknown", "list"), index=raw.index, dtype="string"
             ),
@@ -98,6 +99,11 @@ def calculator_frame(raw: pd.DataFrame) -> pd.DataFrame:
             "source_date": raw["source_date"].astype("string"),
         }
     )
+
+
+def _commit(per_month: pd.Series) -> pd.Series:
+    hourly = _num(per_month) / HOURS_PER_MONTH
+    return hourly.where(hourly > 0)
 
 
 def _num(values: pd.Series) -> pd.Series:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import Workload
@@ -61,7 +60,6 @@ class Explainer:
         self.moves = solution.moves
         self.spot_overhead = solution.spot_overhead
         self.secondary = solution.secondary
-        self._columns = sp.csc_matrix(self.coupling.matrix)
         self._usage = self.coupling.usage(self.choice)
         self._alt_rows = self._select_alternatives()
         pairs = [(i, int(r)) for i, rows in enumerate(self._alt_rows) for r in rows]
@@ -208,7 +206,8 @@ class Explainer:
             rows = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
             chosen = self.choice[workloads]
             if len(self.coupling):
-                delta = (self._columns[:, rows] - self._columns[:, chosen]).toarray()
+                matrix = self.coupling.matrix
+                delta = matrix.values_at(rows) - matrix.values_at(chosen)
                 after = self._usage[:, None] + delta
                 upper = self.coupling.upper[:, None]
                 broken = (delta > USAGE_TOL) & (after > upper + USAGE_TOL)

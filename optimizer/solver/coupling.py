@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from cloudwright.core.errors import InfeasibleError
 from cloudwright.optimizer.fleet.resolve import region_matches
 from cloudwright.optimizer.solver.candidates import CandidateSet
+from cloudwright.optimizer.solver.sparse import RowMatrix
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Coupling:
     names: list[str]  # human label per row
     kinds: list[str]  # "capacity" | "budget" | "spot"
     units: list[str]  # "GPUs" | "USD/month"
-    matrix: sp.csr_matrix  # rows × candidates
+    matrix: RowMatrix  # rows × candidates
     upper: np.ndarray
     groups: dict[str, list[int]]  # co-location group → workload indexes
     group_regions: dict[str, list[int]]  # group → region indexes every member can use
@@ -40,9 +40,9 @@ class Coupling:
 
     def usage(self, rows: np.ndarray) -> np.ndarray:
         """Left-hand side of every row for a choice of candidate rows."""
-        x = np.zeros(self.matrix.shape[1])
+        x = np.zeros(self.matrix.n_cols)
         x[rows] = 1.0
-        return np.asarray(self.matrix @ x, dtype=float)
+        return self.matrix.dot(x)
 
 
 def build_coupling(cands: CandidateSet) -> Coupling:
@@ -98,15 +98,13 @@ def build_coupling(cands: CandidateSet) -> Coupling:
     )
 
 
-def _sparse(rows: list[tuple[np.ndarray, np.ndarray]], n: int) -> sp.csr_matrix:
+def _sparse(rows: list[tuple[np.ndarray, np.ndarray]], n: int) -> RowMatrix:
     if not rows:
-        return sp.csr_matrix((0, n), dtype=float)
+        return RowMatrix.empty(0, n)
     r = np.concatenate([np.full(len(idx), k) for k, (idx, _) in enumerate(rows)])
     c = np.concatenate([idx for idx, _ in rows])
     v = np.concatenate([vals for _, vals in rows])
-    keep = v != 0
-    matrix = sp.csr_matrix((v[keep], (r[keep], c[keep])), shape=(len(rows), n))
-    return matrix
+    return RowMatrix.from_triplets(r, c, v, (len(rows), n))
 
 
 def _group_regions(cands: CandidateSet, groups: dict[str, list[int]]) -> dict[str, list[int]]:

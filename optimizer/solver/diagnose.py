@@ -13,12 +13,12 @@ Invariants: raises `InfeasibleError` (never returns); nothing is printed.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from cloudwright.core.errors import InfeasibleError
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.model import Model, build_model, run_milp
+from cloudwright.optimizer.solver.sparse import diagonal, hstack
 
 SLACK_TOL = 1e-6
 TIME_LIMIT_S = 60.0
@@ -55,8 +55,8 @@ def _elastic(model: Model, coupling: Coupling) -> np.ndarray | None:
     # Slack s in real units enters the scaled rows as row_scale · s; the objective weighs
     # it by the row's size, so GPUs and dollars count alike.
     weight = 1.0 / np.maximum(np.abs(coupling.upper), 1.0)
-    a_ub = sp.hstack([model.a_ub, -sp.diags(model.row_scale, format="csr")]).tocsr()
-    a_eq = sp.hstack([model.a_eq, sp.csr_matrix((model.a_eq.shape[0], k))]).tocsr()
+    a_ub = hstack([model.a_ub, diagonal(-model.row_scale)])
+    a_eq = model.a_eq.pad_columns(k)
     c = np.concatenate([np.zeros(n), weight])
     elastic = Model(
         np.concatenate([model.columns, np.full(k, -1)]),
@@ -94,7 +94,7 @@ def _message(cands: CandidateSet, coupling: Coupling, k: int, slack: float) -> s
 
 def _forced_users(cands: CandidateSet, coupling: Coupling, k: int) -> list[str]:
     """Workloads every one of whose candidates draws on row k."""
-    row = coupling.matrix.getrow(k).toarray().ravel()
+    row = coupling.matrix.take_rows([k]).toarray().ravel()
     uses = row > 0
     names = []
     for i, w in enumerate(cands.fleet.workloads):
@@ -110,7 +110,7 @@ def _cheapest_without_budget(cands: CandidateSet, coupling: Coupling, k: int) ->
         [coupling.names[j] for j in keep],
         [coupling.kinds[j] for j in keep],
         [coupling.units[j] for j in keep],
-        coupling.matrix[keep],
+        coupling.matrix.take_rows(keep),
         coupling.upper[keep],
         coupling.groups,
         coupling.group_regions,

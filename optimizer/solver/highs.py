@@ -3,7 +3,7 @@
 `highspy` costs ~0.06 s to import beyond numpy; `scipy.optimize`, which wraps the same
 solver, ~0.6 s, most of a small plan's run time. The calls mirror what scipy's `linprog`
 (`highs-ds`, `highs-ipm`) and `milp` hand HiGHS — rows in the same order (LP: `≤` rows, then
-`=` rows; MILP: `=` rows, then `≤` rows), column-wise matrix, the same options — so the
+`=` rows; MILP: `=` rows, then `≤` rows), column-wise matrix (rows ascending in a column), the same options — so the
 solutions are the ones the scipy calls gave. Row duals keep scipy's sign convention (the
 objective's derivative in each row's bound: ≤ 0 on a binding `≤` row when minimising).
 
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import scipy.sparse as sp
+
+from cloudwright.optimizer.solver.sparse import RowMatrix, vstack
 
 _LIMIT_STATUSES = ("kTimeLimit", "kIterationLimit", "kSolutionLimit")
 
@@ -69,9 +70,9 @@ def silence_native_stdout() -> Iterator[None]:
 
 def linprog(
     c: np.ndarray,
-    a_ub: sp.spmatrix | None,
+    a_ub: RowMatrix | None,
     b_ub: np.ndarray | None,
-    a_eq: sp.spmatrix,
+    a_eq: RowMatrix,
     b_eq: np.ndarray,
     *,
     ipm: bool = False,
@@ -79,14 +80,14 @@ def linprog(
     """min cᵀx s.t. a_ub·x ≤ b_ub, a_eq·x = b_eq, x ≥ 0: dual simplex, or interior point
     with crossover (`ipm`). Returns (solution, "") or (None, why)."""
     n_ub = 0 if a_ub is None or b_ub is None else len(b_ub)
-    blocks = [a_eq] if not n_ub else [a_ub, a_eq]
+    blocks = [a_eq] if a_ub is None or not n_ub else [a_ub, a_eq]
     lower = np.concatenate([np.full(n_ub, -highspy.kHighsInf), b_eq])
     upper = np.concatenate([b_ub if n_ub and b_ub is not None else np.zeros(0), b_eq])
     options: dict[str, object] = {"solver": "ipm" if ipm else "simplex", "simplex_strategy": 1}
     n = len(c)
     with silence_native_stdout():
         highs = _highs(options)
-        _pass(highs, c, sp.vstack(blocks, format="csc"), lower, upper, np.full(n, np.inf), None)
+        _pass(highs, c, vstack(blocks), lower, upper, np.full(n, np.inf), None)
         highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -100,9 +101,9 @@ def linprog(
 
 def milp(
     c: np.ndarray,
-    a_eq: sp.spmatrix,
+    a_eq: RowMatrix,
     b_eq: np.ndarray,
-    a_ub: sp.spmatrix,
+    a_ub: RowMatrix,
     b_ub: np.ndarray,
     *,
     upper: np.ndarray,
@@ -113,7 +114,7 @@ def milp(
     """min cᵀx s.t. a_eq·x = b_eq, a_ub·x ≤ b_ub, 0 ≤ x ≤ upper, x integral where
     `integral`."""
     n_ub = a_ub.shape[0]
-    matrix = sp.vstack([a_eq, a_ub], format="csc") if n_ub else sp.csc_matrix(a_eq)
+    matrix = vstack([a_eq, a_ub]) if n_ub else a_eq
     lower = np.concatenate([b_eq, np.full(n_ub, -highspy.kHighsInf)])
     rows_upper = np.concatenate([b_eq, b_ub])
     options: dict[str, object] = {"time_limit": float(time_limit_s), "mip_rel_gap": mip_rel_gap}
@@ -144,14 +145,14 @@ def _highs(options: dict[str, object]) -> highspy.Highs:
 def _pass(
     highs: highspy.Highs,
     c: np.ndarray,
-    matrix: sp.csc_matrix,
+    matrix: RowMatrix,
     row_lower: np.ndarray,
     row_upper: np.ndarray,
     col_upper: np.ndarray,
     integral: np.ndarray | None,
 ) -> None:
     lp = highspy.HighsLp()
-    n, m = len(c), matrix.shape[0]
+    n, m = len(c), matrix.n_rows
     lp.num_col_, lp.num_row_ = n, m
     lp.col_cost_ = np.ascontiguousarray(c, dtype=np.float64)
     lp.col_lower_ = np.zeros(n)
@@ -161,9 +162,10 @@ def _pass(
     a = lp.a_matrix_
     a.format_ = highspy.MatrixFormat.kColwise
     a.num_col_, a.num_row_ = n, m
-    a.start_ = matrix.indptr.astype(np.int32)
-    a.index_ = matrix.indices.astype(np.int32)
-    a.value_ = matrix.data.astype(np.float64)
+    start, index, value = matrix.column_wise()
+    a.start_ = start.astype(np.int32)
+    a.index_ = index.astype(np.int32)
+    a.value_ = value
     if integral is not None and integral.any():
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[int(flag)] for flag in integral]

@@ -42,12 +42,12 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from cloudwright.optimizer.solver import highs
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.model import MIP_REL_GAP, build_model, dollar_margin, run_milp
+from cloudwright.optimizer.solver.sparse import diagonal, hstack
 
 SIFT_MIN_WORKLOADS = 1000  # below this the column-generation path is as fast
 SAMPLE_WORKLOADS = 500
@@ -111,7 +111,7 @@ class Sifter:
         self.wl = np.searchsorted(self.workloads, cands.wl[self.rows])
         self.starts = np.searchsorted(self.wl, np.arange(len(self.workloads)))
         self.c = primary[self.rows]
-        self.at = sp.csr_matrix(coupling.matrix[:, self.rows].T)
+        self.a = coupling.matrix.take_columns(self.rows)  # coupling rows × local candidates
         self.upper = coupling.upper - fixed_usage
         self.fixed_usage = fixed_usage
         self.margin = dollar_margin(coupling)
@@ -128,7 +128,7 @@ class Sifter:
     # ---- reduced costs ----------------------------------------------------------------
     def reduced(self, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Reduced cost c + λᵀa of every candidate, and each workload's least."""
-        r = self.c + self.at @ lam if len(lam) else self.c.copy()
+        r = self.c + self.a.tdot(lam) if len(lam) else self.c.copy()
         return r, np.minimum.reduceat(r, self.starts)
 
     def argmin(self, r: np.ndarray, best: np.ndarray) -> np.ndarray:
@@ -147,7 +147,7 @@ class Sifter:
     def usage(self, local: np.ndarray) -> np.ndarray:
         if not len(local):
             return np.zeros(len(self.coupling))
-        return np.asarray(self.at[local].sum(axis=0)).ravel()
+        return self.a.count_dot(local)
 
     def near(self, r: np.ndarray, best: np.ndarray) -> np.ndarray:
         return r <= best[self.wl] + NEAR_SHARE * np.abs(best[self.wl])
@@ -159,7 +159,7 @@ class Sifter:
         typical = float(np.median(np.abs(self.c))) + 1.0
         per_row = np.zeros(len(self.coupling))
         for k in range(len(self.coupling)):
-            values = np.abs(self.coupling.matrix.getrow(k).data)
+            values = np.abs(self.coupling.matrix.row(k)[1])
             per_row[k] = float(np.median(values)) if len(values) else 1.0
         return np.asarray(PENALTY_FACTOR * typical / np.maximum(per_row, 1e-9), dtype=float)
 
@@ -180,8 +180,8 @@ class Sifter:
         m = len(self.coupling)
         n = len(model.c)
         cost = np.concatenate([model.c, self.penalty / np.maximum(model.row_scale, 1e-300)])
-        a_ub = sp.hstack([model.a_ub, -sp.identity(m, format="csr")], format="csr")
-        a_eq = sp.hstack([model.a_eq, sp.csr_matrix((model.a_eq.shape[0], m))], format="csr")
+        a_ub = hstack([model.a_ub, diagonal(-np.ones(m))])
+        a_eq = model.a_eq.pad_columns(m)
         res, _ = highs.linprog(
             cost,
             a_ub if m else None,
@@ -223,9 +223,8 @@ class Sifter:
 
     def _pool_bests(self, rows: np.ndarray) -> np.ndarray:
         """Each sampled workload's best candidate per set of coupling rows it draws on."""
-        at = self.at[rows]
         weights = np.random.default_rng(0).integers(1, 2**40, size=len(self.coupling))
-        signature = np.asarray((at != 0).astype(np.float64) @ weights.astype(np.float64))
+        signature = self.a.structure().tdot(weights.astype(np.float64))[rows]
         order = np.lexsort((rows, self.c[rows], signature.ravel(), self.wl[rows]))
         key_w, key_s = self.wl[rows][order], signature.ravel()[order]
         first = np.ones(len(order), dtype=bool)

@@ -33,7 +33,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from cloudwright.optimizer.solver import highs, lagrange
 from cloudwright.optimizer.solver.candidates import CandidateSet
@@ -45,6 +44,7 @@ from cloudwright.optimizer.solver.model import (
     dollar_margin,
     run_milp,
 )
+from cloudwright.optimizer.solver.sparse import RowMatrix, vstack
 
 TOP_K = 3
 POOL_MARGIN = 0.05  # a capacity pool's best joins the first LP when within 5 % of the best
@@ -273,7 +273,7 @@ def _coupled_workloads(cands: CandidateSet, coupling: Coupling) -> np.ndarray:
     n_w = len(cands.start) - 1
     coupled = np.zeros(n_w, dtype=bool)
     if len(coupling):
-        touched = np.asarray(np.abs(coupling.matrix).sum(axis=0)).ravel() > 0
+        touched = coupling.matrix.used_columns()
         coupled |= np.bincount(cands.wl[touched], minlength=n_w) > 0
     for members in coupling.groups.values():
         coupled[members] = True
@@ -305,8 +305,8 @@ def _working_set(
         # Which capacity pools a candidate draws on, hashed to one integer (a collision
         # only thins the heuristic working set; pricing still restores any needed column).
         weights = np.random.default_rng(0).integers(1, 2**52, size=len(capacity))
-        pools = (coupling.matrix[capacity] != 0).astype(np.float64).T.tocsr()
-        signature = np.asarray(pools @ weights.astype(np.float64)).ravel().astype(np.int64)
+        pools = coupling.matrix.take_rows(capacity).structure()
+        signature = pools.tdot(weights.astype(np.float64)).astype(np.int64)
         pool_key = signature * 2 + cands.spot.astype(np.int64)
         pool_best = _first_per(order, wl, pool_key)
         if pool_margin is not None:
@@ -435,7 +435,7 @@ def _reduced_costs(
     reduced = primary - pi[cands.wl]
     if model.a_ub.shape[0]:
         lam = lp.ineq_duals * model.row_scale
-        reduced = reduced - np.asarray(coupling.matrix.T @ lam).ravel()
+        reduced = reduced - coupling.matrix.tdot(lam)
     return np.asarray(reduced, dtype=float)
 
 
@@ -469,14 +469,14 @@ def _second_stage(
     columns = np.flatnonzero(in_model)
     model = build_model(cands, coupling, secondary, columns, coupled, fixed_usage)
     target = float(primary[choice[coupled]].sum())
-    row = sp.csr_matrix(np.concatenate([primary[columns], np.zeros(model.n_y)]))
+    row = RowMatrix.dense_row(np.concatenate([primary[columns], np.zeros(model.n_y)]))
     tol = 1e-9 * max(1.0, abs(target)) + 1e-9
     bounded = Model(
         model.columns,
         model.c,
         model.a_eq,
         model.b_eq,
-        sp.csr_matrix(sp.vstack([model.a_ub, row])),
+        vstack([model.a_ub, row]),
         np.append(model.b_ub, target + tol),
         model.n_y,
         model.eq_workload,

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from cloudwright.optimizer.solver import highs
 from cloudwright.optimizer.solver.candidates import CandidateSet
@@ -21,6 +20,7 @@ from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.highs import (
     silence_native_stdout as silence_native_stdout,  # re-exported: tests import it from here
 )
+from cloudwright.optimizer.solver.sparse import RowMatrix
 
 MIP_REL_GAP = 1e-5
 BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see dollar_margin)
@@ -30,9 +30,9 @@ BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see dolla
 class Model:
     columns: np.ndarray  # candidate rows in the working set, ascending
     c: np.ndarray
-    a_eq: sp.csr_matrix
+    a_eq: RowMatrix
     b_eq: np.ndarray
-    a_ub: sp.csr_matrix
+    a_ub: RowMatrix
     b_ub: np.ndarray
     n_y: int  # co-location binaries after the x columns
     eq_workload: np.ndarray  # eq row of each coupled, non-grouped workload (−1 otherwise)
@@ -89,21 +89,21 @@ def build_model(
         next_row += 1
         n_y += len(allowed)
     n = n_x + n_y
-    a_eq = sp.csr_matrix(
-        (np.concatenate(eq_vals), (np.concatenate(eq_rows), np.concatenate(eq_cols))),
-        shape=(next_row, n),
+    a_eq = RowMatrix.from_triplets(
+        np.concatenate(eq_rows),
+        np.concatenate(eq_cols),
+        np.concatenate(eq_vals),
+        (next_row, n),
+        drop_zeros=False,
     )
     scale = row_scale(coupling)
     if len(coupling):
-        rows = sp.diags(scale) @ coupling.matrix[:, columns]
-        a_ub = sp.hstack([rows, sp.csr_matrix((len(coupling), n_y))])
+        a_ub = coupling.matrix.take_columns(columns).scale_rows(scale).pad_columns(n_y)
         b_ub = scale * (coupling.upper - fixed_usage - dollar_margin(coupling))
     else:
-        a_ub, b_ub = sp.csr_matrix((0, n)), np.zeros(0)
+        a_ub, b_ub = RowMatrix.empty(0, n), np.zeros(0)
     c = np.concatenate([primary[columns], np.zeros(n_y)])
-    return Model(
-        columns, c, a_eq, np.array(b_eq), sp.csr_matrix(a_ub), b_ub, n_y, eq_workload, scale
-    )
+    return Model(columns, c, a_eq, np.array(b_eq), a_ub, b_ub, n_y, eq_workload, scale)
 
 
 def dollar_margin(coupling: Coupling) -> np.ndarray:
@@ -123,7 +123,7 @@ def row_scale(coupling: Coupling) -> np.ndarray:
     row in dollars and a capacity row in GPUs reach HiGHS on the same footing."""
     if not len(coupling):
         return np.zeros(0)
-    largest = np.asarray(abs(coupling.matrix).max(axis=1).todense()).ravel()
+    largest = coupling.matrix.abs_max_per_row()
     size = np.maximum(np.maximum(np.abs(coupling.upper), largest), 1.0)
     return np.asarray(1.0 / size, dtype=np.float64)
 

@@ -1,13 +1,17 @@
 """The HTML report: self-contained, escaped, and its charts really render in headless Chromium.
 
 Chromium tests skip with a reason when the browser is absent (`make test` installs Debian's
-`chromium`). They lay the page out, measure every chart and bar through the DOM, and decode
-the screenshot to check the charts put colour on the page.
+`chromium`). They lay the page out, measure every chart and bar through the DOM, check the
+page never scrolls sideways at 1400 and 360 px and no chart label leaves its chart, and decode
+the screenshots to check the charts put colour on the page. With
+CLOUDWRIGHT_UPDATE_SCREENSHOTS=1 the two screenshots are saved as docs/img/report-1400.png
+and docs/img/report-360.png (the ones docs/cost.md shows).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import struct
@@ -21,11 +25,14 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.pricing import estimate
 from cloudwright.pricing.report import CostReport
 from cloudwright.pricing.usage import Usage
-from cloudwright.reports.html import render_html
+from cloudwright.reports.html import Budget, render_html
 from cloudwright.resource_graph.load import load_graph
 
 FLEET = Path(__file__).parent / "golden" / "graphs" / "fleet.graph.json"
 CHARTS = ("by-cloud", "by-region", "by-workload", "share-by-region", "cost-vs-carbon", "costliest")
+DOCS_IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
+# examples/fleet.yaml: `budget: {monthly_usd: 250000}` (the fleet this graph was planned from)
+FLEET_BUDGET = Budget(250_000, "examples/fleet.yaml budget.monthly_usd")
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +207,177 @@ def test_screenshot_shows_the_charts(report: CostReport, tmp_path: Path) -> None
     share = saturated / (width * height / 7)
     assert share > 0.01, f"only {share:.2%} of the page is chart colour"
     assert len(colours) >= 4  # the cloud colours and the palette, not one flat fill
+
+
+def test_headline_names_what_it_leaves_out(fixture_catalog: Catalog) -> None:
+    report = estimate(load_graph(FLEET), fixture_catalog)  # no usage: storage lines wait
+    pending = [c for r in report.counted() for c in r.components if c.status == "usage"]
+    assert pending, "the fleet has usage-based lines"
+    html = render_html(report)
+    headline = html.split('id="total-monthly">', 1)[1].split("</div>", 1)[0]
+    n = len(pending)
+    assert f"+ {n} line{'' if n == 1 else 's'} pending usage" in headline
+    assert html.count("<li>", html.index('id="pending"')) >= n
+    assert 'id="budget"' not in html and 'data-chart="budget"' not in html
+
+
+def test_budget_is_stated_and_drawn(report: CostReport) -> None:
+    html = render_html(report, budget=FLEET_BUDGET)
+    kpi = html.split('id="budget"', 1)[1].split("</div></div>", 1)[0]
+    assert "$250,000" in kpi and "examples/fleet.yaml" in kpi
+    over = report.totals.monthly_usd > FLEET_BUDGET.monthly_usd
+    assert ("over by" in kpi) == over and ('class="kpi budget over"' in html) == over
+    chart = html.split('data-chart="budget"', 1)[1].split("</svg>", 1)[0]
+    assert 'class="budget"' in chart and "budget $250,000" in chart
+    line = re.search(r'class="budget" x1="([\d.]+)"', chart)
+    bars = [
+        float(w) for w in re.findall(r'class="bar" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', chart)
+    ]
+    assert line and bars
+    # The line sits at budget / max(total, budget) of the bar span (620 px from x=10).
+    expected = 10 + 610 * FLEET_BUDGET.monthly_usd / max(report.totals.monthly_usd, 250_000)
+    assert abs(float(line.group(1)) - expected) < 0.05
+    with pytest.raises(ValueError):
+        Budget(float("nan"), "x")
+
+
+LAYOUT = """
+<script>
+window.addEventListener('load', () => {
+  const doc = document.documentElement;
+  const cut = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.getBoundingClientRect();
+    for (const text of svg.querySelectorAll('text')) {
+      const r = text.getBoundingClientRect();
+      if (r.width && (r.right > box.right + 0.5 || r.left < box.left - 0.5)) {
+        cut.push(svg.dataset.chart + ': ' + text.textContent);
+      }
+    }
+  }
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .map(e => e.tagName + ' ' + (e.id || e.textContent.slice(0, 40)))
+    .slice(0, 5);
+  const table = document.querySelector('.scroll');
+  parent.postMessage(JSON.stringify({
+    viewport: window.innerWidth, scrollWidth: doc.scrollWidth, cut, wide,
+    tableScrolls: table.scrollWidth > table.clientWidth, tableBox: table.clientWidth,
+    charts: [...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().width),
+  }), '*');
+});
+</script>
+"""
+# Headless Chromium will not make a window narrower than 500 px, so the report is laid out
+# in an iframe of the width under test: its viewport (and media queries) is the frame's.
+FRAME = """<!doctype html><html><body style="margin:0">
+<iframe src="{src}" style="border:0;display:block;width:{width}px;height:{height}px"></iframe>
+<script>
+window.addEventListener('message', e => {{
+  const out = document.createElement('pre'); out.id = 'layout'; out.textContent = e.data;
+  document.body.appendChild(out);
+}});
+</script></body></html>"""
+
+
+def _layout(html: str, width: int, tmp_path: Path) -> dict[str, object]:
+    page = tmp_path / f"layout-{width}.html"
+    page.write_text(html.replace("</body>", LAYOUT + "</body>"), "utf-8")
+    frame = tmp_path / f"frame-{width}.html"
+    frame.write_text(FRAME.format(src=page.name, width=width, height=1600), "utf-8")
+    window = max(width, 500)
+    done = _run_chromium(
+        [
+            "--virtual-time-budget=5000",
+            f"--window-size={window},1700",
+            "--dump-dom",
+            frame.as_uri(),
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    match = re.search(r'<pre id="layout">(.*?)</pre>', done.stdout, re.S)
+    assert match, "layout script did not run"
+    measured: dict[str, object] = json.loads(match.group(1).replace("&quot;", '"'))
+    return measured
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("width", [1400, 360])
+def test_no_sideways_scroll(report: CostReport, width: int, tmp_path: Path) -> None:
+    measured = _layout(render_html(report, budget=FLEET_BUDGET), width, tmp_path)
+    assert measured["viewport"] == width
+    assert measured["scrollWidth"] <= width, measured  # the page never scrolls sideways
+    assert measured["cut"] == [], measured["cut"]  # every chart label inside its chart
+    assert measured["wide"] == [], measured["wide"]
+    charts = measured["charts"]
+    assert isinstance(charts, list) and len(charts) == len(CHARTS) + 1
+    assert all(0 < w <= width for w in charts)
+    if width == 360:
+        assert measured["tableScrolls"] is True  # the wide table scrolls in its own box
+        assert all(w > 250 for w in charts)  # one column, using the screen
+
+
+def _png(width: int, height: int, channels: int, pixels: bytes) -> bytes:
+    """Encode raw 8-bit RGB/RGBA rows as a PNG (filter 0 on every row)."""
+    stride = width * channels
+    raw = b"".join(b"\x00" + pixels[y * stride : (y + 1) * stride] for y in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _screenshot(html: str, width: int, height: int, tmp_path: Path) -> bytes:
+    """A `width` x `height` screenshot of the report laid out `width` px wide (narrower
+    than Chromium's 500 px window through a frame, then cropped)."""
+    page = tmp_path / f"shot-{width}.html"
+    page.write_text(html, "utf-8")
+    frame = tmp_path / f"shot-frame-{width}.html"
+    frame.write_text(FRAME.format(src=page.name, width=width, height=height), "utf-8")
+    shot = tmp_path / f"report-{width}.png"
+    window = max(width, 500)
+    done = _run_chromium(
+        [
+            f"--screenshot={shot}",
+            f"--window-size={window},{height}",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+            frame.as_uri(),
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    data = shot.read_bytes()
+    if window == width:
+        return data
+    full_width, full_height, channels, pixels = _png_pixels(data)
+    stride = full_width * channels
+    rows = b"".join(pixels[y * stride : y * stride + width * channels] for y in range(full_height))
+    return _png(width, full_height, channels, rows)
+
+
+@pytest.mark.chromium
+def test_screenshots_at_both_widths(report: CostReport, tmp_path: Path) -> None:
+    html = render_html(report, budget=FLEET_BUDGET)
+    for width, height in ((1400, 1800), (360, 1400)):
+        data = _screenshot(html, width, height, tmp_path)
+        shot_width, shot_height, channels, pixels = _png_pixels(data)
+        assert (shot_width, shot_height) == (width, height)
+        coloured = sum(
+            1
+            for i in range(0, len(pixels), channels * 11)
+            if max(pixels[i : i + 3]) - min(pixels[i : i + 3]) > 80
+        )
+        assert coloured / (width * height / 11) > 0.01, f"{width} px: no chart colour"
+        if os.environ.get("CLOUDWRIGHT_UPDATE_SCREENSHOTS") == "1":
+            DOCS_IMG.mkdir(parents=True, exist_ok=True)
+            (DOCS_IMG / f"report-{width}.png").write_bytes(data)

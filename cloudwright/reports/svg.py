@@ -4,6 +4,9 @@ so the report renders the same offline, in a mail client or in a CI artefact vie
 
 Every chart is `<svg class="chart" data-chart="...">` with `role="img"` and a `<title>`;
 marks carry `class="bar"`/`class="point"` and a `<title>` tooltip, which the tests count.
+Charts have a viewBox and no fixed size: the page's CSS scales them to their container
+(down to a 360 px phone), so every label must fit inside the viewBox — a value label that
+would run past the right edge is drawn inside the end of its bar instead.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ PALETTE = ("#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#dc2626", "#c
 CLOUD_COLOURS = {"aws": "#ff9900", "gcp": "#4285f4", "azure": "#0078d4"}
 CARBON_COLOUR = "#15803d"
 COST_COLOUR = "#1d4ed8"
+BUDGET_COLOUR = "#b91c1c"
+CHAR_PX = 7.0  # generous width of one 12-px sans-serif character, for fitting labels
+
+
+def text_px(text: str, size: float = 12.0) -> float:
+    return len(text) * CHAR_PX * size / 12.0
 
 
 @dataclass(frozen=True)
@@ -72,11 +81,69 @@ def bar_chart(chart: str, title: str, bars: Sequence[Bar], fmt: Callable[[float]
             f'font-size="12">{escape(_shorten(bar.label))}</text>'
             f'<rect class="bar" x="{LABEL_WIDTH}" y="{y}" width="{length:.2f}" '
             f'height="{BAR_HEIGHT}" rx="3" fill="{colour}"><title>{tip}</title></rect>'
-            f'<text x="{LABEL_WIDTH + length + 6:.2f}" y="{y + BAR_HEIGHT * 0.7:.1f}" '
-            f'font-size="12">{escape(fmt(bar.value))}</text>'
+            + _value_label(fmt(bar.value), LABEL_WIDTH + length, y + BAR_HEIGHT * 0.7)
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _value_label(text: str, bar_end: float, y: float, size: float = 12.0) -> str:
+    """The value after its bar, or inside the bar's end when it would leave the viewBox."""
+    if bar_end + 6 + text_px(text, size) <= WIDTH:
+        return (
+            f'<text class="value" x="{bar_end + 6:.2f}" y="{y:.1f}" font-size="{size:g}">'
+            f"{escape(text)}</text>"
+        )
+    return (
+        f'<text class="value inside" x="{bar_end - 6:.2f}" y="{y:.1f}" text-anchor="end" '
+        f'font-size="{size:g}" fill="#fff" style="fill:#fff">{escape(text)}</text>'
+    )
+
+
+def budget_chart(
+    chart: str, title: str, parts: Sequence[Bar], budget: float, money: Callable[[float], str]
+) -> str:
+    """The month's total as one bar stacked by `parts` (clouds), against the budget drawn as
+    a dashed reference line; the axis spans whichever is larger."""
+    total = sum(max(p.value, 0.0) for p in parts)
+    top = max(total, budget)
+    if top <= 0:
+        return empty_chart(chart, f"{title}: nothing priced and no budget")
+    left, right, bar_y, bar_h = 10.0, 20.0, 34.0, 28.0
+    span = WIDTH - left - right
+    out = [_open(chart, title, 110)]
+    x = left
+    for number, part in enumerate(p for p in parts if p.value > 0):
+        length = span * part.value / top
+        colour = part.colour or PALETTE[number % len(PALETTE)]
+        tip = escape(f"{part.label}: {money(part.value)}")
+        out.append(
+            f'<rect class="bar" x="{x:.2f}" y="{bar_y}" width="{max(length, 1.0):.2f}" '
+            f'height="{bar_h}" fill="{colour}"><title>{tip}</title></rect>'
+        )
+        x += length
+    line_x = left + span * budget / top
+    over = total > budget
+    caption = f"budget {money(budget)}"
+    anchor = "end" if line_x + 4 + text_px(caption, 11) > WIDTH else "start"
+    shift = -4 if anchor == "end" else 4
+    out.append(
+        f'<line class="budget" x1="{line_x:.2f}" y1="14" x2="{line_x:.2f}" y2="{bar_y + bar_h + 8}" '
+        f'stroke="{BUDGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>'
+        f'<text x="{line_x + shift:.2f}" y="24" text-anchor="{anchor}" font-size="11" '
+        f'fill="{BUDGET_COLOUR}" style="fill:{BUDGET_COLOUR}">{escape(caption)}</text>'
+    )
+    share = total / budget if budget > 0 else math.inf
+    verdict = (
+        f"total {money(total)}: {money(total - budget)} over budget"
+        if over
+        else f"total {money(total)}: {money(budget - total)} left"
+    )
+    if math.isfinite(share):
+        verdict += f" ({fmt.percent(share)} of budget)"
+    out.append(f'<text x="{left}" y="{bar_y + bar_h + 26}" font-size="12">{escape(verdict)}</text>')
+    out.append("</svg>")
+    return "".join(out)
 
 
 def share_chart(chart: str, title: str, rows: Sequence[tuple[str, float, float]]) -> str:

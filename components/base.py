@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pulumi
 
@@ -52,6 +52,12 @@ def joined(*parts: Any) -> pulumi.Output[str | None]:
         return "".join(str(v) for v in values)
 
     return pulumi.Output.all(*parts).apply(join)
+
+
+def concat_computed(*parts: Any) -> pulumi.Output[str]:
+    """`Output.concat` for parts the cloud always computes (an e-mail, an account name): typed
+    as a string, but a mock that computes nothing gets None rather than a failed program."""
+    return cast(pulumi.Output[str], joined(*parts))
 
 
 def first_or_none(values: Sequence[T] | None) -> T | None:

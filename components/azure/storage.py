@@ -19,7 +19,7 @@ import pulumi
 from pulumi_azure_native import network, storage, storagecache
 
 from cloudwright.components.args import need, plain_float, string_map
-from cloudwright.components.base import child, joined
+from cloudwright.components.base import child, concat_computed, joined
 from cloudwright.components.interface import FileSystemKind, resolve_filesystem
 from cloudwright.components.sizing import amlfs_size, amlfs_subnet_prefix, carve_subnets
 from cloudwright.components.tags import alnum_name
@@ -127,7 +127,7 @@ class AzureClusterStorage(pulumi.ComponentResource):
         if self.filesystem_kind == FileSystemKind.AMLFS:
             self.mount_command = self._amlfs(name, args, where, group, parallel_fs_tb, tags)
         self.bucket = (
-            pulumi.Output.concat(
+            concat_computed(
                 "https://", self.account.name, f".blob.core.windows.net/{CONTAINER_NAME}"
             )
             if self.account

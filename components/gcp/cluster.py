@@ -29,7 +29,7 @@ import pulumi
 from pulumi_gcp import compute, projects, serviceaccount, storage
 
 from cloudwright.components.args import FabricArgs, fabric_spec, need, plain_int, string_map
-from cloudwright.components.base import bootstrap_script, child
+from cloudwright.components.base import bootstrap_script, child, concat_computed
 from cloudwright.components.fabric import GcpNicLayout, gcp_boot_disk_type, gcp_nic_layout
 from cloudwright.components.gcp.storage import DEFAULT_MOUNT_POINT
 from cloudwright.components.interface import Market
@@ -228,7 +228,7 @@ class GcpGpuCluster(pulumi.ComponentResource):
             display_name=f"Cloudwright {self.cluster} GPU nodes",
             opts=child(self),
         )
-        member = pulumi.Output.concat("serviceAccount:", account.email)
+        member = concat_computed("serviceAccount:", account.email)
         for role in PROJECT_ROLES:
             projects.IAMMember(
                 f"{name}-{role.split('.')[-1].lower()}",

@@ -12,13 +12,13 @@ The VPC and zone come in as ids (`GcpClusterNetwork`'s outputs, or your own netw
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NotRequired, TypedDict, cast
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 from pulumi_gcp import compute, filestore, lustre, parallelstore, servicenetworking, storage
 
 from cloudwright.components.args import need, plain_float, string_map
-from cloudwright.components.base import child, joined
+from cloudwright.components.base import child, concat_computed, joined
 from cloudwright.components.interface import FileSystemKind, resolve_filesystem
 from cloudwright.components.sizing import (
     choose_gcp_filesystem,
@@ -210,11 +210,7 @@ class GcpClusterStorage(pulumi.ComponentResource):
             network=network,
             direction="INGRESS",
             allows=[compute.FirewallAllowArgs(protocol="tcp", ports=[LUSTRE_PORT])],
-            # The reserved range is always known after creation; `joined` only spares a mock
-            # that computes no address from failing the whole program.
-            source_ranges=[
-                cast(pulumi.Output[str], joined(reserved.address, f"/{PSA_PREFIX_LENGTH}"))
-            ],
+            source_ranges=[concat_computed(reserved.address, f"/{PSA_PREFIX_LENGTH}")],
             description="Lustre servers (private services access range) to cluster nodes",
             opts=child(self),
         )

@@ -30,9 +30,8 @@ def with_alt_price(frame: pd.DataFrame, alt: np.ndarray, alt_source: np.ndarray)
     out["price_alt_usd_hr"] = pd.Series(np.where(differs, other, np.nan), index=out.index).astype(
         "Float64"
     )
-    out["price_alt_source"] = pd.Series(
-        np.where(differs, alt_source.astype(object), None), index=out.index, dtype="string"
-    )
+    sources = [str(a) if d else None for a, d in zip(alt_source, differs, strict=True)]
+    out["price_alt_source"] = pd.Series(sources, index=out.index, dtype="string")
     notes = pd.Series(
         [
             f"{CROSS_CHECK} second source {o:.4f} $/h ({r:.2f}×), the trusted source kept"

@@ -140,9 +140,9 @@ def price_statuses(offerings: pd.DataFrame) -> pd.Series:
 def _status_counts(offerings: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Region-level (cloud, region, type) counts per cloud and status."""
     regional = offerings.drop_duplicates(["cloud", "region", "instance_type"])
-    table = regional.groupby(["cloud", "price_status"]).size()
+    table = regional.groupby(["cloud", "price_status"]).size().reset_index(name="n")
     out: dict[str, dict[str, int]] = {}
-    for (cloud, status), n in table.items():
+    for cloud, status, n in table.itertuples(index=False):
         out.setdefault(str(cloud), {})[str(status)] = int(n)
     return out
 

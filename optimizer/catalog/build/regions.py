@@ -75,8 +75,8 @@ def read_locations(regions_csv: Path) -> tuple[pd.DataFrame, SourceRef]:
         "source_date",
     ]
     frame = pd.concat([raw[cols], extra[cols]], ignore_index=True)
-    fixes = reference_table("region_location_fixes").set_index(["cloud", "region"])
-    for (cloud, region), fix in fixes.iterrows():
+    for fix in reference_table("region_location_fixes").to_dict("records"):
+        cloud, region = str(fix["cloud"]), str(fix["region"])
         hit = (frame["cloud"] == cloud) & (frame["region"] == region)
         if not hit.any():
             raise DataError(f"region_location_fixes.csv: no region {cloud}:{region} to fix")

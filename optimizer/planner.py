@@ -74,8 +74,18 @@ def prepare(
     *,
     lock: Plan | None = None,
     profiles: ProfileSource | None = None,
+    resolved: bool = False,
 ) -> Problem:
-    resolved = resolve(fleet, catalog)
+    """The problem of `fleet` (`resolved`: it already went through `fleet.resolve`, whose
+    caller may then drop the file's own copy before the candidates take their memory)."""
+    if not resolved:
+        fleet = resolve(fleet, catalog)
+    return _prepare(fleet, catalog, lock, profiles)
+
+
+def _prepare(
+    resolved: Fleet, catalog: Catalog, lock: Plan | None, profiles: ProfileSource | None
+) -> Problem:
     table = build_offer_table(catalog)
     ctx = lock_context(lock, resolved) if lock is not None else None
     cands = build_candidates(

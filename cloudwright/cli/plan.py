@@ -93,17 +93,24 @@ def plan_command(
     refuse_inputs(chart, fleet, lock, out)
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console
+    from cloudwright.core.gcpause import gc_paused
     from cloudwright.optimizer.fleet import load_fleet
+    from cloudwright.optimizer.fleet.resolve import resolve
     from cloudwright.optimizer.plan import load_plan, save_plan
     from cloudwright.optimizer.planner import draft_plan, objective_spec, optimise, prepare
     from cloudwright.reports import plan as render
 
-    spec_file = load_fleet(fleet)
-    fleet_name = spec_file.name or fleet.stem
+    loaded = load_fleet(fleet)
     catalog = open_catalog(catalog_dir)
+    with gc_paused():
+        resolved = resolve(loaded, catalog)
+    # Only the resolved copy is kept: 10^5 workloads need not be held twice while the
+    # candidates take their memory.
+    del loaded
+    fleet_name = resolved.name or fleet.stem
     locked = load_plan(lock) if lock is not None else None
-    problem = prepare(spec_file, catalog, lock=locked, profiles=_profiles(use_profiles))
-    del spec_file  # the problem holds the resolved copy; 10^5 workloads need not be kept twice
+    profiles = _profiles(use_profiles)
+    problem = prepare(resolved, catalog, lock=locked, profiles=profiles, resolved=True)
     spec = objective_spec(problem, objective.value if objective else None, carbon_price)
     outcome = optimise(problem, spec, time_limit_s=time_limit)
     when = _timestamp(created_at)

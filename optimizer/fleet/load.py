@@ -21,6 +21,7 @@ from pydantic_core import ErrorDetails
 from cloudwright.core.errors import InputError, closest
 from cloudwright.core.gcpause import gc_paused
 from cloudwright.core.yamlsource import SourceMap, format_path, load_yaml, parse_yaml
+from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import Fleet
 
 MAX_REPORTED = 8
@@ -55,6 +56,10 @@ def fleet_from_data(data: Any, smap: SourceMap) -> Fleet:
     if problems:
         raise _problems_error(problems, smap)
     fleet._source = smap
+    sets = FieldSets()  # equal field-name sets: one copy, not one per model (~2 KB each)
+    for w in fleet.workloads:
+        for part in (w, w.gpu, w.storage, w.data, w.deferrable, w.allow, w.deny, *w.users):
+            sets.share(part)
     return fleet
 
 

@@ -19,7 +19,7 @@ LINKED = ("optimizer", "components", "stacks", "policies")
 
 
 @pytest.fixture(scope="module")
-def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     # Build from a copy of the tracked files (links kept), so the checkout gets no build/.
     source = tmp_path_factory.mktemp("src") / "cloudwright"
@@ -53,7 +53,12 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         check=True,
         capture_output=True,
     )
-    (wheel,) = out.glob("cloudwright-*.whl")
+    (built,) = out.glob("cloudwright-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel_names(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
         return archive.namelist()
 
@@ -84,3 +89,37 @@ def test_repository_links_point_at_the_top_level_folders() -> None:
     for folder in LINKED:
         link = ROOT / "cloudwright" / folder
         assert link.is_symlink() and link.resolve() == (ROOT / folder).resolve()
+
+
+@pytest.fixture(scope="module")
+def wheel_metadata(wheel: Path, wheel_names: list[str]) -> str:
+    (metadata,) = [n for n in wheel_names if n.endswith(".dist-info/METADATA")]
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(metadata).decode()
+
+
+@pytest.mark.slow
+def test_provider_sdks_are_per_cloud_extras(wheel_metadata: str) -> None:
+    requires = [
+        line.removeprefix("Requires-Dist: ")
+        for line in wheel_metadata.splitlines()
+        if line.startswith("Requires-Dist: ")
+    ]
+    extras = {
+        line.removeprefix("Provides-Extra: ")
+        for line in wheel_metadata.splitlines()
+        if line.startswith("Provides-Extra: ")
+    }
+    assert {"aws", "gcp", "azure", "all", "dev"} <= extras
+    base = [r for r in requires if "extra ==" not in r]
+    for sdk in ("pulumi-aws", "pulumi-gcp", "pulumi-azure-native"):
+        assert not [r for r in base if r.startswith(sdk)], f"{sdk} is still a base dependency"
+    for cloud, sdk in (
+        ("aws", "pulumi-aws"),
+        ("gcp", "pulumi-gcp"),
+        ("azure", "pulumi-azure-native"),
+    ):
+        assert any(r.startswith(sdk) and f'extra == "{cloud}"' in r for r in requires), cloud
+    assert any(r.startswith("cloudwright[") and 'extra == "all"' in r for r in requires)
+    # The components' own SDK and the policy SDK stay: every extra builds on them.
+    assert {r.split("<")[0].split(">")[0] for r in base} >= {"pulumi", "pulumi-policy"}

@@ -57,6 +57,25 @@ class Metrics:
     measured_source: dict[tuple[int, int], str]  # (workload, offer) → profile source
 
 
+_ARRAYS = (
+    "hours",
+    "hourly_usd",
+    "compute_usd",
+    "storage_usd",
+    "data_move_usd",
+    "data_move_one_off_usd",
+    "serving_usd",
+    "total_usd",
+    "energy_kwh",
+    "carbon_kg",
+    "shift_saving_kg",
+    "latency_ms",
+    "gpus",
+    "storage_unknown",
+    "measured",
+)
+
+
 @dataclass(frozen=True)
 class _Rows:
     wl: np.ndarray
@@ -64,6 +83,32 @@ class _Rows:
     spot: np.ndarray
     region: np.ndarray
     start: np.ndarray  # rows of workload i are start[i]:start[i + 1] (rows sorted by workload)
+
+
+CHUNK_ROWS = 1 << 19  # candidates per pass: bounds the temporaries at 10^7 candidates
+
+
+class _PerWorkload:
+    """The fleet's per-workload figures as arrays, read once for every chunk of rows."""
+
+    def __init__(self, fleet: Fleet) -> None:
+        ws = fleet.workloads
+        self.nodes = np.array([w.node_count for w in ws], dtype=float)
+        self.util = np.array([w.utilization or 0.0 for w in ws], dtype=float)
+        self.hours = np.array([w.hours_per_month or 0.0 for w in ws])
+        self.object_tb = np.array([w.storage.object_tb for w in ws])
+        self.fs_tb = np.array([w.storage.parallel_fs_tb for w in ws])
+        self.tiers = np.array([w.storage.parallel_fs_throughput_mb_s_per_tib for w in ws])
+        self.egress_gb = np.array([w.egress_gb_month for w in ws])
+        self.data_gb = np.array([w.data.size_gb if w.data else 0.0 for w in ws])
+        sources: dict[str, list[int]] = {}
+        for i, w in enumerate(ws):
+            if w.data is not None and w.data.size_gb > 0:
+                sources.setdefault(w.data.location, []).append(i)
+        self.locations = sorted(sources)
+        self.location_code = np.full(len(ws), -1, dtype=np.int64)
+        for k, location in enumerate(self.locations):
+            self.location_code[sources[location]] = k
 
 
 def compute_metrics(
@@ -74,14 +119,46 @@ def compute_metrics(
     deferrals: dict[int, DeferralPlan],
     profiles: ProfileSource | None,
 ) -> Metrics:
+    """Every figure is a function of its own row: large candidate sets go through in chunks
+    of CHUNK_ROWS rows into preallocated arrays (the same values, a fraction of the
+    temporaries)."""
+    wl, offer, spot = rows
+    per = _PerWorkload(fleet)
+    latency = _latency_table(catalog, table, fleet)
+    if len(wl) <= CHUNK_ROWS:
+        return _compute(catalog, table, fleet, per, latency, rows, deferrals, profiles)
+    out: dict[str, np.ndarray] = {}
+    sources: dict[tuple[int, int], str] = {}
+    for lo in range(0, len(wl), CHUNK_ROWS):
+        hi = min(lo + CHUNK_ROWS, len(wl))
+        chunk = (wl[lo:hi], offer[lo:hi], spot[lo:hi])
+        part = _compute(catalog, table, fleet, per, latency, chunk, deferrals, profiles)
+        for name in _ARRAYS:
+            values = getattr(part, name)
+            if name not in out:
+                out[name] = np.empty(len(wl), dtype=values.dtype)
+            out[name][lo:hi] = values
+        sources.update(part.measured_source)
+    return Metrics(**out, measured_source=sources)
+
+
+def _compute(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    per: _PerWorkload,
+    latency: tuple[np.ndarray, np.ndarray] | None,
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    deferrals: dict[int, DeferralPlan],
+    profiles: ProfileSource | None,
+) -> Metrics:
     wl, offer, spot = rows
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
     r = _Rows(wl, offer, spot, table.region_idx[offer], start)
-    ws = fleet.workloads
-    nodes = np.array([w.node_count for w in ws], dtype=float)[wl]
-    util = np.array([w.utilization or 0.0 for w in ws], dtype=float)[wl]
+    nodes = per.nodes[wl]
+    util = per.util[wl]
     overhead = _per_cloud(catalog, table, "spot_interruption_overhead")[offer]
-    hours = np.array([w.hours_per_month or 0.0 for w in ws])[wl] * np.where(spot, 1 + overhead, 1)
+    hours = per.hours[wl] * np.where(spot, 1 + overhead, 1)
     price = np.where(spot, table.price_spot[offer], table.price_on_demand[offer])
     hourly = price * nodes
     node_w = table.idle_w[offer] + np.clip(util, 0.0, 1.0) * table.slope_w[offer]
@@ -94,10 +171,10 @@ def compute_metrics(
     compute_kwh = node_w * nodes * hours / 1000.0 * regions.pue[r.region]
     compute_kg = compute_kwh * intensity / 1000.0
     saving_kg = compute_kg * _shift_fraction(deferrals, regions.keys, r)
-    storage_usd, storage_kwh, unknown = _storage(catalog, table, fleet, r)
-    move_one_off, net_kwh, net_kg = _data_moves(catalog, table, fleet, r)
+    storage_usd, storage_kwh, unknown = _storage(catalog, table, per, r)
+    move_one_off, net_kwh, net_kg = _data_moves(catalog, table, per, r)
     months = fleet.data_amortization_months
-    serving = _serving(catalog, table, fleet, r)
+    serving = _serving(catalog, table, per, r)
     embodied = _embodied(catalog, table, fleet, r, nodes, hours)
     total = hourly * hours + storage_usd + move_one_off / months + serving
     return Metrics(
@@ -116,7 +193,7 @@ def compute_metrics(
         + net_kg / months
         + embodied,
         shift_saving_kg=saving_kg,
-        latency_ms=_latency(catalog, table, fleet, r),
+        latency_ms=_latency(latency, r),
         gpus=table.gpu_count[offer] * nodes,
         storage_unknown=unknown,
         measured=measured,
@@ -172,18 +249,17 @@ def _shift_fraction(
 
 
 def _storage(
-    catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows
+    catalog: Catalog, table: OfferTable, per: _PerWorkload, r: _Rows
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    ws = fleet.workloads
-    obj_tb = np.array([w.storage.object_tb for w in ws])[r.wl]
-    fs_tb = np.array([w.storage.parallel_fs_tb for w in ws])[r.wl]
+    obj_tb = per.object_tb[r.wl]
+    fs_tb = per.fs_tb[r.wl]
     n = len(r.wl)
     usd, kwh, unknown = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
     needs = (obj_tb > 0) | (fs_tb > 0)
     if not needs.any():
         return usd, kwh, unknown
     pricer = StoragePricer(catalog)
-    tiers = np.array([w.storage.parallel_fs_throughput_mb_s_per_tib for w in ws])[r.wl]
+    tiers = per.tiers[r.wl]
     regions = table.regions
     for tier in np.unique(tiers[needs]):
         obj_price = np.full(len(regions.keys), np.nan)
@@ -208,7 +284,7 @@ def _storage(
 
 
 def _data_moves(
-    catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows
+    catalog: Catalog, table: OfferTable, per: _PerWorkload, r: _Rows
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-off $ of moving each workload's data to the candidate region (the catalog's
     egress ladder for that source → destination pair, exact pair rows included), and the
@@ -217,18 +293,12 @@ def _data_moves(
     n = len(r.wl)
     usd, kwh, kg = np.zeros(n), np.zeros(n), np.zeros(n)
     regions = table.regions
-    sources: dict[str, list[int]] = {}
-    for i, w in enumerate(fleet.workloads):
-        if w.data is not None and w.data.size_gb > 0:
-            sources.setdefault(w.data.location, []).append(i)
-    if not sources:
+    if not per.locations:
         return usd, kwh, kg
     egress = catalog.egress_table
-    size = np.array([w.data.size_gb if w.data else 0.0 for w in fleet.workloads])
-    locations = sorted(sources)
-    code = np.full(len(fleet.workloads), -1, dtype=np.int64)
-    for k, location in enumerate(locations):
-        code[sources[location]] = k
+    size = per.data_gb
+    locations = per.locations
+    code = per.location_code
     # Rows by data location in one pass (ascending row order within each location).
     for k, sel in _split(code[r.wl], len(locations)):
         src_cloud, src_region = locations[k].split(":", 1)
@@ -249,9 +319,9 @@ def _data_moves(
     return usd, kwh, kg
 
 
-def _serving(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.ndarray:
+def _serving(catalog: Catalog, table: OfferTable, per: _PerWorkload, r: _Rows) -> np.ndarray:
     """Each candidate region's internet egress ladder across the month's serving traffic."""
-    volume = np.array([w.egress_gb_month for w in fleet.workloads])[r.wl]
+    volume = per.egress_gb[r.wl]
     out = np.zeros(len(r.wl))
     if not (volume > 0).any():
         return out
@@ -312,10 +382,13 @@ def _embodied(
     )
 
 
-def _latency(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.ndarray:
-    """Weighted user RTT per candidate: one vector per distinct set of users, gathered."""
+def _latency_table(
+    catalog: Catalog, table: OfferTable, fleet: Fleet
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Weighted user RTT per (set of users, region), and each workload's set (row 0: no
+    users, NaN); None when no workload has users."""
     if not any(w.users for w in fleet.workloads):
-        return np.full(len(r.wl), np.nan)
+        return None
     model = LatencyModel.from_catalog(catalog)
     regions = table.regions
     keys: dict[tuple[tuple[float, float, float], ...], int] = {}
@@ -330,4 +403,12 @@ def _latency(catalog: Catalog, table: OfferTable, fleet: Fleet, r: _Rows) -> np.
             pops = [Population(u.lat, u.lon, u.weight) for u in w.users]
             rows.append(model.weighted_rtt_ms(pops, regions.lat, regions.lon))
         slot[i] = keys[key]
-    return np.asarray(np.vstack(rows)[slot[r.wl], r.region], dtype=float)
+    return np.vstack(rows), slot
+
+
+def _latency(latency: tuple[np.ndarray, np.ndarray] | None, r: _Rows) -> np.ndarray:
+    """Weighted user RTT per candidate: one vector per distinct set of users, gathered."""
+    if latency is None:
+        return np.full(len(r.wl), np.nan)
+    by_users, slot = latency
+    return np.asarray(by_users[slot[r.wl], r.region], dtype=float)

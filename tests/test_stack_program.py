@@ -144,7 +144,11 @@ def test_pulumi_project_file() -> None:
 
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert project["name"] == "cloudwright"
-    assert project["runtime"] == {"name": "python", "options": {"virtualenv": ".venv"}}
+    # pip fills .venv from requirements.txt (tests/test_pulumi_project.py checks the rest).
+    assert project["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": ".venv"},
+    }
     assert project["main"] == "stacks/" and project["stackConfigDir"] == "stacks"
     assert (ROOT / "stacks" / "__main__.py").is_file()
 

@@ -15,7 +15,7 @@ import pytest
 from cloudwright.core.errors import InputError
 from cloudwright.resource_graph.load import load_source
 from cloudwright.resource_graph.model import SECRET, Graph, Resource, is_unknown
-from cloudwright.resource_graph.program import load_program, program_path
+from cloudwright.resource_graph.program import load_program, program_source
 from cloudwright.resource_graph.project import SECRET_PLACEHOLDER
 
 PROGRAMS = Path(__file__).resolve().parent / "fixtures" / "programs"
@@ -163,7 +163,7 @@ def test_load_source_takes_a_program_folder_and_its_stack(tmp_path: Path) -> Non
     loaded = load_source(str(project))
     assert loaded.kind == "program" and loaded.graph.stack == "dev"
     assert _regions(loaded.graph) == {"us-east-1"}
-    prod = load_source(program_path(project, "prod", 30)).graph
+    prod = load_source(program_source(project, "prod", 30)).graph
     assert prod.stack == "prod" and _regions(prod) == {"eu-central-1"}
     # a fully qualified stack name selects the same file
     assert load_program(project, stack="acme/shop/prod").stack == "prod"

@@ -108,7 +108,7 @@ def _artifact_file(source: str | None) -> Path | None:
     if source == "-":
         return None
     if is_program(source):
-        project = read_project(source)
+        project = read_project(Path(source))
         return Path(project.shown(project.main))
     if source is not None:
         return Path(source)

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from cloudwright.resource_graph.program import ProgramSource
 
 TIME_LIMIT_S = 60.0  # resource_graph.program.TIME_LIMIT_S (not imported: start-up time)
 STACK_HELP = (
@@ -53,15 +56,16 @@ def program_source(
     time_limit_s: float,
     *,
     stack_needs_program: bool = True,
-) -> str | Path | None:
+) -> str | Path | ProgramSource | None:
     """`source` for the loaders: a folder carries `--stack` and `--time-limit` with it.
     `--stack` with another kind of source is a usage error when `stack_needs_program`
     (it would otherwise be silently ignored)."""
     from cloudwright.core.errors import InputError
-    from cloudwright.resource_graph.program import is_program, program_path
+    from cloudwright.resource_graph.program import is_program
+    from cloudwright.resource_graph.program import program_source as folder
 
     if is_program(source):
-        return program_path(source, stack, time_limit_s)
+        return folder(source, stack, time_limit_s)
     if stack is not None and stack_needs_program:
         raise InputError(
             "--stack chooses the stack of a Pulumi program folder, and SOURCE is not one",

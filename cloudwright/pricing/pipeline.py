@@ -21,6 +21,7 @@ from cloudwright.pricing.usage import Usage, load_usage, usage_from_plan
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
     from cloudwright.optimizer.models.energy import ProfileSource
+    from cloudwright.resource_graph.program import ProgramSource
 
 
 def read_usage(path: str | Path | None) -> Usage:
@@ -30,9 +31,11 @@ def read_usage(path: str | Path | None) -> Usage:
     return load_usage(path, known_types=priced_types())
 
 
-def saved_report(source: str | Path | None) -> CostReport | None:
+def saved_report(source: str | Path | ProgramSource | None) -> CostReport | None:
     """The cost report stored at `source`, or None when it is not one."""
-    if source is None or str(source) == "-":
+    from cloudwright.resource_graph.program import ProgramSource
+
+    if source is None or isinstance(source, ProgramSource) or str(source) == "-":
         return None
     path = Path(source)
     if path.suffix.lower() != ".json" or not path.is_file():
@@ -46,7 +49,7 @@ def saved_report(source: str | Path | None) -> CostReport | None:
 
 
 def report_for(
-    source: str | Path | None,
+    source: str | Path | ProgramSource | None,
     *,
     catalog: Catalog,
     usage: Usage | None = None,

@@ -3,7 +3,7 @@
 Sources: a Cloudwright graph.json, a plan.json (priced through the offline preview), a
 `pulumi preview --json` document, a `pulumi stack export`, a file-backend checkpoint, or `-`
 for stdin (any of these); or a Pulumi project folder, whose Python program is run under
-mocks (`resource_graph.program`; the stack from a `ProgramPath`, else `dev`). With no source at all, the current plan: the stack config's
+mocks (`resource_graph.program`; the stack from a `ProgramSource`, else `dev`). With no source at all, the current plan: the stack config's
 `cloudwright:plan` in `stacks/Pulumi.dev.yaml`, else `plan.json`.
 
 The kind is decided by the document's shape, never by its file name, and a document that
@@ -26,6 +26,7 @@ from cloudwright.resource_graph.stack_export import is_checkpoint, is_export, re
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
     from cloudwright.optimizer.plan import Plan
+    from cloudwright.resource_graph.program import ProgramSource
 
 STACK_CONFIG = Path("stacks") / "Pulumi.dev.yaml"
 PLAN_CONFIG_KEY = "cloudwright:plan"
@@ -42,7 +43,7 @@ class LoadedSource:
 
 
 def load_graph(
-    source: str | Path | None,
+    source: str | Path | ProgramSource | None,
     *,
     catalog: Catalog | None = None,
     config: Mapping[str, Any] | None = None,
@@ -52,7 +53,7 @@ def load_graph(
 
 
 def load_source(
-    source: str | Path | None,
+    source: str | Path | ProgramSource | None,
     *,
     catalog: Catalog | None = None,
     config: Mapping[str, Any] | None = None,

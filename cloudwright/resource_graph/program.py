@@ -27,7 +27,8 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterator, Mapping
-from pathlib import Path, PosixPath
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeGuard
 
@@ -58,23 +59,32 @@ NOTE = (
 _MAX_MESSAGE = 400
 
 
-class ProgramPath(PosixPath):
-    """A program folder, with the stack and time limit to run it with: how the CLI's
-    `--stack` reaches `load_source` through callers that only pass a source path."""
+@dataclass(frozen=True)
+class ProgramSource:
+    """A Pulumi program folder with the stack and time limit to run it with: how the CLI's
+    `--stack` and `--time-limit` reach `load_source` through callers that pass a source."""
 
+    directory: Path
     stack: str | None = None
     time_limit_s: float = TIME_LIMIT_S
 
+    def __str__(self) -> str:
+        return str(self.directory)
 
-def program_path(directory: str | Path, stack: str | None, time_limit_s: float) -> ProgramPath:
-    path = ProgramPath(directory)
-    path.stack = stack
-    path.time_limit_s = time_limit_s
-    return path
+    def __fspath__(self) -> str:
+        return str(self.directory)
 
 
-def is_program(source: str | Path | None) -> TypeGuard[str | Path]:
+def program_source(
+    directory: str | Path | ProgramSource, stack: str | None, time_limit_s: float
+) -> ProgramSource:
+    return ProgramSource(Path(directory), stack, time_limit_s)
+
+
+def is_program(source: str | Path | ProgramSource | None) -> TypeGuard[str | Path | ProgramSource]:
     """Whether `source` names a folder (a Pulumi project, or a mistake `load_program` names)."""
+    if isinstance(source, ProgramSource):
+        return True
     return source is not None and str(source) != "-" and Path(source).is_dir()
 
 
@@ -84,7 +94,7 @@ class ProgramTimeout(BaseException):
 
 
 def load_program(
-    directory: str | Path,
+    directory: str | Path | ProgramSource,
     *,
     stack: str | None = None,
     config: Mapping[str, Any] | None = None,
@@ -93,10 +103,11 @@ def load_program(
     """Run the Pulumi program in `directory` under mocks and return its resource graph.
 
     `config` (full keys) overrides the stack's; `time_limit_s` defaults to 60 s, or what a
-    `ProgramPath` carries."""
-    if isinstance(directory, ProgramPath):
+    `ProgramSource` carries."""
+    if isinstance(directory, ProgramSource):
         stack = stack if stack is not None else directory.stack
         time_limit_s = time_limit_s or directory.time_limit_s
+        directory = directory.directory
     project = read_project(directory)
     settings = overridden(stack_config(project, stack), config)
     registrations, stand_ins, messages = _run(project, settings, time_limit_s or TIME_LIMIT_S)

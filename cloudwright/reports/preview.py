@@ -194,9 +194,10 @@ def preview_renderables(graph: Graph) -> list[RenderableType]:
         items.append(table)
     components = sum(1 for r in graph if r.is_component)
     providers = sum(1 for r in graph if r.is_provider)
+    origin = f" (plan {graph.plan_id})" if graph.plan_id else ""
     items.append(
-        f"{len(resources)} resources, {components} components, {providers} providers "
-        f"(plan {graph.plan_id}); ids and computed outputs are stand-ins"
+        f"{len(resources)} resources, {components} components, {providers} providers"
+        f"{origin}; ids and computed outputs are stand-ins"
     )
     return items
 

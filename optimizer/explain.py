@@ -146,8 +146,8 @@ class Explainer:
         c = self.cands
         n_w = len(c.start) - 1
         place = c.table.region_idx[c.offer].astype(np.int64) * 2 + c.spot
-        rows = np.arange(len(c))
-        keys = (rows,) if self.secondary is None else (rows, self.secondary)
+        # lexsort is stable: ties keep row order (the lowest row first) without a row key.
+        keys = () if self.secondary is None else (self.secondary,)
         order = np.lexsort((*keys, self.raw, c.wl))
         w_s, p_s = c.wl[order], place[order]
         # Only the best few rows of each workload can hold its best distinct places.
@@ -427,7 +427,8 @@ def _deferral_text(note: str, saving_kg: float, carbon_kg: float) -> str:
 
 
 def _opt(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
+    number = float(value)  # a Python float: NaN test without a numpy ufunc call per figure
+    return None if number != number else number
 
 
 def _tags(w: Workload, plan_id: str) -> dict[str, str]:

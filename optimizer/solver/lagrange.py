@@ -293,11 +293,10 @@ class Sifter:
         r, best = self.reduced(state.lam)
         rc = r - best[self.wl]
         rc[lp_choice] = np.inf
-        by_rc = np.argsort(rc, kind="stable")
-        by_rc = by_rc[np.isfinite(rc[by_rc]) & self.group_ok[by_rc]]
+        eligible = np.flatnonzero(np.isfinite(rc) & self.group_ok)
         size = 2 * int(split.sum() + self.grouped.sum()) + NEIGHBOURHOOD
         while True:
-            extra = by_rc[:size]
+            extra = _smallest(rc, eligible, size)
             free = split | self.grouped
             free[self.wl[extra]] = True
             in_master = master.columns[free[self.wl[master.columns]]]
@@ -306,7 +305,7 @@ class Sifter:
             picked, status = self._milp(columns, free, lp_choice[~free], time_limit_s)
             if picked is not None:
                 return np.sort(np.concatenate([lp_choice[~free], picked])), status, len(columns)
-            if size >= len(by_rc):
+            if size >= len(eligible):
                 return None
             size *= 4
 
@@ -396,6 +395,19 @@ def solve_sifted(
 
 def lam0(m: int) -> np.ndarray:
     return np.zeros(m)
+
+
+def _smallest(key: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
+    """The `size` rows of `rows` (ascending) with the least `key`, ordered by (key, row): what
+    a stable argsort of key[rows] would put first, without sorting all of them."""
+    if size >= len(rows):
+        return rows[np.argsort(key[rows], kind="stable")]
+    values = key[rows]
+    cut = np.partition(values, size - 1)[size - 1]
+    below = rows[values < cut]
+    tied = rows[values == cut][: size - len(below)]  # ties at the cut: the lowest rows
+    picked = np.concatenate([below, tied])
+    return picked[np.lexsort((picked, key[picked]))]
 
 
 def _top_k(wl: np.ndarray, key: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from cloudwright.core.jsonsource import parse_json
 
 SAMPLES = load_samples()
-GATES = ("exceeds --fail-above", "mandatory policy violation")
+GATES = ("exceeds --fail-above", "--fail-above $", "mandatory policy violation")
 CLI = settings(
     max_examples=examples(15),
     deadline=15_000,  # ms: one command, whatever its input, finishes well within this

@@ -17,12 +17,20 @@ from cloudwright.cli.options import finite, program_source, stack_option, time_l
 if TYPE_CHECKING:
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.pricing.report import CostReport
+    from cloudwright.reports.html import Budget
 
 SOURCE_HELP = (
     "plan.json, graph.json, `pulumi preview --json` output, a `pulumi stack export`, a "
     "file-backend checkpoint, or - for stdin. Default: the offline preview of the current "
     "plan (cloudwright:plan in stacks/Pulumi.dev.yaml, else plan.json)."
 )
+
+
+class Unpriced(StrEnum):
+    """What `--fail-above` does with a total that is a lower bound."""
+
+    fail = "fail"
+    pass_with_note = "pass-with-note"
 
 
 class CostFormat(StrEnum):
@@ -55,7 +63,7 @@ def _profiles(enabled: bool) -> ProfileSource | None:
     return ProfileStore.open_default()
 
 
-def _render(report: CostReport, fmt: CostFormat) -> str:
+def _render(report: CostReport, fmt: CostFormat, budget: Budget | None = None) -> str:
     if fmt is CostFormat.json:
         import json
 
@@ -71,7 +79,7 @@ def _render(report: CostReport, fmt: CostFormat) -> str:
     if fmt is CostFormat.html:
         from cloudwright.reports.html import render_html
 
-        return render_html(report)
+        return render_html(report, budget=budget)
     if fmt is CostFormat.focus:
         from cloudwright.reports.focus import render_focus
 
@@ -108,6 +116,19 @@ def cost(
     profiles: bool = typer.Option(
         True, "--profiles/--no-profiles", help="Use measured energy profiles when present."
     ),
+    unpriced: Unpriced = typer.Option(
+        Unpriced.fail,
+        "--unpriced",
+        help="--fail-above when the total is a lower bound (resources not priced): fail "
+        "(it cannot be shown to hold) or pass with a note.",
+    ),
+    policy_config: Path | None = typer.Option(
+        None,
+        "--policy-config",
+        "-c",
+        help="Policy configuration whose monthly-budget.monthlyUsd the HTML report draws as "
+        "the budget (else the plan's fleet budget, when the source is a plan).",
+    ),
     config_file: Path | None = typer.Option(
         None,
         "--config",
@@ -118,7 +139,7 @@ def cost(
     """Estimate the monthly cost, energy and carbon of a stack, before `pulumi up`."""
     from cloudwright.core.fsio import refuse_inputs
 
-    refuse_inputs(out, source, usage, stack_config, config_file)
+    refuse_inputs(out, source, usage, stack_config, config_file, policy_config)
     if config_file is not None:
         given: dict[str, object] = {
             "SOURCE": source,
@@ -126,13 +147,11 @@ def cost(
             "--stack-config": stack_config,
             "--stack": stack,
         }
-        _cost_projects(config_file, given, fmt, out, fail_above, catalog_dir, profiles)
+        _cost_projects(config_file, given, fmt, out, fail_above, unpriced, catalog_dir, profiles)
         return
-    import math
 
     from cloudwright.cli.common import open_catalog
-    from cloudwright.cli.console import emit, err_console, out_console, warn
-    from cloudwright.core.errors import InputError, ThresholdExceeded
+    from cloudwright.cli.console import emit, err_console, out_console
     from cloudwright.pricing.pipeline import read_usage, report_for
     from cloudwright.reports import format as money
     from cloudwright.resource_graph.load import read_stack_config
@@ -152,7 +171,8 @@ def cost(
         console = out_console()
         console.print(render(report, console.width), highlight=False)
     else:
-        emit(_render(report, fmt), out)
+        budget = _budget(policy_config) if fmt is CostFormat.html else None
+        emit(_render(report, fmt, budget), out)
         if fmt is CostFormat.focus and out is not None:  # FOCUS metadata beside the dataset
             from cloudwright.reports.focus import write_focus_metadata
 
@@ -164,18 +184,60 @@ def cost(
             + f", {money.mass(t.carbon_kg_month)} CO2e",
             highlight=False,
         )
-    total = report.totals.monthly_usd
-    if fail_above is not None and not math.isfinite(total):  # fail closed, never a pass
-        raise InputError(f"the monthly total is {total}: --fail-above cannot be checked")
-    if fail_above is not None and total > fail_above:
+    gate_total(
+        "monthly estimate", report.totals.monthly_usd, report.totals.complete, fail_above, unpriced
+    )
+
+
+def _budget(policy_config: Path | None) -> Budget | None:
+    """The monthly budget the HTML report draws: `monthly-budget.monthlyUsd` of the policy
+    configuration (validated like `check` validates it), when one is given and sets it."""
+    if policy_config is None:
+        return None
+    from cloudwright.policies.config import load_policy_config
+    from cloudwright.policies.rules import build_policies
+    from cloudwright.reports.html import Budget
+
+    config = load_policy_config(policy_config, build_policies())
+    cap = config.properties_for("monthly-budget").get("monthlyUsd")
+    if cap is None:
+        return None
+    return Budget(float(cap), f"{policy_config.name} monthly-budget.monthlyUsd")
+
+
+def gate_total(
+    what: str, total: float, complete: bool, fail_above: float | None, unpriced: Unpriced
+) -> None:
+    """`--fail-above`: exit 1 over the limit, and fail closed when the total cannot decide it
+    (not a finite number, or a lower bound under the limit) unless `--unpriced
+    pass-with-note`, the same choice the monthly-budget policy offers."""
+    import math
+
+    from cloudwright.cli.console import warn
+    from cloudwright.core.errors import InputError, ThresholdExceeded
+    from cloudwright.reports import format as money
+
+    if fail_above is None:
+        return
+    if not math.isfinite(total):
+        raise InputError(f"the {what} is {total}: --fail-above cannot be checked")
+    if total > fail_above:
         raise ThresholdExceeded(
-            f"monthly estimate {money.usd(total)} exceeds --fail-above {money.usd(fail_above)}"
+            f"{what} {money.usd(total)} exceeds --fail-above {money.usd(fail_above)}"
         )
-    if fail_above is not None and not report.totals.complete:
-        warn(
-            f"the total {money.usd(total)} is a lower bound (unpriced or unsupported "
-            "resources): it may exceed --fail-above once they are priced"
-        )
+    if complete:
+        return
+    message = (
+        f"the {what} {money.usd(total)} is a lower bound (some resources are not priced): "
+        f"--fail-above {money.usd(fail_above)} cannot be shown to hold"
+    )
+    if unpriced is Unpriced.pass_with_note:
+        warn(message + " (passed: --unpriced pass-with-note)")
+        return
+    raise ThresholdExceeded(
+        message + "; price them (a usage file, a catalog with their prices) or pass "
+        "--unpriced pass-with-note"
+    )
 
 
 def _cost_projects(
@@ -184,6 +246,7 @@ def _cost_projects(
     fmt: CostFormat,
     out: Path | None,
     fail_above: float | None,
+    unpriced: Unpriced,
     catalog_dir: Path | None,
     profiles: bool,
 ) -> None:
@@ -192,8 +255,8 @@ def _cost_projects(
     import json
 
     from cloudwright.cli.common import open_catalog
-    from cloudwright.cli.console import emit, err_console, out_console, warn
-    from cloudwright.core.errors import InputError, ThresholdExceeded
+    from cloudwright.cli.console import emit, err_console, out_console
+    from cloudwright.core.errors import InputError
     from cloudwright.pricing.projects import price_projects
     from cloudwright.reports import format as money
     from cloudwright.reports import projects as render
@@ -228,16 +291,7 @@ def _cost_projects(
             + ("" if t.complete else " (lower bound: some resources not priced)"),
             highlight=False,
         )
-    if fail_above is not None and t.monthly_usd > fail_above:
-        raise ThresholdExceeded(
-            f"combined monthly estimate {money.usd(t.monthly_usd)} exceeds --fail-above "
-            f"{money.usd(fail_above)}"
-        )
-    if fail_above is not None and not t.complete:
-        warn(
-            f"the combined total {money.usd(t.monthly_usd)} is a lower bound (partial: "
-            f"{', '.join(t.partial_projects)}): it may exceed --fail-above once priced"
-        )
+    gate_total("combined monthly estimate", t.monthly_usd, t.complete, fail_above, unpriced)
 
 
 def diff(

@@ -99,12 +99,7 @@ def build_coupling(cands: CandidateSet) -> Coupling:
 
 
 def _sparse(rows: list[tuple[np.ndarray, np.ndarray]], n: int) -> RowMatrix:
-    if not rows:
-        return RowMatrix.empty(0, n)
-    r = np.concatenate([np.full(len(idx), k) for k, (idx, _) in enumerate(rows)])
-    c = np.concatenate([idx for idx, _ in rows])
-    v = np.concatenate([vals for _, vals in rows])
-    return RowMatrix.from_triplets(r, c, v, (len(rows), n))
+    return RowMatrix.from_rows(rows, n)  # each row's candidates are ascending already
 
 
 def _group_regions(cands: CandidateSet, groups: dict[str, list[int]]) -> dict[str, list[int]]:

@@ -108,10 +108,16 @@ class Sifter:
         self.primary = primary
         self.workloads = np.flatnonzero(coupled)  # global workload index per local one
         self.rows = np.flatnonzero(coupled[cands.wl])  # global candidate row per local one
-        self.wl = np.searchsorted(self.workloads, cands.wl[self.rows])
-        self.starts = np.searchsorted(self.wl, np.arange(len(self.workloads)))
-        self.c = primary[self.rows]
-        self.a = coupling.matrix.take_columns(self.rows)  # coupling rows × local candidates
+        if len(self.workloads) == len(coupled):
+            # Every workload coupled (capacity pools binding everywhere): local numbering is
+            # the global one, so the candidates' own arrays serve without 10^7-row copies.
+            self.wl, self.starts, self.c = cands.wl, cands.start[:-1], primary
+            self.a = coupling.matrix  # coupling rows × local candidates
+        else:
+            self.wl = np.searchsorted(self.workloads, cands.wl[self.rows])
+            self.starts = np.searchsorted(self.wl, np.arange(len(self.workloads)))
+            self.c = primary[self.rows]
+            self.a = coupling.matrix.take_columns(self.rows)
         self.upper = coupling.upper - fixed_usage
         self.fixed_usage = fixed_usage
         self.margin = dollar_margin(coupling)

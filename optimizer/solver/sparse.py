@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -53,6 +52,19 @@ class RowMatrix:
         return cls(indptr, cols, vals, shape[1])
 
     @classmethod
+    def from_rows(cls, rows: Sequence[tuple[np.ndarray, np.ndarray]], n_cols: int) -> RowMatrix:
+        """From each row's (columns, values), columns ascending; zeros left out. No sort:
+        at 10^7 entries a sort's temporaries would be most of the plan's memory."""
+        kept = [(c[v != 0], v[v != 0]) for c, v in rows]
+        indptr = np.zeros(len(kept) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c, _ in kept], out=indptr[1:])
+        if not kept:
+            return cls(indptr, _ints(0), np.zeros(0), n_cols)
+        cols = np.concatenate([c for c, _ in kept]).astype(np.int64, copy=False)
+        vals = np.concatenate([v for _, v in kept]).astype(np.float64, copy=False)
+        return cls(indptr, cols, vals, n_cols)
+
+    @classmethod
     def empty(cls, n_rows: int, n_cols: int) -> RowMatrix:
         return cls(np.zeros(n_rows + 1, dtype=np.int64), _ints(0), np.zeros(0), n_cols)
 
@@ -77,20 +89,28 @@ class RowMatrix:
     def nnz(self) -> int:
         return len(self.data)
 
-    @cached_property
+    @property
     def row_ids(self) -> np.ndarray:
-        """The row of every entry."""
+        """The row of every entry (built on each call: not kept beside 10^7 entries)."""
         return np.repeat(np.arange(self.n_rows, dtype=np.int64), np.diff(self.indptr))
+
+    def _per_entry(self, values: np.ndarray) -> np.ndarray:
+        """values[row of each entry]."""
+        return np.repeat(np.asarray(values, dtype=np.float64), np.diff(self.indptr))
 
     # ---- products -----------------------------------------------------------------
     def dot(self, x: np.ndarray) -> np.ndarray:
-        """self · x (one value per row)."""
-        products = self.data * x[self.indices]
-        return np.bincount(self.row_ids, weights=products, minlength=self.n_rows).astype(float)
+        """self · x (one value per row), each row summed left to right."""
+        out = np.zeros(self.n_rows)
+        for k in range(self.n_rows):
+            lo, hi = int(self.indptr[k]), int(self.indptr[k + 1])
+            if hi > lo:  # cumsum adds in order, as scipy's row loop does
+                out[k] = np.cumsum(self.data[lo:hi] * x[self.indices[lo:hi]])[-1]
+        return out
 
     def tdot(self, y: np.ndarray) -> np.ndarray:
         """selfᵀ · y (one value per column)."""
-        products = self.data * y[self.row_ids]
+        products = self.data * self._per_entry(y)
         return np.bincount(self.indices, weights=products, minlength=self.n_cols).astype(float)
 
     def count_dot(self, columns: np.ndarray) -> np.ndarray:
@@ -117,13 +137,14 @@ class RowMatrix:
         position = np.full(self.n_cols, -1, dtype=np.int64)
         position[columns] = np.arange(len(columns))
         new = position[self.indices]
+        del position
         keep = new >= 0
-        indptr = np.zeros(self.n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.row_ids[keep], minlength=self.n_rows), out=indptr[1:])
-        return RowMatrix(indptr, new[keep], self.data[keep], len(columns))
+        kept_before = np.zeros(self.nnz + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept_before[1:])
+        return RowMatrix(kept_before[self.indptr], new[keep], self.data[keep], len(columns))
 
     def scale_rows(self, scale: np.ndarray) -> RowMatrix:
-        return RowMatrix(self.indptr, self.indices, self.data * scale[self.row_ids], self.n_cols)
+        return RowMatrix(self.indptr, self.indices, self.data * self._per_entry(scale), self.n_cols)
 
     def pad_columns(self, extra: int) -> RowMatrix:
         """The same rows with `extra` empty columns after the last."""
@@ -135,7 +156,10 @@ class RowMatrix:
 
     def abs_max_per_row(self) -> np.ndarray:
         out = np.zeros(self.n_rows)
-        np.maximum.at(out, self.row_ids, np.abs(self.data))
+        for k in range(self.n_rows):
+            _, values = self.row(k)
+            if len(values):
+                out[k] = float(np.abs(values).max())
         return out
 
     def used_columns(self) -> np.ndarray:

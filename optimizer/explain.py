@@ -11,6 +11,7 @@ wording is stable for the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from cloudwright.optimizer.plan import Alternative, Assignment, CostBreakdown, S
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.filters import requirement
+from cloudwright.optimizer.solver.metrics import Metrics
 from cloudwright.optimizer.solver.objective import objective_unit
 
 MAX_ALTERNATIVES = 3
@@ -47,6 +49,11 @@ class Solution:
     # The objective's tie-break stage (latency: cost), which orders equally good options.
     secondary: np.ndarray | None = None
 
+    @cached_property
+    def chosen(self) -> Metrics:
+        """Every figure of each workload's chosen candidate (index: workload)."""
+        return self.cands.metrics.at(self.choice)
+
 
 class Explainer:
     def __init__(self, solution: Solution, plan_id: str = "") -> None:
@@ -60,6 +67,7 @@ class Explainer:
         self.moves = solution.moves
         self.spot_overhead = solution.spot_overhead
         self.secondary = solution.secondary
+        self.chosen = solution.chosen
         self._usage = self.coupling.usage(self.choice)
         self._alt_rows = self._select_alternatives()
         pairs = [(i, int(r)) for i, rows in enumerate(self._alt_rows) for r in rows]
@@ -85,7 +93,7 @@ class Explainer:
         return out
 
     def assignment(self, i: int) -> Assignment:
-        c, m, t = self.cands, self.cands.metrics, self.cands.table
+        c, m, t = self.cands, self.chosen, self.cands.table
         w = c.fleet.workloads[i]
         row = int(self.choice[i])
         o = int(c.offer[row])
@@ -97,7 +105,7 @@ class Explainer:
         if view.deferral is not None:
             hour = int(view.deferral.start_hour[region])
             start_hour = hour if hour >= 0 else None
-            saving = float(m.shift_saving_kg[row])
+            saving = float(m.shift_saving_kg[i])
         alternatives = self.alternatives(i)
         cloud, region_name, itype, _ = c.key(row)  # shared str objects, not one per assignment
         return Assignment(
@@ -113,20 +121,20 @@ class Explainer:
             pricing="spot" if spot else "on_demand",
             interconnect=str(t.interconnect[o]),
             interconnect_required=w.interconnect == "required",
-            hourly_usd=float(m.hourly_usd[row]),
-            monthly_usd=float(m.total_usd[row]),
+            hourly_usd=float(m.hourly_usd[i]),
+            monthly_usd=float(m.total_usd[i]),
             cost=CostBreakdown(
-                compute_usd=float(m.compute_usd[row]),
-                storage_usd=float(m.storage_usd[row]),
-                egress_usd=float(m.data_move_usd[row]),
-                serving_egress_usd=float(m.serving_usd[row]),
+                compute_usd=float(m.compute_usd[i]),
+                storage_usd=float(m.storage_usd[i]),
+                egress_usd=float(m.data_move_usd[i]),
+                serving_egress_usd=float(m.serving_usd[i]),
             ),
-            hours_per_month=float(m.hours[row]),
-            energy_kwh_month=float(m.energy_kwh[row]),
-            carbon_kg_month=float(m.carbon_kg[row]),
-            energy_basis="measured" if m.measured[row] else "modelled",
+            hours_per_month=float(m.hours[i]),
+            energy_kwh_month=float(m.energy_kwh[i]),
+            carbon_kg_month=float(m.carbon_kg[i]),
+            energy_basis="measured" if m.measured[i] else "modelled",
             gpu_utilization=w.utilization,
-            latency_ms=_opt(m.latency_ms[row]),
+            latency_ms=_opt(m.latency_ms[i]),
             storage=Storage(
                 object_tb=w.storage.object_tb,
                 parallel_fs_tb=w.storage.parallel_fs_tb,
@@ -366,7 +374,7 @@ class Explainer:
         )
 
     def _extras(self, i: int) -> str:
-        c, m = self.cands, self.cands.metrics
+        c, m = self.cands, self.chosen
         w = c.fleet.workloads[i]
         row = int(self.choice[i])
         cloud = c.key(row)[0]
@@ -380,20 +388,20 @@ class Explainer:
         if view.deferral is not None:
             notes.append(
                 _deferral_text(
-                    view.deferral.note, float(m.shift_saving_kg[row]), float(m.carbon_kg[row])
+                    view.deferral.note, float(m.shift_saving_kg[i]), float(m.carbon_kg[i])
                 )
             )
-        if m.measured[row]:
+        if m.measured[i]:
             source = m.measured_source.get((i, int(c.offer[row])), "a profile")
             notes.append(f"Energy is measured ({source}).")
-        if m.storage_unknown[row]:
+        if m.storage_unknown[i]:
             notes.append("A storage price is unknown in this region and left out of the total.")
-        if m.data_move_one_off_usd[row] > 0:
+        if m.data_move_one_off_usd[i] > 0:
             notes.append(
                 f"Moving {w.data.size_gb if w.data else 0:,.0f} GB from "
                 f"{w.data.location if w.data else '?'} costs "
-                f"${m.data_move_one_off_usd[row]:,.0f} once "
-                f"(${m.data_move_usd[row]:,.0f}/month amortised)."
+                f"${m.data_move_one_off_usd[i]:,.0f} once "
+                f"(${m.data_move_usd[i]:,.0f}/month amortised)."
             )
         return " ".join(notes)
 

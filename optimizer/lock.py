@@ -90,8 +90,9 @@ def move_costs(
             band = fleet.migration.min_saving_pct / 100.0 * abs(float(primary[stay]))
         moving = sel != stay if stay is not None else np.ones(len(sel), dtype=bool)
         penalty[sel] = np.where(moving, _in_units(spec, usd, kg) + band, 0.0)
-        if stay is not None and spec.name in ("cost", "balanced"):
-            penalty[stay] = -float(cands.metrics.data_move_usd[stay])  # already paid
+    if stay_rows and spec.name in ("cost", "balanced"):
+        stays = np.array(list(stay_rows.values()), dtype=np.int64)
+        penalty[stays] = -cands.metrics.at(stays).data_move_usd  # already paid
     return MoveCosts(stay_rows, penalty, move_usd)
 
 

@@ -45,11 +45,11 @@ def _estimates(problem: Problem, outcome: Outcome) -> str:
 
 
 def _measured(problem: Problem, outcome: Outcome) -> list[str]:
-    cands, choice = problem.cands, outcome.solution.choice
+    choice = outcome.solution.choice
     names = [
         problem.fleet.workloads[i].name
         for i in range(len(choice))
-        if cands.metrics.measured[int(choice[i])]
+        if outcome.solution.chosen.measured[i]
     ]
     if not names:
         return []
@@ -72,8 +72,7 @@ def _spot(problem: Problem, outcome: Outcome) -> list[str]:
 
 
 def _data_moves(problem: Problem, outcome: Outcome) -> list[str]:
-    m, choice = problem.cands.metrics, outcome.solution.choice
-    one_off = float(m.data_move_one_off_usd[choice].sum())
+    one_off = float(outcome.solution.chosen.data_move_one_off_usd.sum())
     if one_off <= 0:
         return []
     months = problem.fleet.data_amortization_months
@@ -89,7 +88,7 @@ def _unknown_storage(problem: Problem, outcome: Outcome) -> list[str]:
     hits = [
         f"{problem.fleet.workloads[i].name} ({':'.join(cands.key(int(choice[i]))[:2])})"
         for i in range(len(choice))
-        if cands.metrics.storage_unknown[int(choice[i])]
+        if outcome.solution.chosen.storage_unknown[i]
     ]
     if not hits:
         return []

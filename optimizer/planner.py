@@ -247,7 +247,7 @@ def draft_plan(
         assignments=[],
         totals=Totals(
             monthly_usd=sum(metrics.total_usd[choice].tolist()),
-            energy_kwh_month=sum(metrics.energy_kwh[choice].tolist()),
+            energy_kwh_month=sum(solution.chosen.energy_kwh.tolist()),
             carbon_kg_month=sum(metrics.carbon_kg[choice].tolist()),
         ),
         solver=SolverInfo(

@@ -38,7 +38,7 @@ from cloudwright.optimizer.solver.filters import (
     feasible_offers,
     needs_regular_zones,
 )
-from cloudwright.optimizer.solver.metrics import Metrics, compute_metrics
+from cloudwright.optimizer.solver.metrics import CandidateMetrics
 from cloudwright.optimizer.solver.offers import OfferTable
 
 PlacementKey = tuple[str, str, str, bool]  # cloud, region, instance type, spot
@@ -59,7 +59,7 @@ class CandidateSet:
     offer: np.ndarray
     spot: np.ndarray
     start: np.ndarray  # rows of workload i: start[i]:start[i + 1]
-    metrics: Metrics
+    metrics: CandidateMetrics
     views: list[WorkloadView]
 
     def __len__(self) -> int:
@@ -116,7 +116,7 @@ def build_candidates(
     else:
         wl, offer, spot = _rows(table, fleet, feasible, groups, group_of, profiled, choices)
     deferrals = deferral_plans(fleet, catalog, table.regions)
-    metrics = compute_metrics(
+    metrics = CandidateMetrics(
         catalog, table, fleet, (wl, offer, spot), deferrals, profiles if profiled else None
     )
     by_group = {k: feasible[k].funnel for k in groups}

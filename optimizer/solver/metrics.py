@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -111,6 +112,44 @@ class _PerWorkload:
             self.location_code[sources[location]] = k
 
 
+class CandidateMetrics:
+    """What the solver weighs, kept for every candidate (total $, carbon, latency, GPUs);
+    every other figure is computed for the rows that need it (`at`: the chosen ones, a few
+    more), from the same inputs and so to the same values. At 10^7 candidates the other
+    eleven arrays would be ~0.4 GB that nothing reads but a few rows of."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        table: OfferTable,
+        fleet: Fleet,
+        rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+        deferrals: dict[int, DeferralPlan],
+        profiles: ProfileSource | None,
+    ) -> None:
+        self._inputs = (catalog, table, fleet, rows, deferrals, profiles)
+        full = _compute_chunked(catalog, table, fleet, rows, deferrals, profiles, FULL)
+        self.total_usd, self.carbon_kg = full["total_usd"], full["carbon_kg"]
+        self.latency_ms, self.gpus = full["latency_ms"], full["gpus"]
+
+    def at(self, rows: np.ndarray) -> Metrics:
+        """Every figure of the candidates `rows` (any order; figure k belongs to rows[k])."""
+        catalog, table, fleet, (wl, offer, spot), deferrals, profiles = self._inputs
+        rows = np.asarray(rows, dtype=np.int64)
+        order = np.argsort(rows, kind="stable")  # the computation wants rows by workload
+        picked = rows[order]
+        sub = (wl[picked], offer[picked], spot[picked])
+        per, latency = _PerWorkload(fleet), _latency_table(catalog, table, fleet)
+        found = _compute(catalog, table, fleet, per, latency, sub, deferrals, profiles)
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        arrays = {name: getattr(found, name)[back] for name in _ARRAYS}
+        return Metrics(**arrays, measured_source=found.measured_source)
+
+
+FULL = ("total_usd", "carbon_kg", "latency_ms", "gpus")
+
+
 def compute_metrics(
     catalog: Catalog,
     table: OfferTable,
@@ -119,27 +158,42 @@ def compute_metrics(
     deferrals: dict[int, DeferralPlan],
     profiles: ProfileSource | None,
 ) -> Metrics:
-    """Every figure is a function of its own row: large candidate sets go through in chunks
-    of CHUNK_ROWS rows into preallocated arrays (the same values, a fraction of the
-    temporaries)."""
+    """Every figure of every row (see `CandidateMetrics` for what a plan keeps)."""
+    out = _compute_chunked(catalog, table, fleet, rows, deferrals, profiles, _ARRAYS)
+    sources = out.pop("measured_source")
+    assert isinstance(sources, dict)
+    return Metrics(**out, measured_source=sources)
+
+
+def _compute_chunked(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    deferrals: dict[int, DeferralPlan],
+    profiles: ProfileSource | None,
+    keep: tuple[str, ...],
+) -> dict[str, Any]:
+    """The `keep` figures of every row. Each figure is a function of its own row: large
+    sets go through in chunks of CHUNK_ROWS rows into preallocated arrays (the same values,
+    a fraction of the temporaries)."""
     wl, offer, spot = rows
     per = _PerWorkload(fleet)
     latency = _latency_table(catalog, table, fleet)
-    if len(wl) <= CHUNK_ROWS:
-        return _compute(catalog, table, fleet, per, latency, rows, deferrals, profiles)
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Any] = {}
     sources: dict[tuple[int, int], str] = {}
-    for lo in range(0, len(wl), CHUNK_ROWS):
+    for lo in range(0, max(len(wl), 1), CHUNK_ROWS):
         hi = min(lo + CHUNK_ROWS, len(wl))
         chunk = (wl[lo:hi], offer[lo:hi], spot[lo:hi])
         part = _compute(catalog, table, fleet, per, latency, chunk, deferrals, profiles)
-        for name in _ARRAYS:
+        for name in keep:
             values = getattr(part, name)
             if name not in out:
                 out[name] = np.empty(len(wl), dtype=values.dtype)
             out[name][lo:hi] = values
         sources.update(part.measured_source)
-    return Metrics(**out, measured_source=sources)
+    out["measured_source"] = sources
+    return out
 
 
 def _compute(

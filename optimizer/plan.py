@@ -24,6 +24,7 @@ PLAN_VERSION = 1
 Objective = Literal["cost", "carbon", "latency", "balanced"]
 Pricing = Literal["on_demand", "spot"]
 EnergyBasis = Literal["modelled", "measured"]
+Platform = Literal["vm", "kubernetes"]
 
 
 # A plan is read back from a file anyone may edit: every number is finite, counts, hours,
@@ -51,6 +52,8 @@ class CostBreakdown(_Model):
     storage_usd: Amount = 0.0
     egress_usd: Amount = 0.0  # one-off data move, amortised per month as the optimizer says
     serving_egress_usd: Amount = 0.0
+    # A kubernetes workload's share of its cloud+region's managed cluster fee (EKS, GKE, AKS).
+    cluster_fee_usd: Amount = 0.0
 
 
 class Alternative(_Model):
@@ -97,6 +100,8 @@ class Assignment(_Model):
     alternatives: list[Alternative] = []
     why: str
     tags: dict[str, str] = {}
+    # vm: a VM cluster; kubernetes: a GPU node pool in the cloud+region's managed cluster.
+    platform: Platform = "vm"
 
 
 class Totals(_Model):

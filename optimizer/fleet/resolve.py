@@ -2,7 +2,7 @@
 
 `resolve(fleet, catalog)` returns a copy in canonical form: GPU types as the catalog spells
 them, clouds lower-case, countries as ISO 3166 alpha-3, every workload's `nodes`,
-`hours_per_month`, `utilization` and `clouds` filled (fleet value, else the catalog's
+`hours_per_month`, `utilization`, `platform` and `clouds` filled (fleet value, else the catalog's
 coefficient, else full utilisation as a conservative upper bound). Each unknown name raises
 `UnknownNameError` at its file:line with the closest valid names.
 
@@ -143,6 +143,7 @@ def _workload(
             "utilization": 1.0 if utilization is None else utilization,
             "owner": w.owner or fleet.owner,
             "cost_center": w.cost_center or fleet.cost_center,
+            "platform": w.platform or fleet.platform,
             "allow": names.residency(w.allow, (*at, "allow"), src),
             "deny": names.residency(w.deny, (*at, "deny"), src),
         }

@@ -22,6 +22,9 @@ from cloudwright.core.yamlsource import SourceMap
 
 Objective = Literal["cost", "carbon", "latency", "balanced"]
 Kind = Literal["training", "inference", "batch"]
+# Where a workload's nodes run: VM clusters (launch template + ASG, instances, scale sets) or
+# a GPU node pool in a managed Kubernetes cluster (EKS, GKE, AKS) per cloud and region.
+Platform = Literal["vm", "kubernetes"]
 
 # A fleet without a carbon price still needs one for `balanced`: the US EPA's 2023 social cost
 # of carbon (2020 emissions, 2 % near-term discount rate), US$190 per tonne CO2. A policy
@@ -143,6 +146,7 @@ class Workload(_Spec):
     colocate: str | None = Field(default=None, pattern=NAME_PATTERN)
     owner: str | None = None
     cost_center: str | None = None
+    platform: Platform | None = None  # None: the fleet's (resolve fills it)
 
     _listify = field_validator("clouds", "instance_types", mode="before")(_as_list)
 
@@ -209,6 +213,7 @@ class Fleet(_Spec):
     include_embodied: bool = False
     doubtful_prices: Literal["avoid", "allow"] = "avoid"
     migration: Migration = Field(default_factory=Migration)
+    platform: Platform = "vm"
     workloads: Annotated[list[Workload], Field(min_length=1)]
     # Where each field sits in the file it came from (set by the loader; empty in code).
     _source: SourceMap = PrivateAttr(default_factory=lambda: SourceMap("fleet"))

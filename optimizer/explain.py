@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from cloudwright.optimizer.cluster_fees import FeeShare
 from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import Workload
 from cloudwright.optimizer.lock import MoveCosts, move_trade, placement
@@ -56,8 +57,12 @@ class Solution:
 
 
 class Explainer:
-    def __init__(self, solution: Solution, plan_id: str = "") -> None:
+    def __init__(
+        self, solution: Solution, plan_id: str = "", fees: list[FeeShare | None] | None = None
+    ) -> None:
         self.plan_id = plan_id
+        # Kubernetes workloads' shares of their managed cluster's fee (cluster_fees.py).
+        self.fees = fees
         self.cands = solution.cands
         self.coupling = solution.coupling
         self.choice = solution.choice
@@ -108,6 +113,9 @@ class Explainer:
             saving = float(m.shift_saving_kg[i])
         alternatives = self.alternatives(i)
         cloud, region_name, itype, _ = c.key(row)  # shared str objects, not one per assignment
+        share = self.fees[i] if self.fees is not None else None
+        fee = (share.usd_month or 0.0) if share is not None else 0.0
+        why = self.why(i, alternatives)
         return Assignment(
             workload=w.name,
             kind=w.kind,
@@ -122,12 +130,13 @@ class Explainer:
             interconnect=str(t.interconnect[o]),
             interconnect_required=w.interconnect == "required",
             hourly_usd=float(m.hourly_usd[i]),
-            monthly_usd=float(m.total_usd[i]),
+            monthly_usd=float(m.total_usd[i]) + fee,
             cost=CostBreakdown(
                 compute_usd=float(m.compute_usd[i]),
                 storage_usd=float(m.storage_usd[i]),
                 egress_usd=float(m.data_move_usd[i]),
                 serving_egress_usd=float(m.serving_usd[i]),
+                cluster_fee_usd=fee,
             ),
             hours_per_month=float(m.hours[i]),
             energy_kwh_month=float(m.energy_kwh[i]),
@@ -143,8 +152,9 @@ class Explainer:
             deferral_start_hour=start_hour,
             carbon_saving_kg_month=saving,
             alternatives=alternatives,
-            why=self.why(i, alternatives),
+            why=why if share is None else f"{why} {share.sentence()}",
             tags=_tags(w, self.plan_id),
+            platform=w.platform or "vm",
         )
 
     # ---- alternatives -----------------------------------------------------------------

@@ -19,6 +19,7 @@ import numpy as np
 
 from cloudwright.core.gcpause import gc_paused
 from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.cluster_fees import fee_shares
 from cloudwright.optimizer.explain import Explainer, Solution, solution_id
 from cloudwright.optimizer.fleet.resolve import resolve
 from cloudwright.optimizer.fleet.spec import (
@@ -216,7 +217,17 @@ def draft_plan(
     """The plan of `outcome`, its assignments not yet built (see `PlanDraft`)."""
     solution, result, spec = outcome.solution, outcome.result, outcome.spec
     plan_id = solution_id(solution)
-    explainer = Explainer(solution, plan_id)
+    cands = problem.cands
+    fees = None
+    if any(w.platform == "kubernetes" for w in problem.fleet.workloads):
+        fees = fee_shares(
+            problem.catalog,
+            [
+                (w.platform or "vm", *cands.key(int(row))[:2])
+                for w, row in zip(problem.fleet.workloads, solution.choice, strict=True)
+            ],
+        )
+    explainer = Explainer(solution, plan_id, fees)
     diff = []
     if problem.lock is not None and solution.moves is not None:
         diff = changes(
@@ -246,7 +257,8 @@ def draft_plan(
         carbon_price_usd_per_tonne=spec.carbon_price_usd_per_tonne,
         assignments=[],
         totals=Totals(
-            monthly_usd=sum(metrics.total_usd[choice].tolist()),
+            monthly_usd=sum(metrics.total_usd[choice].tolist())
+            + sum(f.usd_month or 0.0 for f in fees or () if f is not None),
             energy_kwh_month=sum(solution.chosen.energy_kwh.tolist()),
             carbon_kg_month=sum(metrics.carbon_kg[choice].tolist()),
         ),

@@ -75,9 +75,24 @@ def test_fail_above_writes_then_exits_1(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "exceeds --fail-above $1,000" in done.stderr
     assert json.loads(out.read_text())["totals"]["monthly_usd"] > 1000
-    ok = cloudwright("cost", str(FLEET), "-f", "json", "-o", str(out), "--fail-above", "10000000")
+    # The fleet has unpriced parts: under the limit, the gate cannot show it holds (fail
+    # closed) unless told to pass with a note.
+    closed = cloudwright("cost", str(FLEET), "-f", "json", "-o", str(out), "--fail-above", "1e7")
+    assert closed.returncode == 1 and "cannot be shown to hold" in closed.stderr
+    ok = cloudwright(
+        "cost",
+        str(FLEET),
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        "--fail-above",
+        "1e7",
+        "--unpriced",
+        "pass-with-note",
+    )
     assert ok.returncode == 0
-    assert "lower bound" in ok.stderr  # the fleet has unpriced parts: say the gate may miss
+    assert "lower bound" in ok.stderr
 
 
 def test_stdin_and_usage_file(tmp_path: Path) -> None:

@@ -37,9 +37,26 @@ USAGE = Usage(
 )
 
 
+UNSUPPORTED = "aws:sagemaker/endpoint:Endpoint"  # a type no pricer knows (yet)
+
+
+def _with_unsupported(graph: Graph) -> Graph:
+    """The fleet graph plus one resource of a type nothing prices, so the reports' unsupported
+    sections have something to show."""
+    logs = next(r for r in graph.resources if r.name == "llm-pretrain-logs")
+    extra = replace(
+        logs,
+        urn=logs.urn.replace("llm-pretrain-logs", "llm-pretrain-serve"),
+        name="llm-pretrain-serve",
+    )
+    extra.type = UNSUPPORTED
+    graph.resources.append(extra)
+    return graph
+
+
 @pytest.fixture(scope="module")
 def fleet_report(fixture_catalog: Catalog) -> CostReport:
-    return estimate(load_graph(FLEET), fixture_catalog, usage=USAGE)
+    return estimate(_with_unsupported(load_graph(FLEET)), fixture_catalog, usage=USAGE)
 
 
 def test_json_follows_the_contract(fleet_report: CostReport) -> None:
@@ -66,7 +83,7 @@ def test_json_follows_the_contract(fleet_report: CostReport) -> None:
         assert resource["status"] in ("priced", "partial", "unknown", "free", "unsupported")
         for c in resource["components"]:
             assert {"name", "unit", "quantity", "unit_price_usd", "monthly_usd"} <= set(c)
-    assert data["unsupported_types"] == {"aws:cloudwatch/logGroup:LogGroup": 1}
+    assert data["unsupported_types"] == {UNSUPPORTED: 1}
     assert set(data["breakdown"]) == {"cloud", "region", "workload"}
     assert data["breakdown"]["workload"]["llm-pretrain"]["monthly_usd"] > 160_000
     again = CostReport.from_json(data)
@@ -138,9 +155,9 @@ def test_focus_export(fleet_report: CostReport) -> None:
 def test_markdown_for_pull_requests(fleet_report: CostReport) -> None:
     text = render_markdown(fleet_report)
     assert text.startswith("### Cloudwright cost estimate: `cloudwright/dev`")
-    assert "| aws · us-east-1 · llm-pretrain | 3 |" in text
+    assert "| aws · us-east-1 · llm-pretrain | 4 |" in text
     assert "<details><summary>" in text and "**Unsupported types**" in text
-    assert "`aws:cloudwatch/logGroup:LogGroup` × 1" in text
+    assert f"`{UNSUPPORTED}` × 1" in text
     assert "Estimate, not a bill" in text
 
 

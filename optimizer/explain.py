@@ -149,6 +149,7 @@ class Explainer:
                 parallel_fs_tb=w.storage.parallel_fs_tb,
                 parallel_fs_throughput_mb_s_per_tib=w.storage.parallel_fs_throughput_mb_s_per_tib,
             ),
+            egress_gb_month=float(w.egress_gb_month or 0.0),
             deferral_start_hour=start_hour,
             carbon_saving_kg_month=saving,
             alternatives=alternatives,

@@ -95,6 +95,8 @@ class Assignment(_Model):
     )
     latency_ms: float | None = Field(default=None, ge=0)
     storage: Storage = Storage()
+    # Serving traffic to the internet the workload declared (priced in cost.serving_egress_usd).
+    egress_gb_month: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
     deferral_start_hour: int | None = Field(default=None, ge=0, le=10**6)
     carbon_saving_kg_month: float | None = None
     alternatives: list[Alternative] = []

@@ -15,6 +15,9 @@ Keys (all optional):
   cloudwright:efaOnly        AWS: secondary EFA interfaces as efa-only (true)
   cloudwright:forceDestroy   let `pulumi destroy` delete non-empty buckets (false)
   cloudwright:azureEncryptionAtHost   (true; needs the subscription feature registered)
+  cloudwright:eksCluster, gkeCluster, aksCluster   adopt an existing managed cluster (name;
+                             AKS: resourceGroup/name) for the plan's kubernetes workloads
+                             of that cloud instead of creating one (one region per cloud)
   cloudwright:workloads      per-workload overrides: {name: {market, reservation, image,
                              filesystem, zone, bootDiskGb, cidr, kmsKey}}
   gcp:project                GCP project (required when the plan uses GCP)
@@ -78,6 +81,8 @@ class StackSettings:
     gcp_project: str | None = None
     azure_subscription: str | None = None
     workloads: Mapping[str, WorkloadOverrides] = field(default_factory=dict)
+    # cloud → an existing EKS / GKE / AKS cluster to adopt (cloudwright:eksCluster, ...).
+    kubernetes_clusters: Mapping[str, str] = field(default_factory=dict)
 
     def overrides(self, workload: str) -> WorkloadOverrides:
         return self.workloads.get(workload, WorkloadOverrides())
@@ -111,6 +116,11 @@ class StackSettings:
             gcp_project=text("gcp:project"),
             azure_subscription=text("azure-native:subscriptionId"),
             workloads=_workloads(config.get(f"{NS}:workloads"), where(f"{NS}:workloads")),
+            kubernetes_clusters={
+                cloud: name
+                for cloud, key in KUBERNETES_CLUSTER_KEYS.items()
+                if (name := text(f"{NS}:{key}")) is not None
+            },
         )
 
 
@@ -224,6 +234,7 @@ def plan_path(root: Path, stack: str) -> Path:
 
 
 _OBJECT_KEYS = ("sshCidrs", "workloads")
+KUBERNETES_CLUSTER_KEYS = {"aws": "eksCluster", "gcp": "gkeCluster", "azure": "aksCluster"}
 _TEXT_KEYS = (
     "plan",
     "catalog",
@@ -235,6 +246,7 @@ _TEXT_KEYS = (
     "efaOnly",
     "forceDestroy",
     "azureEncryptionAtHost",
+    *KUBERNETES_CLUSTER_KEYS.values(),
 )
 
 

@@ -43,6 +43,8 @@ def component_types(clouds: Sequence[str] = tuple(CLOUD_MODULES)) -> list[type[A
         except ToolMissingError:
             continue  # that cloud's extra is not installed: serve the others
         found += list(module.COMPONENTS)
+        # GPU node pools on managed Kubernetes (EKS, GKE, AKS): the same cloud's extra.
+        found += list(importlib.import_module(f"{CLOUD_MODULES[cloud]}.kubernetes").COMPONENTS)
     if not found:
         raise ToolMissingError(
             "no cloud's Pulumi provider SDK is installed, so there are no components to serve",
@@ -52,7 +54,11 @@ def component_types(clouds: Sequence[str] = tuple(CLOUD_MODULES)) -> list[type[A
 
 
 def type_token(component: type[Any]) -> str:
-    token = getattr(sys.modules[component.__module__], "TYPE_TOKEN", None)
+    module = sys.modules[component.__module__]
+    # A module with two components (kubernetes.py: cluster and pool) names each one's token.
+    token = getattr(module, "TYPE_TOKENS", {}).get(component.__name__) or getattr(
+        module, "TYPE_TOKEN", None
+    )
     if not isinstance(token, str):
         raise TypeError(f"{component.__name__} has no TYPE_TOKEN in {component.__module__}")
     return token

@@ -119,7 +119,11 @@ def run(plan: Plan, catalog: Catalog, settings: StackSettings) -> dict[str, dict
         blocks=allocate_blocks([a.workload for a in plan.assignments], settings.cidr_pool, pinned),
         providers={},
     )
-    return {a.workload: deploy_assignment(a, ctx) for a in plan.assignments}
+    outputs = {
+        a.workload: deploy_assignment(a, ctx) for a in plan.assignments if a.platform == "vm"
+    }
+    outputs.update(_deploy_kubernetes([a for a in plan.assignments if a.platform != "vm"], ctx))
+    return outputs
 
 
 def _provider(kit: CloudKit, region: str, ctx: _Context) -> pulumi.ProviderResource:
@@ -261,3 +265,174 @@ def _cluster_args(
         encryption_at_host=ctx.settings.azure_encryption_at_host,
         project=ctx.settings.gcp_project,
     )
+
+
+# ---- platform: kubernetes ---------------------------------------------------------------
+
+
+def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str, dict[str, Any]]:
+    """Kubernetes workloads: per cloud and region one cluster network and one managed cluster
+    (EKS, GKE, AKS; or the stack's adopted one), then per workload its storage and a GPU node
+    pool in that network, with the VM clusters' fabric guarantees."""
+    from cloudwright.components.kubernetes import (
+        KubernetesClusterSpec,
+        NodePoolSpec,
+        load_kubernetes_kit,
+    )
+
+    groups: dict[tuple[str, str], list[Assignment]] = {}
+    for a in assignments:
+        cloud = ctx.catalog.check_cloud(a.cloud, location=f"plan.assignments[{a.workload}]")
+        groups.setdefault((cloud, a.region), []).append(a)
+    adopted_regions: dict[str, list[str]] = {}
+    for cloud, region in groups:
+        adopted_regions.setdefault(cloud, []).append(region)
+    outputs: dict[str, dict[str, Any]] = {}
+    for (cloud, region), members in groups.items():
+        kit, k8s = load_kit(cloud), load_kubernetes_kit(cloud)
+        existing = ctx.settings.kubernetes_clusters.get(cloud)
+        if existing and len(adopted_regions[cloud]) > 1:
+            raise InputError(
+                f"one existing {cloud} cluster cannot serve kubernetes workloads in "
+                f"{len(adopted_regions[cloud])} regions ({', '.join(adopted_regions[cloud])})",
+                location="stack config",
+                hint="pin those workloads to one region, or drop the adopted cluster",
+            )
+        name = slug(f"{cloud}-{region}-k8s")
+        first = members[0]
+        specs = {a.workload: ctx.catalog.instance(cloud, a.instance_type) for a in members}
+        fabrics = {
+            w: FabricSpec(s.interconnect, s.interconnect_nics, s.interconnect_gbps)
+            for w, s in specs.items()
+        }
+        # The network carries the widest fabric of the group (GCP: its GPU NIC networks).
+        widest = max(members, key=lambda a: fabrics[a.workload].nics or 0)
+        kinds = {f.kind for f in fabrics.values() if f.present}
+        if cloud == "gcp" and len(kinds) > 1:
+            raise InputError(
+                f"kubernetes workloads on gcp:{region} need different GPU fabrics "
+                f"({', '.join(sorted(kinds))}); their cluster network holds one layout",
+                location="plan.assignments",
+                hint="give one of them platform: vm, or plan them into different regions",
+            )
+        placements = {
+            a.workload: place(a, ctx.settings.overrides(a.workload), ctx.catalog) for a in members
+        }
+        zone = placements[first.workload].zone
+        for a in members[1:]:
+            if placements[a.workload].zone not in (None, zone):
+                raise InputError(
+                    f"kubernetes workloads {first.workload!r} and {a.workload!r} on "
+                    f"{cloud}:{region} are placed in different zones ({zone}, "
+                    f"{placements[a.workload].zone}); their cluster network has one node zone",
+                    location="plan.assignments",
+                    hint="pin both to one zone with cloudwright:workloads.<name>.zone",
+                )
+        tags = base_tags(
+            workload=name,
+            plan_id=ctx.plan_id,
+            owner=ctx.settings.owner,
+            cost_center=ctx.settings.cost_center,
+        )
+        opts = pulumi.ResourceOptions(providers=[_provider(kit, region, ctx)])
+        block = ctx.blocks[first.workload]
+        network = kit.network(
+            name,
+            NetworkArgs(
+                cluster=name,
+                workload=name,
+                region=region,
+                zone=zone,
+                cidr_block=block,
+                instance_type=widest.instance_type,
+                nodes=sum(a.nodes for a in members),
+                fabric=fabrics[widest.workload],
+                tags=tags,
+                admin_cidrs=ctx.settings.admin_cidrs,
+                nat=ctx.settings.nat,
+                efa_only=ctx.settings.efa_only,
+                project=ctx.settings.gcp_project,
+            ),
+            opts,
+        )
+        cluster = k8s.cluster(
+            name,
+            KubernetesClusterSpec(
+                cluster=name,
+                region=region,
+                tags=tags,
+                cidr_block=block,
+                existing=existing,
+                project=ctx.settings.gcp_project,
+            ),
+            network,
+            opts,
+        )
+        for a in members:
+            where = f"plan.assignments[{a.workload}]"
+            overrides = ctx.settings.overrides(a.workload)
+            market = market_of(a, overrides)
+            feature = market_feature(market)
+            if feature is not None:
+                require(cloud, feature, location=where)
+            filesystem = overrides.filesystem or FileSystemKind.AUTO
+            fs_feature = filesystem_feature(filesystem)
+            if fs_feature is not None:
+                require(cloud, fs_feature, location=where)
+            pool_tags = base_tags(
+                workload=a.workload,
+                plan_id=ctx.plan_id,
+                owner=ctx.settings.owner,
+                cost_center=ctx.settings.cost_center,
+                extra=a.tags,
+            )
+            own = slug(a.workload)
+            placement = placements[a.workload]
+            storage = kit.storage(
+                own,
+                _storage_args(a, own, Placement(zone, placement.arch), pool_tags, filesystem, ctx),
+                network,
+                opts,
+            )
+            pool = k8s.node_pool(
+                own,
+                NodePoolSpec(
+                    cluster=own,
+                    workload=a.workload,
+                    region=region,
+                    zone=zone,
+                    instance_type=a.instance_type,
+                    nodes=a.nodes,
+                    gpu=a.gpu,
+                    gpu_count=a.gpu_count,
+                    fabric=fabrics[a.workload],
+                    tags=pool_tags,
+                    arch=placement.arch,
+                    market=market,
+                    reservation=overrides.reservation,
+                    boot_disk_gb=overrides.boot_disk_gb or DEFAULT_BOOT_DISK_GB,
+                    efa_only=ctx.settings.efa_only,
+                    encryption_at_host=ctx.settings.azure_encryption_at_host,
+                    project=ctx.settings.gcp_project,
+                ),
+                cluster,
+                network,
+                storage,
+                opts,
+            )
+            outputs[a.workload] = {
+                "cloud": cloud,
+                "region": region,
+                "zone": zone,
+                "platform": "kubernetes",
+                "instanceType": a.instance_type,
+                "nodes": a.nodes,
+                "cluster": cluster.cluster_name,
+                "nodeGroup": pool.node_group,
+                "identity": pool.identity,
+                "deviceManifests": pool.device_manifests,
+                "bucket": storage.bucket,
+                "fileSystem": storage.filesystem_kind.value,
+                "mountCommand": storage.mount_command,
+            }
+    return outputs

@@ -57,6 +57,8 @@ def stats(
         typer.echo(render.to_json(data), nl=False)
         return
     out_console().print(render.stats_table(data))
+    if data.get("accelerators"):
+        out_console().print(render.accelerators_table(data["accelerators"]))
 
 
 @app.command()

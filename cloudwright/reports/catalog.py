@@ -63,6 +63,7 @@ _FLAG_TAGS: tuple[tuple[str, str], ...] = (
     ("low outlier", "low outlier"),
     ("high outlier", "high outlier"),
     ("spot within", "spot≈on-demand"),
+    ("placeholder", "placeholder"),
 )
 
 
@@ -180,5 +181,34 @@ def stats_table(data: dict[str, Any]) -> Table:
             str(info["gpu_regions"]),
             str(info["flagged_prices"]),
             ", ".join(info["gpu_models"]),
+        )
+    return table
+
+
+def accelerators_table(rows: list[dict[str, Any]]) -> Table:
+    """`views.accelerator_stats` rows: TPU, Trainium, Inferentia, Gaudi, MI300X offerings and
+    their on-demand price per accelerator-hour (trusted prices only)."""
+    from rich.table import Table
+
+    table = Table(title="accelerators (price per chip / device hour)", header_style="bold")
+    for title in ("accelerator", "cloud", "offerings", "regions", "min $/h", "median $/h"):
+        table.add_column(title, justify="left" if title in ("accelerator", "cloud") else "right")
+    table.add_column("not priced", justify="left")
+    for row in rows:
+        missing = []
+        if row["doubtful_prices"]:
+            missing.append(f"{row['doubtful_prices']} doubtful")
+        if row["unknown_prices"]:
+            missing.append(f"{row['unknown_prices']} unknown")
+        table.add_row(
+            row["accelerator"],
+            row["cloud"],
+            str(row["offerings"]),
+            str(row["regions"]),
+            *(
+                "—" if row[k] is None else fmt.number(float(row[k]), 4)
+                for k in ("min_usd_per_accelerator_hr", "median_usd_per_accelerator_hr")
+            ),
+            ", ".join(missing),
         )
     return table

@@ -46,7 +46,21 @@ CANONICAL_GPUS: tuple[str, ...] = (
     "MI25",
     "A40",
     "RTX-PRO-6000",
+    # Accelerators that are not GPUs, under the same `gpu` columns and fleet `gpu:` key:
+    # gpu_count counts chips (TPU) or devices (Neuron, Gaudi).
+    "TPU-v4",
+    "TPU-v5e",
+    "TPU-v5p",
+    "TPU-v6e",
+    "Trainium1",
+    "Trainium2",
+    "Inferentia2",
+    "Gaudi-HL205",
 )
+
+# Families of CANONICAL_GPUS that are not NVIDIA/AMD GPUs (docs, policies, pricers).
+TPUS: tuple[str, ...] = ("TPU-v4", "TPU-v5e", "TPU-v5p", "TPU-v6e")
+NEURON: tuple[str, ...] = ("Trainium1", "Trainium2", "Inferentia2")
 
 # Fabric kinds for the `interconnect` column. "none" means ordinary (ENA/gVNIC/AccelNet) Ethernet.
 FABRICS: tuple[str, ...] = (
@@ -55,6 +69,9 @@ FABRICS: tuple[str, ...] = (
     "GPUDirect-TCPX",
     "GPUDirect-TCPXO",
     "GPUDirect-RDMA",
+    # Google's inter-chip interconnect: the chips of a TPU slice, across its hosts, form one
+    # torus (no NICs to attach; the slice is the unit of placement).
+    "ICI",
     "none",
 )
 
@@ -129,7 +146,20 @@ TABLES: dict[str, list[Column]] = {
         _c("arch", "string", True, "x86_64 | arm64"),
         _c("interconnect", "string", doc="one of FABRICS"),
         _c("interconnect_nics", "Int64", True, "fabric NICs (EFA interfaces, GPU NICs, IB ports)"),
-        _c("interconnect_gbps", "Float64", True, "total fabric bandwidth"),
+        _c(
+            "interconnect_gbps",
+            "Float64",
+            True,
+            "total fabric bandwidth, per direction (TPU slices: ICI of all chips)",
+        ),
+        _c(
+            "hosts",
+            "Int64",
+            True,
+            "VMs a TPU slice spans (one accelerator type, deployed as one resource); null for "
+            "single-machine shapes",
+        ),
+        _c("topology", "string", True, "TPU slice chip topology (2x2x1, 4x4, ...); else null"),
         _c("price_on_demand_usd_hr", "Float64", True, "full hourly price incl. attached GPUs"),
         _c("price_spot_usd_hr", "Float64", True),
         _c(

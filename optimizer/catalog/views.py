@@ -31,8 +31,12 @@ SHOW_COLUMNS: tuple[str, ...] = (
     "memory_gb",
     "interconnect",
     "interconnect_nics",
+    "hosts",
+    "topology",
     "price_on_demand_usd_hr",
     "price_spot_usd_hr",
+    "price_per_accelerator_usd_hr",
+    "spot_per_accelerator_usd_hr",
     "price_status",
     "price_alt_usd_hr",
     "price_alt_source",
@@ -73,7 +77,41 @@ def stats(catalog: Catalog, today: date | None = None) -> dict[str, Any]:
         "snapshot_date": catalog.snapshot_date.isoformat(),
         "age_days": catalog.age_days(today),
         "clouds": clouds,
+        "accelerators": accelerator_stats(offers),
     }
+
+
+# Accelerators `catalog stats` summarises one by one: the ones that are not NVIDIA GPUs.
+STATS_ACCELERATORS: tuple[str, ...] = (*schema.TPUS, *schema.NEURON, "Gaudi-HL205", "MI300X")
+
+
+def accelerator_stats(offers: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per (accelerator, cloud): region-level offerings, regions, instance types, and the
+    cheapest and median on-demand price per accelerator-hour over trusted prices (list,
+    secondary, estimated: doubtful and unknown ones are counted apart, never averaged in)."""
+    out: list[dict[str, Any]] = []
+    mine = offers[offers["gpu"].isin(list(STATS_ACCELERATORS)) & (offers["gpu_count"] > 0)]
+    for (gpu, cloud), group in mine.groupby(["gpu", "cloud"], sort=False):
+        trusted = group[group["price_status"].isin(["list", "secondary", "estimated"])]
+        per_chip = (trusted["price_on_demand_usd_hr"] / trusted["gpu_count"]).astype(float)
+        per_chip = per_chip.dropna()
+        out.append(
+            {
+                "accelerator": str(gpu),
+                "cloud": str(cloud),
+                "offerings": len(group),
+                "regions": int(group["region"].nunique()),
+                "instance_types": sorted(str(t) for t in group["instance_type"].unique()),
+                "min_usd_per_accelerator_hr": float(per_chip.min()) if len(per_chip) else None,
+                "median_usd_per_accelerator_hr": (
+                    float(per_chip.median()) if len(per_chip) else None
+                ),
+                "doubtful_prices": int((group["price_status"] == "doubtful").sum()),
+                "unknown_prices": int(group["price_on_demand_usd_hr"].isna().sum()),
+            }
+        )
+    order = {g: i for i, g in enumerate(STATS_ACCELERATORS)}
+    return sorted(out, key=lambda r: (order[r["accelerator"]], r["cloud"]))
 
 
 def show(
@@ -108,6 +146,10 @@ def show(
     out["gpu_platform_w"] = at["gpu_platform_w"].to_numpy()
     out["gpu_board_power_w"] = out["gpu_board_power_w"].astype("Float64")
     out["gpu_platform_w"] = out["gpu_platform_w"].astype("Float64")
+    # TPU slices and multi-device shapes compare per chip (a v5p-8 is 4 chips).
+    count = out["gpu_count"].astype("Float64").where(out["gpu_count"] > 0)
+    out["price_per_accelerator_usd_hr"] = out["price_on_demand_usd_hr"].astype("Float64") / count
+    out["spot_per_accelerator_usd_hr"] = out["price_spot_usd_hr"].astype("Float64") / count
     price = "price_spot_usd_hr" if spot else "price_on_demand_usd_hr"
     out = out.sort_values(
         [price, "cloud", "region", "instance_type", "zone"], na_position="last", kind="stable"

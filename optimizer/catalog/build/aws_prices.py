@@ -36,8 +36,8 @@ from cloudwright.optimizer.catalog.build.skypilot import aws_offerings
 from cloudwright.optimizer.catalog.build.sources import SourceRef, read_csv
 
 MIB_PER_GB = 1024.0
-# Karpenter's GPU names → canonical; None = an accelerator the catalog does not model as a
-# GPU (Gaudi, Radeon Pro V520, RTX PRO 4500: no canonical name, no power row).
+# Karpenter's GPU names → canonical; None = an accelerator the catalog does not model
+# (Radeon Pro V520, RTX PRO 4500: no canonical name, no power row).
 KARPENTER_GPUS: dict[str, str | None] = {
     "t4": "T4",
     "t4g": "T4g",
@@ -53,9 +53,16 @@ KARPENTER_GPUS: dict[str, str | None] = {
     "b200": "B200",
     "b300": "B300",
     "rtx-pro-server-6000": "RTX-PRO-6000",
-    "gaudi-hl-205": None,
+    "gaudi-hl-205": "Gaudi-HL205",  # dl1: Karpenter lists Gaudi under gpu_*
     "radeon-pro-v520": None,
     "rtx-pro-4500": None,
+}
+# Karpenter's `accelerator_name` → canonical, counted in `accelerator_count` (Neuron devices);
+# inf1 (Inferentia1) and Qualcomm AI100 are not modelled.
+KARPENTER_ACCELERATORS: dict[str, str] = {
+    "trainium": "Trainium1",
+    "trainium2": "Trainium2",
+    "inferentia2": "Inferentia2",
 }
 # Memory splits one name in two canonical parts: A100 40/80 GB, V100 16/32 GB.
 _BY_MEMORY = {"A100-40GB": (80.0, "A100-80GB"), "V100": (32.0, "V100-32GB")}
@@ -85,6 +92,9 @@ def read_specs(path: Path) -> pd.DataFrame:
     for base, (threshold, bigger) in _BY_MEMORY.items():
         gpu = gpu.where(~((gpu == base) & (memory >= threshold - 2)), bigger)
     count = pd.to_numeric(raw["gpu_count"], errors="coerce").fillna(0)
+    neuron = raw["accelerator_name"].map(KARPENTER_ACCELERATORS)
+    gpu = gpu.where(gpu.notna(), neuron)
+    count = count.where(neuron.isna(), pd.to_numeric(raw["accelerator_count"], errors="coerce"))
     has_gpu = gpu.notna()
     return pd.DataFrame(
         {
@@ -190,7 +200,7 @@ def aws_listed_offerings(inputs: AwsInputs) -> tuple[pd.DataFrame, list[SourceRe
     combined = pd.concat(
         [rows[~in_sky], zoned.drop(columns="price_spot_usd_hr")], ignore_index=True
     )
-    frame = _offering_frame(combined, specs)
+    frame = offering_frame(combined, specs)
     # A type with no spec anywhere (cr1, g2, cc2, hs1, i3p: retired, priced but not described)
     # is left out: its GPU and size are unknown, and a GPU type would pass for a CPU one.
     described = frame["vcpus"].notna().to_numpy()
@@ -219,7 +229,7 @@ def aws_listed_offerings(inputs: AwsInputs) -> tuple[pd.DataFrame, list[SourceRe
     return pd.concat([frame, rest], ignore_index=True), refs
 
 
-def _offering_frame(rows: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
+def offering_frame(rows: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
     """Offerings-schema columns for `rows` (instance_type, region, zone, price, spot, ri_1y,
     ri_3y, source, source_date, commit_source), specs joined by instance type."""
     spec = specs.reindex(rows["instance_type"])

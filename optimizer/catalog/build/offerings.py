@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cloudwright.core.errors import DataError
 from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.accelerators import (
+    AcceleratorInputs,
+    aws_unlisted,
+    tpu_offerings,
+)
 from cloudwright.optimizer.catalog.build.aws_cpu import aws_cpu_offerings
-from cloudwright.optimizer.catalog.build.aws_prices import AwsInputs, aws_catalog_offerings
+from cloudwright.optimizer.catalog.build.aws_prices import (
+    AwsInputs,
+    aws_catalog_offerings,
+    offering_frame,
+    read_specs,
+)
 from cloudwright.optimizer.catalog.build.azure_prices import azure_catalog_offerings
 from cloudwright.optimizer.catalog.build.fabric import apply_fabrics, read_fabrics
 from cloudwright.optimizer.catalog.build.gcp_calculator import gcp_calculator_offerings
@@ -41,6 +52,7 @@ class PriceInputs:
     gcp_calculator: Path  # prices/gcp_calculator/machine_types.csv
     azure_karpenter: Path  # prices/azure_karpenter_prices.csv.gz
     aws_regions: tuple[str, ...]  # regions AWS offers (the regions table)
+    accelerators: AcceleratorInputs | None = None  # accelerators/ (TPU slices, trn2 zones)
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,15 @@ def build_offerings(
         parts, refs, facts = _skypilot_only(inputs)
     combined = pd.concat(parts, ignore_index=True)
     combined = combined[combined["instance_type"].notna() & combined["region"].notna()]
+    # Rows whose builder set the fabric (TPU slices: ICI) keep it; the rest get the file's.
+    preset = (
+        combined["interconnect"].notna()
+        if "interconnect" in combined
+        else pd.Series(False, index=combined.index)
+    )
+    fixed = combined[preset]
+    combined = combined[~preset].drop(columns=["interconnect"], errors="ignore")
+    combined = combined.drop(columns=["interconnect_nics", "interconnect_gbps"], errors="ignore")
     listed, fabric_ref = read_fabrics(inputs.interconnect)
     extra, extra_ref = read_fabrics(REFERENCE_DIR / "interconnect_supplement.csv")
     # The project's supplement covers types the interconnect file lacks; it never overrides.
@@ -69,6 +90,7 @@ def build_offerings(
     fabrics = pd.concat([listed, extra], ignore_index=True)
     refs.extend([fabric_ref, extra_ref])
     combined = apply_fabrics(combined, _with_variants(fabrics, combined))
+    combined = pd.concat([combined, fixed], ignore_index=True) if len(fixed) else combined
     combined["zone_kind"] = zone_kinds(combined)
     combined["price_flag"] = flag_prices(combined, rules)
     combined["price_status"] = price_statuses(combined)
@@ -111,7 +133,20 @@ def _best_sources(
         ],
         "cross_checks": counts,
     }
-    return [aws.offerings, gcp, azure], [*aws.refs, *gcp_refs, *azure_refs], extra
+    parts, refs = [aws.offerings, gcp, azure], [*aws.refs, *gcp_refs, *azure_refs]
+    if prices.accelerators is not None:
+        tpu, tpu_ref = tpu_offerings(prices.accelerators)
+        unlisted = aws_unlisted(prices.accelerators, aws.offerings)
+        specs = read_specs(prices.aws.specs).set_index("instance_type")
+        rows = unlisted.rename(
+            columns={"price_on_demand_usd_hr": "price", "price_spot_usd_hr": "spot"}
+        ).assign(ri_1y=np.nan, ri_3y=np.nan, commit_source=pd.NA, vcpus=np.nan, memory_gb=np.nan)
+        aws_rows = offering_frame(rows, specs)
+        # As for the listed types: no spec (trn2.3xlarge), no row; its accelerator is unknown.
+        parts += [tpu, aws_rows[aws_rows["vcpus"].notna()]]
+        refs.append(tpu_ref)
+        extra["accelerator_rows"] = {"gcp_tpu": len(tpu), "aws_unlisted": len(unlisted)}
+    return parts, refs, extra
 
 
 def price_statuses(offerings: pd.DataFrame) -> pd.Series:

@@ -20,6 +20,7 @@ import pandas as pd
 from cloudwright.core.errors import DataError
 from cloudwright.core.fsio import write_json
 from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.build.accelerators import AcceleratorInputs, accelerator_gpus
 from cloudwright.optimizer.catalog.build.aws_prices import AwsInputs
 from cloudwright.optimizer.catalog.build.coefficients import build_coefficients
 from cloudwright.optimizer.catalog.build.egress import build_egress
@@ -72,6 +73,7 @@ class BuildInputs:
             gcp_calculator=self.ref("prices/gcp_calculator/machine_types.csv"),
             azure_karpenter=self.ref("prices/azure_karpenter_prices.csv.gz"),
             aws_regions=aws_regions,
+            accelerators=AcceleratorInputs.under(self.ref("accelerators")),
         )
 
     def latency(self) -> LatencyInputs:
@@ -135,6 +137,9 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
     snapshot_date = snapshot_date_of(built)
     offerings = built.assign(snapshot_date=snapshot_date)
     gpus, gpu_refs = build_gpus(inputs.ref("gpu_specs.csv"))
+    accel, accel_ref = accelerator_gpus(inputs.ref("accelerators/specs.csv"))
+    gpus = schema.coerce_table("gpus", pd.concat([gpus, accel], ignore_index=True))
+    gpu_refs = [*gpu_refs, accel_ref]
     offerings = fill_gpu_variants(fill_gpu_memory(offerings, gpus), gpus)
     egress, egress_refs = build_egress(
         goldens, inputs.ref("egress/egress_pricing_summary.csv"), regions

@@ -63,7 +63,69 @@ def _launch_template(inputs: Mapping[str, Any]) -> str:
     fabric = " + ".join(f"{n} {k}" for k, n in kinds.items())
     market = _market("aws:ec2/launchTemplate:LaunchTemplate", inputs)
     imds = _get(inputs, "metadataOptions.httpTokens")
-    return f"{inputs.get('instanceType')} nics: {fabric} market={market} imdsv2={imds}"
+    group = _get(inputs, "placement.groupName")  # EKS node groups take it from the template
+    placement = f" placementGroup={group}" if group else ""
+    return f"{inputs.get('instanceType')} nics: {fabric} market={market} imdsv2={imds}{placement}"
+
+
+def _eks_cluster(inputs: Mapping[str, Any]) -> str:
+    subnets = _get(inputs, "vpcConfig.subnetIds") or []
+    return (
+        f"privateEndpoint={_text(_get(inputs, 'vpcConfig.endpointPrivateAccess'))} "
+        f"publicEndpoint={_text(_get(inputs, 'vpcConfig.endpointPublicAccess'))} "
+        f"secrets={'kms' if _get(inputs, 'encryptionConfig.provider.keyArn') else 'none'} "
+        f"logs={_text(inputs.get('enabledClusterLogTypes') or [])} subnets={len(subnets)}"
+    )
+
+
+def _eks_node_group(inputs: Mapping[str, Any]) -> str:
+    return (
+        f"nodes={_get(inputs, 'scalingConfig.desiredSize')} ami={inputs.get('amiType')} "
+        f"capacity={inputs.get('capacityType')} subnets={len(inputs.get('subnetIds') or [])}"
+    )
+
+
+def _gke_cluster(inputs: Mapping[str, Any]) -> str:
+    return (
+        f"privateNodes={_text(_get(inputs, 'privateClusterConfig.enablePrivateNodes'))} "
+        f"privateEndpoint={_text(_get(inputs, 'privateClusterConfig.enablePrivateEndpoint'))} "
+        f"multiNetworking={_text(inputs.get('enableMultiNetworking'))} "
+        f"removeDefaultPool={_text(inputs.get('removeDefaultNodePool'))}"
+    )
+
+
+def _gke_node_pool(inputs: Mapping[str, Any]) -> str:
+    accelerators = "".join(
+        f" + {item.get('count')}x {item.get('type')}"
+        for item in _get(inputs, "nodeConfig.guestAccelerators") or []
+        if isinstance(item, Mapping)
+    )
+    extra = _get(inputs, "networkConfig.additionalNodeNetworkConfigs") or []
+    placement = _get(inputs, "placementPolicy.type") or "none"
+    return (
+        f"{_get(inputs, 'nodeConfig.machineType')}{accelerators} x{inputs.get('nodeCount')} "
+        f"placement={placement} extraNetworks={len(extra)} "
+        f"gvnic={_text(_get(inputs, 'nodeConfig.gvnic.enabled'))} "
+        f"zones={_text(inputs.get('nodeLocations') or [])}"
+    )
+
+
+def _aks_cluster(inputs: Mapping[str, Any]) -> str:
+    return (
+        f"tier={_get(inputs, 'sku.tier')} "
+        f"private={_text(_get(inputs, 'apiServerAccessProfile.enablePrivateCluster'))} "
+        f"localAccounts={_text(not inputs.get('disableLocalAccounts'))} "
+        f"pools={len(inputs.get('agentPoolProfiles') or [])}"
+    )
+
+
+def _aks_agent_pool(inputs: Mapping[str, Any]) -> str:
+    priority = _market("azure-native:containerservice:AgentPool", inputs)
+    return (
+        f"{inputs.get('vmSize')} x{inputs.get('count')} "
+        f"autoscaling={_text(inputs.get('enableAutoScaling'))} mode={inputs.get('mode')} "
+        f"gpuDriver={_get(inputs, 'gpuProfile.driver')} priority={priority}"
+    )
 
 
 def _gcp_instance(inputs: Mapping[str, Any]) -> str:
@@ -128,6 +190,8 @@ KEY_SETTINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ("port", "fromPort"),
     ),
     "aws:kms/key:Key": _fields(("rotation", "enableKeyRotation")),
+    "aws:eks/cluster:Cluster": _eks_cluster,
+    "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
     # GCP
     "gcp:compute/network:Network": _fields(("mtu", "mtu"), ("profile", "networkProfile")),
     "gcp:compute/subnetwork:Subnetwork": _fields(("cidr", "ipCidrRange")),
@@ -137,6 +201,8 @@ KEY_SETTINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ("vms", "groupPlacementPolicy.vmCount"),
     ),
     "gcp:compute/instance:Instance": _gcp_instance,
+    "gcp:container/cluster:Cluster": _gke_cluster,
+    "gcp:container/nodePool:NodePool": _gke_node_pool,
     "gcp:storage/bucket:Bucket": _fields(
         ("uniform", "uniformBucketLevelAccess"), ("publicAccess", "publicAccessPrevention")
     ),
@@ -147,6 +213,8 @@ KEY_SETTINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "gcp:parallelstore/instance:Instance": _fields(("GiB", "capacityGib")),
     # Azure
     "azure-native:compute:VirtualMachineScaleSet": _vmss,
+    "azure-native:containerservice:ManagedCluster": _aks_cluster,
+    "azure-native:containerservice:AgentPool": _aks_agent_pool,
     "azure-native:storage:StorageAccount": _fields(
         ("tls", "minimumTlsVersion"),
         ("httpsOnly", "enableHttpsTrafficOnly"),

@@ -17,14 +17,22 @@ from cloudwright.core.errors import InputError
 
 # The fabric kinds the catalog knows (optimizer.catalog.schema.FABRICS, repeated here so the
 # components layer does not import the catalog schema).
-FABRIC_KINDS = ("EFA", "InfiniBand", "GPUDirect-TCPX", "GPUDirect-TCPXO", "GPUDirect-RDMA", "none")
+FABRIC_KINDS = (
+    "EFA",
+    "InfiniBand",
+    "GPUDirect-TCPX",
+    "GPUDirect-TCPXO",
+    "GPUDirect-RDMA",
+    "ICI",
+    "none",
+)
 
 
 class FabricArgs(TypedDict):
     """The instance type's GPU fabric, as Cloudwright's catalog describes it."""
 
     kind: str
-    """EFA, InfiniBand, GPUDirect-TCPX, GPUDirect-TCPXO, GPUDirect-RDMA, or none."""
+    """EFA, InfiniBand, GPUDirect-TCPX, GPUDirect-TCPXO, GPUDirect-RDMA, ICI (TPU), or none."""
     nics: NotRequired[int]
     """Fabric NICs per node: EFA interfaces, GPU NICs or InfiniBand ports."""
     gbps: NotRequired[float]

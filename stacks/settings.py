@@ -42,6 +42,7 @@ DEFAULT_BOOT_DISK_GB = 200
 MAX_BOOT_DISK_GB = 65_536  # the largest boot disk any of the three clouds offers is 64 TiB
 
 _OVERRIDE_KEYS = (
+    "queued",
     "market",
     "reservation",
     "image",
@@ -63,6 +64,9 @@ class WorkloadOverrides:
     boot_disk_gb: int | None = None
     cidr: str | None = None
     kms_key: str | None = None
+    # GCP TPU slices: request capacity through a queued resource (waits for capacity)
+    # instead of creating the TPU VM directly.
+    queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,11 @@ def _override(raw: Any, location: str) -> WorkloadOverrides:
             f"bootDiskGb must be a whole number of GB from 1 to {MAX_BOOT_DISK_GB}, got {disk!r}",
             location=location,
         )
+    queued = raw.get("queued", False)
+    if not isinstance(queued, bool):
+        raise InputError(f"queued: expected true or false, got {queued!r}", location=location)
     return WorkloadOverrides(
+        queued=queued,
         market=market,
         reservation=_name(raw, "reservation", location),
         image=_name(raw, "image", location),

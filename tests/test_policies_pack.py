@@ -27,6 +27,7 @@ EXPECTED = {
     "storage-encryption",
     "no-public-storage",
     "no-open-admin-ports",
+    "private-cluster-endpoint",
     "required-tags",
     "gpu-fabric",
     "instance-allow-list",

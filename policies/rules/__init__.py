@@ -13,6 +13,7 @@ from cloudwright.policies.context import RuleContext
 from cloudwright.policies.rules import (
     admin_ports,
     budget,
+    cluster_endpoints,
     encryption,
     fabric,
     instances,
@@ -21,7 +22,17 @@ from cloudwright.policies.rules import (
     tags,
 )
 
-MODULES = (budget, residency, encryption, public_storage, admin_ports, tags, fabric, instances)
+MODULES = (
+    budget,
+    residency,
+    encryption,
+    public_storage,
+    admin_ports,
+    cluster_endpoints,
+    tags,
+    fabric,
+    instances,
+)
 
 
 def build_policies(context: RuleContext | None = None) -> list[Policy]:

@@ -27,6 +27,7 @@ from cloudwright.optimizer.solver.metrics import Metrics
 from cloudwright.optimizer.solver.objective import objective_unit
 
 MAX_ALTERNATIVES = 3
+ALTERNATIVES_CHUNK = 8192  # workloads whose alternatives are chosen in one vectorised pass
 SCAN_ROWS = 24  # rows per workload scanned for distinct alternatives (a few per region)
 USAGE_TOL = 1e-6
 LABELS = {
@@ -161,26 +162,43 @@ class Explainer:
     # ---- alternatives -----------------------------------------------------------------
     def _select_alternatives(self) -> list[np.ndarray]:
         """Per workload, its best rows on the objective, one per (region, pricing) other than
-        the chosen one's, at most MAX_ALTERNATIVES (vectorised over the whole fleet)."""
+        the chosen one's, at most MAX_ALTERNATIVES (vectorised over ALTERNATIVES_CHUNK
+        workloads at a time: each workload's answer depends on its own rows only)."""
         c = self.cands
         n_w = len(c.start) - 1
-        place = c.table.region_idx[c.offer].astype(np.int64) * 2 + c.spot
+        chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 2
+        chosen_place += c.spot[self.choice]
+        n_places = 2 * len(c.table.regions.keys) + 2
+        out: list[np.ndarray] = []
+        for w0 in range(0, n_w, ALTERNATIVES_CHUNK):
+            w1 = min(w0 + ALTERNATIVES_CHUNK, n_w)
+            lo, hi = int(c.start[w0]), int(c.start[w1])
+            out.extend(self._alternatives_of(lo, hi, w0, w1, chosen_place, n_places))
+        return out
+
+    def _alternatives_of(
+        self, lo: int, hi: int, w0: int, w1: int, chosen_place: np.ndarray, n_places: int
+    ) -> list[np.ndarray]:
+        """`_select_alternatives` for workloads w0..w1-1, whose rows are lo..hi-1."""
+        c = self.cands
+        wl = c.wl[lo:hi]
+        place = c.table.region_idx[c.offer[lo:hi]].astype(np.int64) * 2 + c.spot[lo:hi]
         # lexsort is stable: ties keep row order (the lowest row first) without a row key.
-        keys = () if self.secondary is None else (self.secondary,)
-        order = np.lexsort((*keys, self.raw, c.wl))
-        w_s, p_s = c.wl[order], place[order]
+        keys = () if self.secondary is None else (self.secondary[lo:hi],)
+        order = np.lexsort((*keys, self.raw[lo:hi], wl))
+        w_s, p_s = wl[order], place[order]
         # Only the best few rows of each workload can hold its best distinct places.
         rank = np.arange(len(order)) - np.searchsorted(w_s, w_s)
-        other = (p_s != place[self.choice][w_s]) & (rank < SCAN_ROWS)
+        other = (p_s != chosen_place[w_s]) & (rank < SCAN_ROWS)
         order, w_s, p_s = order[other], w_s[other], p_s[other]
-        n_places = int(place.max()) + 1 if len(place) else 1
         _, first = np.unique(w_s.astype(np.int64) * n_places + p_s, return_index=True)
         first = np.sort(first)
         order, w_s = order[first], w_s[first]
         rank = np.arange(len(order)) - np.searchsorted(w_s, w_s)
-        order, w_s = order[rank < MAX_ALTERNATIVES], w_s[rank < MAX_ALTERNATIVES]
-        bounds = np.searchsorted(w_s, np.arange(n_w + 1))
-        return [order[bounds[i] : bounds[i + 1]] for i in range(n_w)]
+        keep = rank < MAX_ALTERNATIVES
+        order, w_s = order[keep] + lo, w_s[keep]
+        bounds = np.searchsorted(w_s, np.arange(w0, w1 + 1))
+        return [order[bounds[k] : bounds[k + 1]] for k in range(w1 - w0)]
 
     def alternatives(self, i: int) -> list[Alternative]:
         c, m = self.cands, self.cands.metrics

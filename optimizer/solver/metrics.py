@@ -86,7 +86,7 @@ class _Rows:
     start: np.ndarray  # rows of workload i are start[i]:start[i + 1] (rows sorted by workload)
 
 
-CHUNK_ROWS = 1 << 19  # candidates per pass: bounds the temporaries at 10^7 candidates
+CHUNK_ROWS = 1 << 18  # candidates per pass: bounds the temporaries at 10^7 candidates
 
 
 class _PerWorkload:

@@ -32,6 +32,8 @@ from cloudwright.core.errors import ToolMissingError
 
 PACKAGE = "cloudwright"
 INDEX_MODULE = "index"
+# Components in a cloud's modules besides its package and kubernetes.py (same extra).
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {"gcp": ("tpu",)}  # TPU slices
 
 
 def component_types(clouds: Sequence[str] = tuple(CLOUD_MODULES)) -> list[type[Any]]:
@@ -45,6 +47,8 @@ def component_types(clouds: Sequence[str] = tuple(CLOUD_MODULES)) -> list[type[A
         found += list(module.COMPONENTS)
         # GPU node pools on managed Kubernetes (EKS, GKE, AKS): the same cloud's extra.
         found += list(importlib.import_module(f"{CLOUD_MODULES[cloud]}.kubernetes").COMPONENTS)
+        for extra in EXTRA_MODULES.get(cloud, ()):
+            found += list(importlib.import_module(f"{CLOUD_MODULES[cloud]}.{extra}").COMPONENTS)
     if not found:
         raise ToolMissingError(
             "no cloud's Pulumi provider SDK is installed, so there are no components to serve",

@@ -120,7 +120,9 @@ def run(plan: Plan, catalog: Catalog, settings: StackSettings) -> dict[str, dict
         providers={},
     )
     outputs = {
-        a.workload: deploy_assignment(a, ctx) for a in plan.assignments if a.platform == "vm"
+        a.workload: (deploy_tpu_assignment(a, ctx) if is_tpu(a) else deploy_assignment(a, ctx))
+        for a in plan.assignments
+        if a.platform == "vm"
     }
     outputs.update(_deploy_kubernetes([a for a in plan.assignments if a.platform != "vm"], ctx))
     return outputs
@@ -436,3 +438,79 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
                 "mountCommand": storage.mount_command,
             }
     return outputs
+
+
+# ---- GCP TPU slices -----------------------------------------------------------------------
+
+
+def is_tpu(a: Assignment) -> bool:
+    """A TPU slice (the catalog's TPU accelerators, sold only on GCP)."""
+    from cloudwright.optimizer.catalog.schema import TPUS
+
+    return a.cloud == "gcp" and a.gpu in TPUS
+
+
+def deploy_tpu_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
+    """A TPU assignment: the workload's network (no fabric NICs: ICI joins the chips) and
+    storage as for GPUs, then one `GcpTpuSlice` per node of the plan in the plan's zone."""
+    from cloudwright.components.gcp.tpu import GcpTpuSlice, GcpTpuSliceArgs
+
+    where = f"plan.assignments[{a.workload}]"
+    kit = load_kit(ctx.catalog.check_cloud(a.cloud, location=where))
+    overrides = ctx.settings.overrides(a.workload)
+    market = market_of(a, overrides)
+    filesystem = overrides.filesystem or FileSystemKind.AUTO
+    placement = place(a, overrides, ctx.catalog)
+    if placement.zone is None:
+        raise InputError(
+            f"no zone sells {a.instance_type} in {a.region}",
+            location=where,
+            hint="set cloudwright:workloads.<workload>.zone in the stack config",
+        )
+    tags = base_tags(
+        workload=a.workload,
+        plan_id=ctx.plan_id,
+        owner=ctx.settings.owner,
+        cost_center=ctx.settings.cost_center,
+        extra=a.tags,
+    )
+    name = slug(a.workload)
+    opts = pulumi.ResourceOptions(providers=[_provider(kit, a.region, ctx)])
+    no_fabric = FabricSpec("none")
+    network = kit.network(name, _network_args(a, name, no_fabric, placement, tags, ctx), opts)
+    storage = kit.storage(
+        name, _storage_args(a, name, placement, tags, filesystem, ctx), network, opts
+    )
+    net: Any = network  # GcpClusterNetwork / GcpClusterStorage (the GCP kit's)
+    store: Any = storage
+    inputs = GcpTpuSliceArgs(
+        cluster=name,
+        accelerator_type=a.instance_type,
+        zone=placement.zone,
+        project=ctx.settings.gcp_project or "",
+        network=net.network_name,
+        subnetwork=net.node_subnet_id,
+        slices=a.nodes,
+        market=market,
+        queued=overrides.queued,
+        tags=dict(tags),
+    )
+    if overrides.image:
+        inputs["runtime_version"] = overrides.image
+    if store.bucket_name is not None:
+        inputs["bucket_name"] = store.bucket_name
+    if store.mount_command is not None:
+        inputs["mount_command"] = store.mount_command
+    slice_ = GcpTpuSlice(name, inputs, opts)
+    return {
+        "cloud": a.cloud,
+        "region": a.region,
+        "zone": placement.zone,
+        "instanceType": a.instance_type,
+        "nodes": a.nodes,
+        "nodeGroup": slice_.node_group,
+        "identity": slice_.identity,
+        "bucket": storage.bucket,
+        "fileSystem": storage.filesystem_kind.value,
+        "mountCommand": storage.mount_command,
+    }

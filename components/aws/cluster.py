@@ -6,8 +6,9 @@
   than one node.
 - A launch template: the instance type's EFA interfaces (`components.fabric.efa_interfaces`:
   card 0 EFA with ENA, the rest EFA-only), IMDSv2 required, an encrypted gp3 root volume,
-  the DLAMI (Base OSS NVIDIA driver, Ubuntu 22.04, looked up at deploy time; when the lookup
-  answers nothing, EC2 resolves the same SSM parameter at launch) unless an image is given,
+  the DLAMI (Base OSS NVIDIA driver, Ubuntu 22.04; for Trainium / Inferentia2 the Neuron
+  multi-framework DLAMI; looked up at deploy time; when the lookup answers nothing, EC2
+  resolves the same SSM parameter at launch) unless an image is given,
   tags on instances, volumes and interfaces, and spot / capacity-block / reservation options.
 - An Auto Scaling group of exactly `nodes` instances in the given subnet and the placement
   group. It does not wait for capacity: GPU capacity can take hours, `pulumi up` should not.
@@ -45,6 +46,13 @@ IMDS_HOP_LIMIT = 2
 DLAMI_PARAMETER = (
     "/aws/service/deeplearning/ami/{arch}/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id"
 )
+# Trainium and Inferentia2 need the Neuron driver and runtime, not NVIDIA's: the Neuron
+# multi-framework DLAMI (Ubuntu 24.04; AWS Neuron docs, "Neuron DLAMI User Guide", SSM
+# parameters), looked up the same way.
+NEURON_DLAMI_PARAMETER = "/aws/service/neuron/dlami/multi-framework/ubuntu-24.04/latest/image_id"
+NEURON_FAMILIES = frozenset({"trn1", "trn1n", "trn2", "trn2u", "inf2"})
+# Families with no default image here (Gaudi: Habana's SynapseAI driver).
+IMAGELESS_FAMILIES = {"dl1": "Gaudi (dl1) needs an image with Habana's SynapseAI driver"}
 ARCH_NAMES = {"x86_64": "x86_64", "arm64": "arm64"}
 SSM_CORE_POLICY = "arn:{partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 TYPE_TOKEN = "cloudwright:aws:GpuCluster"
@@ -279,13 +287,24 @@ class AwsGpuCluster(pulumi.ComponentResource):
         if args.get("image"):
             image: pulumi.Input[str] = args["image"]
             return image
+        family = str(args.get("instance_type") or "").split(".", 1)[0]
+        if family in IMAGELESS_FAMILIES:
+            raise InputError(
+                f"no default image for {args.get('instance_type')}: {IMAGELESS_FAMILIES[family]}",
+                location=where,
+                hint="give an image id (cloudwright:workloads.<workload>.image)",
+            )
         arch_name = str(args.get("arch") or "x86_64")
         arch = ARCH_NAMES.get(arch_name)
         if arch is None:
             raise InputError(
                 f"no DLAMI for architecture {arch_name!r}", location=where, hint="give an image id"
             )
-        parameter = DLAMI_PARAMETER.format(arch=arch)
+        parameter = (
+            NEURON_DLAMI_PARAMETER
+            if family in NEURON_FAMILIES
+            else DLAMI_PARAMETER.format(arch=arch)
+        )
         # Pin the AMI at deploy time; if the lookup answers nothing, the launch template names
         # the parameter itself (`resolve:ssm:`), which EC2 resolves when it launches a node.
         return ssm.get_parameter_output(

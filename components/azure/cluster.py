@@ -32,6 +32,10 @@ HPC_IMAGE = {
     "sku": "2204",
     "version": "latest",
 }
+# AMD Instinct sizes (ND MI300X v5) need ROCm, not CUDA: the same HPC image's ROCm SKU (Azure's
+# ND MI300X v5 guides deploy `microsoft-dsvm:ubuntu-hpc:2204-rocm`).
+ROCM_HPC_IMAGE = {**HPC_IMAGE, "sku": "2204-rocm"}
+AMD_GPU_SIZE_MARKERS = ("_MI300X_",)
 ADMIN_USER = "cloudwright"
 # Built-in role "Storage Blob Data Contributor" (its id is the same in every tenant).
 BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -89,10 +93,12 @@ def role_definition_id(scope: str | None) -> str:
     return f"{ROLE_DEFINITIONS}{BLOB_DATA_CONTRIBUTOR}"
 
 
-def image_reference(image: str | None) -> compute.ImageReferenceArgs:
-    """`publisher:offer:sku:version` or an image resource id; default the HPC image."""
+def image_reference(image: str | None, vm_size: str = "") -> compute.ImageReferenceArgs:
+    """`publisher:offer:sku:version` or an image resource id; default the HPC image (its
+    ROCm SKU for AMD GPU sizes)."""
     if image is None:
-        return compute.ImageReferenceArgs(**HPC_IMAGE)
+        amd = any(marker in vm_size for marker in AMD_GPU_SIZE_MARKERS)
+        return compute.ImageReferenceArgs(**(ROCM_HPC_IMAGE if amd else HPC_IMAGE))
     if image.startswith("/"):
         return compute.ImageReferenceArgs(id=image)
     parts = image.split(":")
@@ -199,7 +205,9 @@ class AzureGpuCluster(pulumi.ComponentResource):
                 ),
             ),
             storage_profile=compute.VirtualMachineScaleSetStorageProfileArgs(
-                image_reference=image_reference(args.get("image")),
+                image_reference=image_reference(
+                    args.get("image"), str(need(args, "instance_type", where))
+                ),
                 os_disk=compute.VirtualMachineScaleSetOSDiskArgs(
                     create_option="FromImage",
                     caching=compute.CachingTypes.READ_WRITE,

@@ -134,7 +134,9 @@ class AzureKubernetesCluster(pulumi.ComponentResource):
                 location=str(need(args, "region", where)),
                 dns_prefix=cluster,
                 sku=cs.ManagedClusterSKUArgs(name="Base", tier="Standard"),
-                identity=cs.ManagedClusterIdentityArgs(type="SystemAssigned"),
+                identity=cs.ManagedClusterIdentityArgs(
+                    type=cs.ResourceIdentityType.SYSTEM_ASSIGNED
+                ),
                 api_server_access_profile=cs.ManagedClusterAPIServerAccessProfileArgs(
                     enable_private_cluster=True
                 ),

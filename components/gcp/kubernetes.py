@@ -16,6 +16,7 @@
 """
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
@@ -347,7 +348,8 @@ class GcpGpuNodePool(pulumi.ComponentResource):
         return account
 
 
-def _name(link: Any) -> Any:
+def _name(links: list[str], k: int) -> str:
+    link = links[k]
     return link.rsplit("/", 1)[-1] if isinstance(link, str) else link
 
 
@@ -369,7 +371,7 @@ def additional_networks(net: GcpClusterNetwork, pool: GcpNicLayout) -> list[Addi
         out.append(
             AdditionalNetworkArgs(
                 network=vpc.name,
-                subnetwork=net.subnetworks.apply(lambda links, k=k: _name(links[k])),
+                subnetwork=net.subnetworks.apply(partial(_name, k=k)),
             )
         )
     return out

@@ -55,6 +55,9 @@ class RuleContext:
     estimator: Estimator = default_estimator
     stack_name: Callable[[], str | None] = pulumi_stack_name
     project_name: Callable[[], str | None] = pulumi_project_name
+    # Workload → usage a plan priced (graph.plan_usage), when the graph checked is a plan's
+    # preview: the budget and carbon rules then price the same hours, storage and egress.
+    plan_usage: dict[str, dict[str, float]] = field(default_factory=dict)
     _catalog: Catalog | None = field(default=None, init=False, repr=False)
     _estimated: tuple[Sequence[Any], Any] | None = field(default=None, init=False, repr=False)
 
@@ -93,6 +96,7 @@ class RuleContext:
         if self._estimated is not None and self._estimated[0] is resources:
             return self._estimated[1]
         graph = graph_from_stack(resources, stack=self.stack_name(), project=self.project_name())
+        graph.plan_usage = self.plan_usage
         report = self.estimate(graph)
         self._estimated = (resources, report)
         return report

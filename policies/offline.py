@@ -238,6 +238,7 @@ def run_policies(
     context = RuleContext.offline(
         catalog, stack=stack or graph.stack or None, project=graph.project, estimator=estimator
     )
+    context.plan_usage = dict(graph.plan_usage)  # the budget rules price what the plan priced
     pack = list(policies) if policies is not None else build_policies(context)
     settings = _resolve_config(config, pack)
     view = GraphView(graph)

@@ -123,10 +123,10 @@ PLAN: dict = {
 
 def test_usage_from_plan() -> None:
     usage = usage_from_plan(parse_plan(PLAN))
-    assert usage.workloads == {"llm": {"hours_per_month": 720.0, "storage_gb": 50000.0}}
+    assert usage.plan == {"llm": {"hours_per_month": 720.0, "storage_gb": 50000.0}}
     with_utilization = {
         **PLAN,
         "assignments": [{**PLAN["assignments"][0], "gpu_utilization": 0.85}],
     }
     usage = usage_from_plan(parse_plan(with_utilization))
-    assert usage.workloads["llm"]["gpu_utilization"] == 0.85
+    assert usage.plan["llm"]["gpu_utilization"] == 0.85

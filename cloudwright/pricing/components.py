@@ -45,6 +45,10 @@ class UnitRate:
     service: str
     product: Text
     unit: str  # the catalog's unit: GB-month, TiB-month, hour, IOPS-month, MBps-month, GB
+    # A stand-in when this row has no known price (the optimizer weighs the same one): its
+    # price is then shown as an estimate, with the reason.
+    fallback: UnitRate | None = None
+    fallback_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from cloudwright.pricing.components import (
     unknown_reason,
 )
 from cloudwright.pricing.context import PricingContext
+from cloudwright.pricing.usage import UsageValue
 from cloudwright.pricing.values import times
 from cloudwright.resource_graph.facts.machines import Launch
 from cloudwright.resource_graph.facts.market import Market
@@ -118,22 +119,32 @@ def shared_hours(
 
 
 def egress(resource: Resource, ctx: PricingContext, cloud: str) -> list[CostComponent]:
-    """`Outbound data transfer to Internet` when the usage file gives egress_gb, else none
-    (egress is usage-only: without a figure there is nothing to say about it)."""
-    value = ctx.usage_value(resource, "egress_gb")
-    if value is None:
+    """`Outbound data transfer to Internet` when the usage gives egress_gb, else none
+    (egress is usage-only: without a figure there is nothing to say about it).
+
+    A figure given for a whole workload (the plan's serving egress, a usage file's
+    `workloads:` section) is the workload's total: it is priced once, on the first of the
+    workload's compute resources to ask (in graph order), not once per node."""
+    hit = ctx.usage.lookup(resource, "egress_gb")
+    if hit is None:
+        return []
+    if _per_workload(hit, resource) and not ctx.carries_workload_egress(resource):
         return []
     return [
         CostComponent(
             name="Outbound data transfer to Internet",
             unit="GB",
-            quantity=value,
+            quantity=hit.value,
             price=EgressRate(cloud, "internet"),
             usage_based=True,
             usage_key="egress_gb",
             energy=NetworkEnergy(),
         )
     ]
+
+
+def _per_workload(hit: UsageValue, resource: Resource) -> bool:
+    return bool(resource.workload) and hit.source.endswith(f"workloads.{resource.workload}")
 
 
 def node_count(

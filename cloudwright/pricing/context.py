@@ -30,6 +30,7 @@ class PricingContext:
         default_factory=dict, init=False, repr=False
     )
     _index: GraphIndex | None = field(default=None, init=False, repr=False)
+    _egress_owner: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     # ---- time -------------------------------------------------------------------------
     @property
@@ -71,6 +72,12 @@ class PricingContext:
         return self._specs[key]
 
     # ---- usage ------------------------------------------------------------------------
+    def carries_workload_egress(self, resource: Resource) -> bool:
+        """Whether `resource` is the one that carries its workload's egress total: the first
+        of the workload's nodes to ask (graph order: the same resource on every run)."""
+        owner = self._egress_owner.setdefault(resource.workload or "", resource.urn)
+        return owner == resource.urn
+
     def usage_quantity(self, resource: Resource, key: str) -> Quantity:
         """A usage-file quantity, or Unpriced naming the key to set."""
         value = self.usage.value(resource, key)

@@ -87,6 +87,8 @@ def estimate(
 ) -> CostReport:
     """Price every resource of `graph` against `catalog` (see the module docstring)."""
     usage = usage or Usage()
+    if graph.plan_usage and not usage.plan:  # a plan's preview carries what the plan priced
+        usage = usage.with_plan(graph.plan_usage)
     for table in PRICING_TABLES:
         catalog.table(table)
     ctx = PricingContext(catalog, graph.resources, usage)

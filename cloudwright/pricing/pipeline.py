@@ -2,7 +2,8 @@
 
 `report_for(source, ...)`: a saved cost report (JSON, `schema: cloudwright.cost/v1`) is read
 back as it is; anything else goes through `resource_graph.load` and `estimate`. When the
-source is a plan, its usage (hours, object storage per workload) is the base layer and the
+source is a plan or its saved preview graph, the plan's usage (hours, GPU utilisation,
+object storage, serving egress per workload; carried by the graph) is the base layer and the
 user's usage file overrides it. A stack config (`--stack-config`) gives a region to the
 resources without one, for every source kind (a graph.json too).
 """
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from cloudwright.pricing.engine import estimate
 from cloudwright.pricing.registry import priced_types
 from cloudwright.pricing.report import SCHEMA, CostReport
-from cloudwright.pricing.usage import Usage, load_usage, usage_from_plan
+from cloudwright.pricing.usage import Usage, load_usage
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
@@ -69,15 +70,12 @@ def report_for(
         from cloudwright.resource_graph.regions import resolve_regions
 
         resolve_regions(loaded.graph.resources, config)
-    layered = usage or Usage()
-    if loaded.plan is not None:
-        layered = usage_from_plan(loaded.plan).overlay(layered)
-    report = estimate(loaded.graph, catalog, usage=layered, profiles=profiles)
     graph = loaded.graph
-    if loaded.plan is None and graph.source == "offline-preview" and graph.plan_id:
+    report = estimate(graph, catalog, usage=usage, profiles=profiles)
+    if graph.source == "offline-preview" and graph.plan_id and not graph.plan_usage:
         report.notes.append(
-            f"this graph is the offline preview of plan {graph.plan_id}, read without the plan: "
-            "its hours per month and object storage are not applied (price the plan.json, or "
-            "set them in a usage file)"
+            f"this graph is the offline preview of plan {graph.plan_id} saved before graphs "
+            "carried the plan's usage: its hours per month, storage and egress are not applied "
+            "(price the plan.json, or set them in a usage file)"
         )
     return report

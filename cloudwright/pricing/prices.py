@@ -113,6 +113,19 @@ class PriceBook:
 
     # ---- unit prices --------------------------------------------------------------------
     def _unit(self, price: UnitRate, region: str | None) -> Price | PriceMiss:
+        found = self._unit_row(price, region)
+        if isinstance(found, Price) or price.fallback is None:
+            return found
+        stand_in = self._unit(price.fallback, region)
+        if isinstance(stand_in, PriceMiss):
+            return found
+        return Price(
+            stand_in.usd_per_unit,
+            f"estimated: {price.fallback_note} ({found.reason}); {stand_in.source}",
+            stand_in.date,
+        )
+
+    def _unit_row(self, price: UnitRate, region: str | None) -> Price | PriceMiss:
         if isinstance(price.product, Unpriced):
             return PriceMiss(price.product.reason)
         row = self.catalog.unit_price(

@@ -259,7 +259,6 @@ def _price_fleet(
     from cloudwright.optimizer.fleet import load_fleet
     from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
     from cloudwright.pricing.engine import estimate
-    from cloudwright.pricing.usage import usage_from_plan
     from cloudwright.resource_graph.offline import preview_plan
 
     fleet = load_fleet(path)
@@ -269,6 +268,8 @@ def _price_fleet(
     graph = preview_plan(plan, catalog=catalog)
     if not graph.origin:
         graph.origin = str(path)
-    report = estimate(graph, catalog, usage=usage_from_plan(plan).overlay(usage), profiles=profiles)
+    report = estimate(
+        graph, catalog, usage=usage, profiles=profiles
+    )  # the graph carries the plan's usage
     report.notes.append(f"planned from the fleet {path} with objective {plan.objective}")
     return report

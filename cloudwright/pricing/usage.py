@@ -20,6 +20,7 @@ whatever the user's file says (`Usage.overlay`).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -85,13 +86,23 @@ class Usage:
     workloads: dict[str, dict[str, float]] = field(default_factory=dict)
     resources: dict[str, dict[str, float]] = field(default_factory=dict)
     origin: str = "usage"
+    # Workload → what the plan priced (resource_graph.plan_usage): under this file's
+    # resources and workloads sections, over its defaults.
+    plan: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def lookup(self, resource: Resource, key: str) -> UsageValue | None:
         for section, name in self._places(resource):
             values = getattr(self, section).get(name)
             if values is not None and key in values:
-                return UsageValue(values[key], f"{self.origin} {section}.{name}")
+                origin = "plan workloads" if section == "plan" else f"{self.origin} {section}"
+                return UsageValue(values[key], f"{origin}.{name}")
         return None
+
+    def with_plan(self, plan: Mapping[str, Mapping[str, float]]) -> Usage:
+        """This usage over a plan's (a shallow copy: a recording subclass keeps recording)."""
+        out = copy.copy(self)
+        out.plan = {k: dict(v) for k, v in plan.items()}
+        return out
 
     def value(self, resource: Resource, key: str) -> float | None:
         hit = self.lookup(resource, key)
@@ -100,7 +111,7 @@ class Usage:
     def _places(self, resource: Resource) -> list[tuple[str, str]]:
         places = [("resources", resource.urn), ("resources", resource.name)]
         if resource.workload:
-            places.append(("workloads", resource.workload))
+            places += [("workloads", resource.workload), ("plan", resource.workload)]
         places += [("defaults", resource.type), ("defaults", "*")]
         return places
 
@@ -120,6 +131,7 @@ class Usage:
             merge(self.workloads, other.workloads),
             merge(self.resources, other.resources),
             other.origin if other.resources or other.defaults else self.origin,
+            merge(self.plan, other.plan),
         )
 
     def unmatched(self, resources: list[Resource]) -> list[str]:
@@ -212,17 +224,9 @@ def _checked(key: Any, value: Any, label: str, location: str) -> float:
 
 
 def usage_from_plan(plan: Plan) -> Usage:
-    """What a plan already says about usage: hours per month, GPU utilisation (when the plan
-    records it) and object storage per workload, so the report's energy matches the plan's.
+    """What a plan already says about usage (resource_graph.plan_usage: hours per month, GPU
+    utilisation, object storage and serving egress per workload), so the report prices and
+    emits what the plan priced."""
+    from cloudwright.resource_graph.plan_usage import plan_usage
 
-    Object storage is the plan's `storage.object_tb` (TB = 10^12 bytes → 1000 GB each).
-    """
-    workloads: dict[str, dict[str, float]] = {}
-    for a in plan.assignments:
-        values = {"hours_per_month": float(a.hours_per_month)}
-        if a.gpu_utilization is not None:
-            values["gpu_utilization"] = float(a.gpu_utilization)
-        if a.storage.object_tb:
-            values["storage_gb"] = float(a.storage.object_tb) * 1000.0
-        workloads[a.workload] = values
-    return Usage(workloads=workloads, origin="plan")
+    return Usage(origin="plan", plan=plan_usage(plan))

@@ -64,13 +64,10 @@ def usage_skeleton(
 ) -> tuple[list[ResourceUsage], CostReport]:
     """The keys each resource of `source` reads, and the report priced without new values."""
     from cloudwright.pricing.engine import estimate
-    from cloudwright.pricing.usage import usage_from_plan
     from cloudwright.resource_graph.load import load_source
 
     loaded = load_source(source, catalog=catalog)
-    layered = base or Usage()
-    if loaded.plan is not None:
-        layered = usage_from_plan(loaded.plan).overlay(layered)
+    layered = base or Usage()  # a plan's usage comes with its preview graph
     recorder = RecordingUsage(
         layered.defaults, layered.workloads, layered.resources, layered.origin
     )

@@ -12,6 +12,7 @@ with unknowns encoded as {"$unknown": "computed"} or {"$unknown": "secret"}.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,6 +258,9 @@ class Graph:
     plan_id: str | None = None
     origin: str = ""  # the file or program the graph was read from
     notes: list[str] = field(default_factory=list)  # what a reader wants the reports to say
+    # Workload → usage the plan priced (resource_graph.plan_usage), when the graph is a plan's
+    # preview: every cost path prices these hours, utilisation, storage and egress.
+    plan_usage: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
@@ -285,6 +289,7 @@ class Graph:
             "config": _encode(self.config),
             "resources": [r.to_json() for r in self.resources],
             **({"notes": list(self.notes)} if self.notes else {}),
+            **({"plan_usage": self.plan_usage} if self.plan_usage else {}),
         }
 
     @classmethod
@@ -319,7 +324,27 @@ class Graph:
             plan_id=f.text("plan_id"),
             origin=f.value("origin", (str,), "a string", origin),
             notes=list(notes),
+            plan_usage=_plan_usage(f.mapping("plan_usage", {}), origin),
         )
 
     def save(self, path: str | Path) -> None:
         write_text(path, json.dumps(self.to_json(), indent=2) + "\n")
+
+
+def _plan_usage(raw: Mapping[str, Any], origin: str) -> dict[str, dict[str, float]]:
+    """graph.json `plan_usage`: workload → {usage key: finite number ≥ 0}."""
+    out: dict[str, dict[str, float]] = {}
+    for workload, values in raw.items():
+        if not isinstance(values, Mapping):
+            raise InputError(f"plan_usage.{workload}: expected an object", location=origin)
+        row: dict[str, float] = {}
+        for key, value in values.items():
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok or not math.isfinite(value) or value < 0:
+                raise InputError(
+                    f"plan_usage.{workload}.{key}: expected a finite number ≥ 0, got {value!r}",
+                    location=origin,
+                )
+            row[str(key)] = float(value)
+        out[str(workload)] = row
+    return out

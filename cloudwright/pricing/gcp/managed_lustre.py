@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
+from cloudwright.optimizer.models.storage import PARALLEL_FS
 from cloudwright.pricing.components import CostComponent, StorageEnergy, UnitRate, Unpriced
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.registry import Pricer
 from cloudwright.pricing.values import num_input
 from cloudwright.resource_graph.model import Resource
+
+
+def _stand_in() -> UnitRate:
+    """The optimizer's fallback for GCP's parallel file system (optimizer.models.storage):
+    the next product of its list after Managed Lustre."""
+    service, product, unit, _ = PARALLEL_FS["gcp"][1]
+    return UnitRate("gcp", service, product, unit)
+
+
+_STAND_IN = _stand_in()
 
 
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
@@ -25,7 +36,15 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
             name=f"Capacity ({shown})",
             unit="GB",
             quantity=capacity if capacity is not None else Unpriced("capacityGib is not set"),
-            price=UnitRate("gcp", "managed_lustre", product, "GB-month"),
+            price=UnitRate(
+                "gcp",
+                "managed_lustre",
+                product,
+                "GB-month",
+                fallback=_STAND_IN,
+                fallback_note="Managed Lustre has no public price in the sources: Parallelstore "
+                "capacity, the stand-in the optimizer weighs",
+            ),
             energy=StorageEnergy("ssd", "file"),
         )
     ]

@@ -1,0 +1,32 @@
+"""What a plan decided about each workload's usage, in the usage file's keys.
+
+One reading of a plan for every cost path: `cost plan.json` (the plan and its preview), a
+saved graph.json of that preview, and the budget policies of `check` all price the same
+hours, GPU utilisation, object storage and serving egress the optimizer priced. The offline
+preview stores this mapping in the graph (`Graph.plan_usage`), so a graph read without its
+plan still prices like the plan.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cloudwright.optimizer.plan import Plan
+
+GB_PER_TB = 1000.0  # the plan's TB are 10^12 bytes
+
+
+def plan_usage(plan: Plan) -> dict[str, dict[str, float]]:
+    """Workload name → usage values the plan's figures assume."""
+    out: dict[str, dict[str, float]] = {}
+    for a in plan.assignments:
+        values = {"hours_per_month": float(a.hours_per_month)}
+        if a.gpu_utilization is not None:
+            values["gpu_utilization"] = float(a.gpu_utilization)
+        if a.storage.object_tb:
+            values["storage_gb"] = float(a.storage.object_tb) * GB_PER_TB
+        if a.egress_gb_month:
+            values["egress_gb"] = float(a.egress_gb_month)  # the workload's total, priced once
+        out[a.workload] = values
+    return out

@@ -20,7 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKENS = {
     f"cloudwright:{cloud}:{kind}"
     for cloud in ("aws", "gcp", "azure")
-    for kind in ("ClusterNetwork", "ClusterStorage", "GpuCluster")
+    for kind in (
+        "ClusterNetwork",
+        "ClusterStorage",
+        "GpuCluster",
+        "KubernetesCluster",
+        "GpuNodePool",
+    )
 }
 
 

@@ -63,21 +63,26 @@ def build_coupling(cands: CandidateSet) -> Coupling:
         offer_ok = region_ok[table.region_idx]
         if entry.gpu is not None:
             offer_ok &= table.gpu == entry.gpu
-        hit = np.flatnonzero(offer_ok[cands.offer])
+        hit = np.flatnonzero(offer_ok[cands.offer] & (gpus != 0))  # zeros are not stored
         rows.append((hit, gpus[hit]))
         names.append(f"capacity {entry.label()}")
         kinds.append("capacity")
         units.append("GPUs")
         uppers.append(float(entry.max_gpus))
     if fleet.budget is not None:
-        rows.append((np.arange(len(cands)), cands.metrics.total_usd))
+        usd = cands.metrics.total_usd
+        hit = np.flatnonzero(usd)
+        rows.append((hit, usd[hit]))
         names.append("budget")
         kinds.append("budget")
         units.append("USD/month")
         uppers.append(fleet.budget.monthly_usd)
     if fleet.max_spot_fraction is not None:
         share = fleet.max_spot_fraction
-        rows.append((np.arange(len(cands)), gpus * (cands.spot.astype(float) - share)))
+        weight = gpus * (cands.spot.astype(float) - share)
+        hit = np.flatnonzero(weight)
+        rows.append((hit, weight[hit]))
+        del weight
         names.append(f"max_spot_fraction {share:g}")
         kinds.append("spot")
         units.append("GPUs")

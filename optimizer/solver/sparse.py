@@ -55,7 +55,7 @@ class RowMatrix:
     def from_rows(cls, rows: Sequence[tuple[np.ndarray, np.ndarray]], n_cols: int) -> RowMatrix:
         """From each row's (columns, values), columns ascending; zeros left out. No sort:
         at 10^7 entries a sort's temporaries would be most of the plan's memory."""
-        kept = [(c[v != 0], v[v != 0]) for c, v in rows]
+        kept = [(c, v) if v.all() else (c[v != 0], v[v != 0]) for c, v in rows]
         indptr = np.zeros(len(kept) + 1, dtype=np.int64)
         np.cumsum([len(c) for c, _ in kept], out=indptr[1:])
         if not kept:
@@ -109,9 +109,15 @@ class RowMatrix:
         return out
 
     def tdot(self, y: np.ndarray) -> np.ndarray:
-        """selfᵀ · y (one value per column)."""
-        products = self.data * self._per_entry(y)
-        return np.bincount(self.indices, weights=products, minlength=self.n_cols).astype(float)
+        """selfᵀ · y (one value per column): row by row, so each column's terms add in row
+        order (as scipy's) with row-sized temporaries only; a row with y = 0 adds nothing."""
+        out = np.zeros(self.n_cols)
+        for k in range(self.n_rows):
+            if y[k] == 0:
+                continue
+            cols, vals = self.row(k)
+            out[cols] += vals * y[k]  # a row holds each column at most once
+        return out
 
     def count_dot(self, columns: np.ndarray) -> np.ndarray:
         """self · x where x counts how often each column appears in `columns`."""

@@ -67,6 +67,8 @@ MODULES: tuple[str, ...] = (
     "cloudwright.pricing.gcp.cloud_sql",
     "cloudwright.pricing.gcp.forwarding_rule",
     "cloudwright.pricing.gcp.service_directory",
+    "cloudwright.pricing.gcp.tpu_vm",
+    "cloudwright.pricing.gcp.tpu_queued_resource",
     "cloudwright.pricing.azure.virtual_machine",
     "cloudwright.pricing.azure.vm_scale_set",
     "cloudwright.pricing.azure.aks_cluster",

@@ -23,6 +23,14 @@ A group that may launch several types is judged on the one with the most GPUs. A
 in `fabricRequiredWorkloads` on an instance type without any fabric is a violation of its
 own: pick an EFA / InfiniBand / GPUDirect type. A node count or instance type that is
 secret or computed is unchecked.
+
+Accelerators: Trainium (trn1.32xlarge: 8 EFA interfaces, trn1n / trn2: 16) and Gaudi
+(dl1: 4) are EC2 node groups with EFA in the catalog, so they need the cluster placement
+group and every EFA interface like a p5; NeuronLink joins the devices inside one instance
+only and asks for nothing. A TPU slice (`rules.accelerators`) is one resource whose chips
+Google joins by ICI across its hosts: it needs no placement or NICs, but ICI does not
+span slices, so a workload in `fabricRequiredWorkloads` on a one-chip slice (no ICI) or
+spread over several slices (data-center network between them) is a violation.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 from cloudwright.policies import props as p
 from cloudwright.policies.adapters import stack_graph
 from cloudwright.policies.context import RuleContext
+from cloudwright.policies.rules.accelerators import TpuSlice, tpu_slices
 from cloudwright.policies.rules.common import Findings, schema, settings, string_list
 from cloudwright.resource_graph.facts.fleet import (
     NodeGroup,
@@ -342,10 +351,41 @@ def check_group(
             return []
         return [
             f"workload {workload!r} needs a GPU fabric but {spec.instance_type} has none: choose "
-            "an EFA (p4d/p5), GPUDirect (a3) or InfiniBand (ND) instance type"
+            "an EFA (p4d/p5, trn1.32xlarge), GPUDirect (a3) or InfiniBand (ND) instance type"
         ]
     check = CHECKS.get(group.cloud)
     return check(index, group, spec, found) if check is not None else []
+
+
+def check_tpus(spec_of: SpecOf, index: GraphIndex, cfg: dict[str, Any]) -> list[tuple[str, str]]:
+    """(message, urn) for fabric-required workloads whose TPU chips ICI does not join."""
+    required = string_list(cfg["fabricRequiredWorkloads"])
+    by_workload: dict[str, list[TpuSlice]] = {}
+    for tpu in tpu_slices(index, spec_of):
+        workload = workload_of(tpu.resource.inputs)
+        if workload and p.glob_match(workload, required) and tpu.spec is not None:
+            by_workload.setdefault(workload, []).append(tpu)
+    out = []
+    for workload, slices in by_workload.items():
+        for tpu in slices:
+            if tpu.spec is not None and tpu.spec.interconnect == "none":
+                out.append(
+                    (
+                        f"{tpu.label()}: workload {workload!r} needs a fabric but a "
+                        f"{tpu.chips}-chip slice has no ICI links: choose a multi-chip slice",
+                        tpu.resource.urn,
+                    )
+                )
+        if len(slices) > 1:
+            names = ", ".join(t.label() for t in slices[:3])
+            out.append(
+                (
+                    f"workload {workload!r} runs on {len(slices)} TPU slices ({names}): ICI "
+                    "joins the chips of one slice only; use one larger slice",
+                    slices[0].resource.urn,
+                )
+            )
+    return out
 
 
 def policies(context: RuleContext) -> list[StackValidationPolicy]:
@@ -359,6 +399,8 @@ def policies(context: RuleContext) -> list[StackValidationPolicy]:
             for message in check_group(spec_of, index, group, cfg, found):
                 shown = ", ".join(str(t) for t in dict.fromkeys(group.types))
                 found.add(f"{group.label()} ({group.nodes} × {shown}): {message}", group.anchor.urn)
+        for message, urn in check_tpus(spec_of, index, cfg):
+            found.add(message, urn)
         found.emit(report, with_urn=True)
 
     return [

@@ -18,6 +18,10 @@
   model, `maxGpusByModel`. A group that may launch several types counts the one with the
   most GPUs. `basis` chooses desired capacity (default) or the scaling ceiling (`maxSize`,
   autoscaler maximums). A count or type that is secret or computed is unchecked.
+  Accelerators count alike: Trainium / Inferentia devices and Gaudi cards through their
+  instance types (the catalog's `gpu_count`), TPU chips per slice (`rules.accelerators`:
+  TPU VMs and queued resources, chips of the accelerator type), under their canonical names
+  (TPU-v5p, Trainium1, ...) in `maxGpusByModel`.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from pulumi_policy import (
 from cloudwright.policies import props as p
 from cloudwright.policies.adapters import resource_of, stack_graph
 from cloudwright.policies.context import RuleContext
+from cloudwright.policies.rules.accelerators import tpu_slices
 from cloudwright.policies.rules.common import (
     Findings,
     number,
@@ -243,11 +248,20 @@ def _max_gpus(context: RuleContext) -> StackValidationPolicy:
         found = Findings()
         spec_of = spec_lookup(context.catalog())
         graph = stack_graph(args, stack=context.stack_name(), project=context.project_name())
-        for group in node_groups(GraphIndex(graph.resources)):
+        index = GraphIndex(graph.resources)
+        for group in node_groups(index):
             gpus = gpu_count(spec_of, group, str(cfg["basis"]), found)
             if gpus.model and gpus.per_node:
                 used[gpus.model] += gpus.per_node
                 parts[gpus.model].append(f"{group.label()}: {gpus.per_node} × {gpus.model}")
+        for tpu in tpu_slices(index, spec_of):
+            if isinstance(tpu.accelerator_type, Unknown):
+                found.unknown(
+                    f"{tpu.label()}: accelerator type", tpu.accelerator_type, "more chips"
+                )
+            elif tpu.model and tpu.chips:
+                used[tpu.model] += tpu.chips
+                parts[tpu.model].append(f"{tpu.label()}: {tpu.chips} × {tpu.model}")
         for message in _limit_messages(used, parts, cfg):
             found.add(message)
         found.emit(report, with_urn=True)

@@ -126,8 +126,9 @@ class Sifter:
         self.margin = dollar_margin(coupling)
         self.grouped = np.zeros(len(self.workloads), dtype=bool)
         self.group_ok = np.ones(len(self.rows), dtype=bool)  # a member's row in its group's regions
-        region = cands.table.region_idx[cands.offer[self.rows]]
+        region = cands.table.region_idx[cands.offer[self.rows]] if coupling.groups else None
         for group, members in coupling.groups.items():
+            assert region is not None
             local = np.searchsorted(self.workloads, members)
             self.grouped[local] = True
             member = np.isin(self.wl, local)
@@ -137,7 +138,8 @@ class Sifter:
     # ---- reduced costs ----------------------------------------------------------------
     def reduced(self, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Reduced cost c + λᵀa of every candidate, and each workload's least."""
-        r = self.c + self.a.tdot(lam) if len(lam) else self.c.copy()
+        r = self.a.tdot(lam) if len(lam) else np.zeros(len(self.c))
+        r += self.c  # in place: one candidate-length array, not two
         return r, np.minimum.reduceat(r, self.starts)
 
     def argmin(self, r: np.ndarray, best: np.ndarray) -> np.ndarray:
@@ -300,8 +302,8 @@ class Sifter:
         lp_choice[self.wl[lead[first]]] = lead[first]
         support = master.columns[master.x > 1e-9]
         split = np.bincount(self.wl[support], minlength=len(self.workloads)) > 1
-        r, best = self.reduced(state.lam)
-        rc = r - best[self.wl]
+        rc, best = self.reduced(state.lam)
+        rc -= best[self.wl]  # in place: reduced cost above the workload's best
         rc[lp_choice] = np.inf
         eligible = np.flatnonzero(np.isfinite(rc) & self.group_ok)
         size = 2 * int(split.sum() + self.grouped.sum()) + NEIGHBOURHOOD

@@ -113,7 +113,8 @@ class _PerWorkload:
 
 
 class CandidateMetrics:
-    """What the solver weighs, kept for every candidate (total $, carbon, latency, GPUs);
+    """What the solver weighs, kept for every candidate (total $, carbon, latency; GPUs on
+    demand);
     every other figure is computed for the rows that need it (`at`: the chosen ones, a few
     more), from the same inputs and so to the same values. At 10^7 candidates the other
     eleven arrays would be ~0.4 GB that nothing reads but a few rows of."""
@@ -130,7 +131,14 @@ class CandidateMetrics:
         self._inputs = (catalog, table, fleet, rows, deferrals, profiles)
         full = _compute_chunked(catalog, table, fleet, rows, deferrals, profiles, FULL)
         self.total_usd, self.carbon_kg = full["total_usd"], full["carbon_kg"]
-        self.latency_ms, self.gpus = full["latency_ms"], full["gpus"]
+        self.latency_ms = full["latency_ms"]
+
+    @property
+    def gpus(self) -> np.ndarray:
+        """GPUs each candidate takes (computed when asked: only the coupling rows read it)."""
+        _, table, fleet, (wl, offer, _), _, _ = self._inputs
+        nodes = np.array([w.node_count for w in fleet.workloads], dtype=float)[wl]
+        return np.asarray(table.gpu_count[offer] * nodes, dtype=float)
 
     def at(self, rows: np.ndarray) -> Metrics:
         """Every figure of the candidates `rows` (any order; figure k belongs to rows[k])."""
@@ -147,7 +155,7 @@ class CandidateMetrics:
         return Metrics(**arrays, measured_source=found.measured_source)
 
 
-FULL = ("total_usd", "carbon_kg", "latency_ms", "gpus")
+FULL = ("total_usd", "carbon_kg", "latency_ms")
 
 
 def compute_metrics(
@@ -317,7 +325,6 @@ def _storage(
     regions = table.regions
     for tier in np.unique(tiers[needs]):
         obj_price = np.full(len(regions.keys), np.nan)
-        fs_price = np.full(len(regions.keys), np.nan)
         obj_kwh = np.zeros(len(regions.keys))
         fs_kwh = np.zeros(len(regions.keys))
         sel = needs & (tiers == tier)
@@ -325,15 +332,32 @@ def _storage(
             cloud, region = str(regions.cloud[g]), str(regions.region[g])
             p = pricer.price(cloud, region, int(tier))
             obj_price[g] = np.nan if p.object_usd_per_tb is None else p.object_usd_per_tb
-            fs_price[g] = np.nan if p.parallel_fs_usd_per_tb is None else p.parallel_fs_usd_per_tb
             obj_kwh[g], fs_kwh[g] = pricer.energy_kwh_month_per_tb(cloud, region)
-        op, fp = obj_price[r.region[sel]], fs_price[r.region[sel]]
-        o, f = obj_tb[sel], fs_tb[sel]
-        unknown[sel] = ((o > 0) & np.isnan(op)) | ((f > 0) & np.isnan(fp))
-        usd[sel] = np.where(o > 0, np.nan_to_num(op) * o, 0) + np.where(
-            f > 0, np.nan_to_num(fp) * f, 0
+        op = obj_price[r.region[sel]]
+        o = obj_tb[sel]
+        unknown[sel] = (o > 0) & np.isnan(op)
+        usd[sel] = np.where(o > 0, np.nan_to_num(op) * o, 0)
+        kwh[sel] = o * obj_kwh[r.region[sel]]
+        # The parallel FS as the stack provisions it (sizes, steps, GCP's AUTO product), per
+        # distinct (region, TB) pair: what `cost` will price for the same plan.
+        rows = np.nonzero(sel & (fs_tb > 0))[0]
+        pairs, inverse = np.unique(
+            np.stack([r.region[rows].astype(float), fs_tb[rows]]), axis=1, return_inverse=True
         )
-        kwh[sel] = o * obj_kwh[r.region[sel]] + f * fs_kwh[r.region[sel]]
+        inv = inverse.ravel()
+        order = np.argsort(inv, kind="stable")
+        bounds = np.searchsorted(inv[order], np.arange(pairs.shape[1] + 1))
+        for k in range(pairs.shape[1]):
+            g, tb = int(pairs[0, k]), float(pairs[1, k])
+            cost, size_tb = pricer.parallel_fs(
+                str(regions.cloud[g]), str(regions.region[g]), tb, int(tier)
+            )
+            at = rows[order[bounds[k] : bounds[k + 1]]]
+            if cost is None:
+                unknown[at] = True
+            else:
+                usd[at] += cost
+            kwh[at] += size_tb * fs_kwh[g]
     return usd, kwh, unknown
 
 

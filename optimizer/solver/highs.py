@@ -83,7 +83,10 @@ def linprog(
     blocks = [a_eq] if a_ub is None or not n_ub else [a_ub, a_eq]
     lower = np.concatenate([np.full(n_ub, -highspy.kHighsInf), b_eq])
     upper = np.concatenate([b_ub if n_ub and b_ub is not None else np.zeros(0), b_eq])
-    options: dict[str, object] = {"solver": "ipm" if ipm else "simplex", "simplex_strategy": 1}
+    options: dict[str, bool | float | int | str] = {
+        "solver": "ipm" if ipm else "simplex",
+        "simplex_strategy": 1,
+    }
     n = len(c)
     with silence_native_stdout():
         highs = _highs(options)
@@ -117,7 +120,10 @@ def milp(
     matrix = vstack([a_eq, a_ub]) if n_ub else a_eq
     lower = np.concatenate([b_eq, np.full(n_ub, -highspy.kHighsInf)])
     rows_upper = np.concatenate([b_eq, b_ub])
-    options: dict[str, object] = {"time_limit": float(time_limit_s), "mip_rel_gap": mip_rel_gap}
+    options: dict[str, bool | float | int | str] = {
+        "time_limit": float(time_limit_s),
+        "mip_rel_gap": mip_rel_gap,
+    }
     with silence_native_stdout():
         highs = _highs(options)
         _pass(highs, c, matrix, lower, rows_upper, upper, integral)
@@ -133,7 +139,7 @@ def milp(
     return MilpSolution(x, optimal, fun, highs.modelStatusToString(status))
 
 
-def _highs(options: dict[str, object]) -> highspy.Highs:
+def _highs(options: dict[str, bool | float | int | str]) -> highspy.Highs:
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("log_to_console", False)

@@ -23,8 +23,10 @@ from functools import cached_property
 
 import pandas as pd
 
+from cloudwright.core.errors import InputError
 from cloudwright.optimizer.catalog import Catalog, UnitPrice
 from cloudwright.optimizer.models.energy import storage_energy_kwh_month
+from cloudwright.optimizer.models.filesystems import BYTES_PER_GIB, provisioned
 
 GB_PER_TB = 1000.0
 TB_PER_TIB = 2**40 / 1e12
@@ -61,6 +63,7 @@ class StoragePricer:
         self._catalog = catalog
         self._cache: dict[tuple[str, str, int], StoragePrice] = {}
         self._energy: dict[str, tuple[float, float]] = {}
+        self._fs_cache: dict[tuple[str, str, float, int], tuple[float | None, float]] = {}
 
     @cached_property
     def _index(self) -> dict[tuple[str, str, str, str, str], UnitPrice]:
@@ -127,6 +130,37 @@ class StoragePricer:
         if fs_tb is None:
             notes.append(f"parallel FS price unknown in {cloud}:{region} ({fs_name})")
         return StoragePrice(object_tb, object_name, fs_tb, fs_name, tuple(notes))
+
+    def parallel_fs(
+        self, cloud: str, region: str, tb: float, tier: int
+    ) -> tuple[float | None, float]:
+        """($/month or None when unknown, TB provisioned) of the file system the stack creates
+        for `tb` TB at `tier` MB/s per TiB in cloud:region (`filesystems.provisioned`: the
+        service's sizes and steps, GCP's AUTO choice). GCP Managed Lustre without a known
+        price takes Parallelstore's, the stand-in the cost reports show as an estimate."""
+        key = (cloud, region, tb, tier)
+        if key not in self._fs_cache:
+            self._fs_cache[key] = self._parallel_fs(cloud, region, tb, tier)
+        return self._fs_cache[key]
+
+    def _parallel_fs(
+        self, cloud: str, region: str, tb: float, tier: int
+    ) -> tuple[float | None, float]:
+        try:
+            made = provisioned(cloud, tb, tier)
+        except InputError:  # beyond what the service provisions: no price to weigh
+            return None, tb
+        if made is None:
+            return 0.0, 0.0
+        size_tb = made.quantity * (BYTES_PER_GIB / 1e12 if made.unit == "GB-month" else TB_PER_TIB)
+        row = self.unit_price(cloud, made.service, made.product, made.unit, region)
+        if (row is None or row.usd_per_unit is None) and made.service == "managed_lustre":
+            service, product, unit, _ = PARALLEL_FS[cloud][-1]
+            if (service, unit) != (made.service, made.unit):  # GCP: Parallelstore stand-in
+                row = self.unit_price(cloud, service, product, unit, region)
+        if row is None or row.usd_per_unit is None:
+            return None, size_tb
+        return row.usd_per_unit * made.quantity, size_tb
 
     def energy_kwh_month_per_tb(self, cloud: str, region: str) -> tuple[float, float]:
         """(object, parallel FS) facility kWh per TB-month in cloud:region (CCF).

@@ -92,11 +92,11 @@ def accelerator_gpus(path: Path) -> tuple[pd.DataFrame, SourceRef]:
         if method == "published":
             power = _num(own["power_w"])
         elif method == "scaled":
-            ref = specs.loc[str(rec["reference_model"])]
+            basis = specs.loc[str(rec["reference_model"])]
             power = (
                 _num(own["peak_bf16_tflops_dense"])
-                * _num(ref["power_w"])
-                / _num(ref["peak_bf16_tflops_dense"])
+                * _num(basis["power_w"])
+                / _num(basis["peak_bf16_tflops_dense"])
             )
         elif method == "same":
             power = _num(specs.loc[str(rec["reference_model"]), "power_w"])

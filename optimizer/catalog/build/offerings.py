@@ -140,7 +140,7 @@ def _best_sources(
         specs = read_specs(prices.aws.specs).set_index("instance_type")
         rows = unlisted.rename(
             columns={"price_on_demand_usd_hr": "price", "price_spot_usd_hr": "spot"}
-        ).assign(ri_1y=np.nan, ri_3y=np.nan, commit_source=pd.NA, vcpus=np.nan, memory_gb=np.nan)
+        ).assign(ri_1y=np.nan, ri_3y=np.nan, commit_source=None, vcpus=np.nan, memory_gb=np.nan)
         aws_rows = offering_frame(rows, specs)
         # As for the listed types: no spec (trn2.3xlarge), no row; its accelerator is unknown.
         parts += [tpu, aws_rows[aws_rows["vcpus"].notna()]]

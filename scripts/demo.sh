@@ -45,12 +45,16 @@ cw preview "$OUT/plan.json" --out "$OUT/graph.json"
 cw plan examples/three-clouds.yaml --objective cost --out "$OUT/three-clouds.plan.json" \
   --format markdown
 cw preview "$OUT/three-clouds.plan.json" --out "$OUT/three-clouds.graph.json"
+cw plan examples/kubernetes.yaml --out "$OUT/kubernetes.plan.json" --format markdown
+cw preview "$OUT/kubernetes.plan.json" --out "$OUT/kubernetes.graph.json"
 
 step "5. Cost and carbon before 'pulumi up'"
 cw cost "$OUT/plan.json"        # the plan's offline preview, with its hours and storage
 cw cost "$OUT/plan.json" --format html --out "$OUT/cost.html"
 cw cost "$OUT/plan.json" --format focus --out "$OUT/cost-focus.csv"
 cw cost "$OUT/plan.json" --format json --out "$OUT/cost.json"
+cw cost "$OUT/kubernetes.graph.json"   # EKS/GKE/AKS GPU pools and cluster fees
+cw cost tests/fixtures/programs/aws-webtier   # any Pulumi Python program, run under mocks
 cw diff "$OUT/plan.json" "$OUT/plan-carbon.json" --format markdown   # balanced → carbon-first
 SHARED=../shared/data/pulumi-json
 if [ -d "$SHARED" ]; then

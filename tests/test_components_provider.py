@@ -27,7 +27,7 @@ TOKENS = {
         "KubernetesCluster",
         "GpuNodePool",
     )
-}
+} | {"cloudwright:gcp:TpuSlice"}
 
 
 @pytest.fixture(scope="module")

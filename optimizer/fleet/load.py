@@ -93,6 +93,17 @@ def consistency_problems(fleet: Fleet) -> list[Problem]:
                     "add users: [{name, lat, lon, weight}]",
                 )
             )
+        spot_set = "spot" in w.model_fields_set
+        if w.purchase is not None and spot_set and w.spot != ("spot" in w.purchase):
+            problems.append(
+                (
+                    (*at, "purchase"),
+                    f"spot: {str(w.spot).lower()} contradicts purchase: [{', '.join(w.purchase)}]",
+                    "list spot in purchase (or drop `spot:`)"
+                    if w.spot
+                    else "drop spot from purchase (or `spot: false`)",
+                )
+            )
         if w.deferrable is not None and w.kind == "inference":
             problems.append(
                 (

@@ -21,6 +21,7 @@ from cloudwright.core.yamlsource import SourceMap, format_path
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
+from cloudwright.optimizer.purchase import NAMES
 
 Path_ = tuple[str | int, ...]
 GLOB_CHARS = frozenset("*?[")
@@ -141,6 +142,7 @@ def _workload(
             "hours_per_month": w.hours_per_month or hours_default,
             # Unset utilisation → full board power: an upper bound, never an optimistic guess.
             "utilization": 1.0 if utilization is None else utilization,
+            **_purchase(fleet, w),
             "owner": w.owner or fleet.owner,
             "cost_center": w.cost_center or fleet.cost_center,
             "platform": w.platform or fleet.platform,
@@ -148,6 +150,21 @@ def _workload(
             "deny": names.residency(w.deny, (*at, "deny"), src),
         }
     )
+
+
+def _purchase(fleet: Fleet, w: Workload) -> dict[str, object]:
+    """The workload's allowed purchase options (its own list, else the fleet's default plus
+    spot when it says `spot: true`, else on-demand [+ spot]); `spot` follows the list."""
+    if w.purchase is not None:
+        allowed = list(w.purchase)
+    else:
+        allowed = list(fleet.purchase or ["on-demand"])
+        if w.spot and "spot" not in allowed:
+            allowed.append("spot")
+        if not w.spot and "spot" in w.model_fields_set and "spot" in allowed:
+            allowed.remove("spot")  # an explicit `spot: false` narrows the fleet's default
+    allowed = [n for n in NAMES if n in allowed]  # canonical order, no repeats
+    return {"purchase": allowed, "spot": "spot" in allowed}
 
 
 def _check_pins(

@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from cloudwright.core.yamlsource import SourceMap
+from cloudwright.optimizer.purchase import PurchaseName
 
 Objective = Literal["cost", "carbon", "latency", "balanced"]
 Kind = Literal["training", "inference", "batch"]
@@ -138,6 +139,9 @@ class Workload(_Spec):
     allow: Residency | None = None
     deny: Residency | None = None
     spot: bool = False
+    # How it may be bought (docs/fleet.md#purchase); None: the fleet's, else on-demand (+ spot
+    # when `spot: true`). Resolve fills it and sets `spot` to whether it holds spot.
+    purchase: list[PurchaseName] | None = Field(default=None, min_length=1)
     clouds: list[str] | None = Field(default=None, min_length=1)
     instance_types: list[str] | None = Field(default=None, min_length=1)
     users: list[UserPopulation] = []
@@ -148,7 +152,7 @@ class Workload(_Spec):
     cost_center: str | None = None
     platform: Platform | None = None  # None: the fleet's (resolve fills it)
 
-    _listify = field_validator("clouds", "instance_types", mode="before")(_as_list)
+    _listify = field_validator("clouds", "instance_types", "purchase", mode="before")(_as_list)
 
     @property
     def node_count(self) -> int:
@@ -205,6 +209,7 @@ class Fleet(_Spec):
     budget: Budget | None = None
     capacity: list[CapacityEntry] = []
     max_spot_fraction: float | None = Field(default=None, ge=0, le=1)
+    purchase: list[PurchaseName] | None = Field(default=None, min_length=1)  # workloads' default
     allow: Residency | None = None
     deny: Residency | None = None
     hours_per_month: float | None = Field(default=None, gt=0, le=744)
@@ -218,7 +223,7 @@ class Fleet(_Spec):
     # Where each field sits in the file it came from (set by the loader; empty in code).
     _source: SourceMap = PrivateAttr(default_factory=lambda: SourceMap("fleet"))
 
-    _listify = field_validator("clouds", mode="before")(_as_list)
+    _listify = field_validator("clouds", "purchase", mode="before")(_as_list)
 
     @property
     def source(self) -> SourceMap:

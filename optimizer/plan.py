@@ -22,7 +22,7 @@ from cloudwright.core.fsio import atomic_writer
 PLAN_VERSION = 1
 
 Objective = Literal["cost", "carbon", "latency", "balanced"]
-Pricing = Literal["on_demand", "spot"]
+Pricing = Literal["on_demand", "spot", "commit_1y", "commit_3y"]  # purchase.PRICING
 EnergyBasis = Literal["modelled", "measured"]
 Platform = Literal["vm", "kubernetes"]
 

@@ -20,6 +20,8 @@ from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import Workload
 from cloudwright.optimizer.lock import MoveCosts, move_trade, placement
 from cloudwright.optimizer.plan import Alternative, Assignment, CostBreakdown, Storage, placement_id
+from cloudwright.optimizer.purchase import billing_rule, commit_product, is_commitment
+from cloudwright.optimizer.purchase import label as purchase_label
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.filters import requirement
@@ -103,7 +105,6 @@ class Explainer:
         w = c.fleet.workloads[i]
         row = int(self.choice[i])
         o = int(c.offer[row])
-        spot = bool(c.spot[row])
         view = c.views[i]
         region = int(t.region_idx[o])
         start_hour = None
@@ -113,7 +114,8 @@ class Explainer:
             start_hour = hour if hour >= 0 else None
             saving = float(m.shift_saving_kg[i])
         alternatives = self.alternatives(i)
-        cloud, region_name, itype, _ = c.key(row)  # shared str objects, not one per assignment
+        # Shared str objects, not one per assignment.
+        cloud, region_name, itype, pricing = c.key(row)
         share = self.fees[i] if self.fees is not None else None
         fee = (share.usd_month or 0.0) if share is not None else 0.0
         why = self.why(i, alternatives)
@@ -122,12 +124,12 @@ class Explainer:
             kind=w.kind,
             cloud=cloud,
             region=region_name,
-            zone=t.spot_zone[o] if spot else t.on_demand_zone[o],
+            zone=t.spot_zone[o] if pricing == "spot" else t.on_demand_zone[o],
             instance_type=itype,
             gpu=str(t.gpu[o]),
             gpu_count=int(t.gpu_count[o]),
             nodes=w.node_count,
-            pricing="spot" if spot else "on_demand",
+            pricing=pricing,
             interconnect=str(t.interconnect[o]),
             interconnect_required=w.interconnect == "required",
             hourly_usd=float(m.hourly_usd[i]),
@@ -166,9 +168,9 @@ class Explainer:
         workloads at a time: each workload's answer depends on its own rows only)."""
         c = self.cands
         n_w = len(c.start) - 1
-        chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 2
-        chosen_place += c.spot[self.choice]
-        n_places = 2 * len(c.table.regions.keys) + 2
+        chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 4
+        chosen_place += c.purchase[self.choice]
+        n_places = 4 * len(c.table.regions.keys) + 4
         out: list[np.ndarray] = []
         for w0 in range(0, n_w, ALTERNATIVES_CHUNK):
             w1 = min(w0 + ALTERNATIVES_CHUNK, n_w)
@@ -182,7 +184,7 @@ class Explainer:
         """`_select_alternatives` for workloads w0..w1-1, whose rows are lo..hi-1."""
         c = self.cands
         wl = c.wl[lo:hi]
-        place = c.table.region_idx[c.offer[lo:hi]].astype(np.int64) * 2 + c.spot[lo:hi]
+        place = c.table.region_idx[c.offer[lo:hi]].astype(np.int64) * 4 + c.purchase[lo:hi]
         # lexsort is stable: ties keep row order (the lowest row first) without a row key.
         keys = () if self.secondary is None else (self.secondary[lo:hi],)
         order = np.lexsort((*keys, self.raw[lo:hi], wl))
@@ -211,14 +213,14 @@ class Explainer:
         usd, kg = m.total_usd[rows].tolist(), m.carbon_kg[rows].tolist()
         out: list[Alternative] = []
         for r, u, k, ms in zip(rows.tolist(), usd, kg, m.latency_ms[rows].tolist(), strict=True):
-            cloud, region, itype, spot = c.key(r)
+            cloud, region, itype, pricing = c.key(r)
             lat = None if ms != ms else ms  # NaN: no users
             out.append(
                 Alternative(
                     cloud=cloud,
                     region=region,
                     instance_type=itype,
-                    pricing="spot" if spot else "on_demand",
+                    pricing=pricing,
                     monthly_usd=u,
                     carbon_kg_month=k,
                     latency_ms=lat,
@@ -302,10 +304,10 @@ class Explainer:
         """What was chosen and what decided it: the objective, its tie-break, or the lock."""
         c, m = self.cands, self.cands.metrics
         row, best = int(self.choice[i]), int(self.best[i])
-        cloud, region, itype, spot = c.key(row)
+        cloud, region, itype, pricing = c.key(row)
         lat = _opt(m.latency_ms[row])
         latency = f", {lat:.0f} ms to its users (modelled)" if lat is not None else ""
-        chosen = f"{cloud}:{region} {itype} ({'spot' if spot else 'on-demand'})"
+        chosen = f"{cloud}:{region} {itype} ({purchase_label(pricing)})"
         figures = (
             f"${m.total_usd[row]:,.0f}/month, {m.carbon_kg[row]:,.0f} kgCO2e/month "
             f"(estimate){latency}"
@@ -406,8 +408,10 @@ class Explainer:
         c, m = self.cands, self.chosen
         w = c.fleet.workloads[i]
         row = int(self.choice[i])
-        cloud = c.key(row)[0]
+        cloud, region, itype, pricing = c.key(row)
         notes: list[str] = []
+        if is_commitment(pricing):
+            notes.append(self._commitment(i, row, (cloud, region, itype, pricing)))
         if c.spot[row]:
             notes.append(
                 f"Spot: billed hours include a {self.spot_overhead.get(cloud, 0.0):.0%} "
@@ -434,9 +438,23 @@ class Explainer:
             )
         return " ".join(notes)
 
+    def _commitment(self, i: int, row: int, key: tuple[str, str, str, str]) -> str:
+        """The chosen commitment's term, billing rule and trade against on-demand."""
+        c, m = self.cands, self.cands.metrics
+        cloud, pricing = key[0], key[3]
+        text = f"{purchase_label(pricing).capitalize()}: {billing_rule(pricing)}"
+        od = c.find(i, (*key[:3], "on_demand"))
+        if od is not None:
+            delta = float(m.total_usd[row]) - float(m.total_usd[od])
+            text += f"; {delta:+,.0f} $/month vs on-demand on the same machines"
+        return (
+            f"{text}. Deployed as on-demand instances: buy the commitment separately "
+            f"({commit_product(cloud)})."
+        )
 
-def _same_place(a: Alternative, key: tuple[str, str, str, bool]) -> bool:
-    return (a.cloud, a.region, a.instance_type, a.pricing == "spot") == key
+
+def _same_place(a: Alternative, key: tuple[str, str, str, str]) -> bool:
+    return (a.cloud, a.region, a.instance_type, a.pricing) == key
 
 
 def _runner_up(alternatives: list[Alternative]) -> str:
@@ -447,9 +465,11 @@ def _runner_up(alternatives: list[Alternative]) -> str:
     pct = f" ({a.delta_usd / base:+.0%})" if base > 0 else ""
     lat = f", {a.delta_latency_ms:+.0f} ms" if a.delta_latency_ms is not None else ""
     blocked = f" — ruled out: {a.note}" if a.note else ""
+    billed = f" ({billing_rule(a.pricing)})" if is_commitment(a.pricing) else ""
     return (
-        f"Runner-up {a.cloud}:{a.region} {a.instance_type} ({a.pricing.replace('_', '-')}): "
-        f"{a.delta_usd:+,.0f} $/month{pct}, {a.delta_carbon_kg:+,.0f} kgCO2e/month{lat}{blocked}."
+        f"Runner-up {a.cloud}:{a.region} {a.instance_type} ({purchase_label(a.pricing)}): "
+        f"{a.delta_usd:+,.0f} $/month{pct}, {a.delta_carbon_kg:+,.0f} kgCO2e/month{lat}"
+        f"{billed}{blocked}."
     )
 
 
@@ -483,8 +503,6 @@ def solution_id(solution: Solution) -> str:
     c = solution.cands
     placements = []
     for w, row in zip(c.fleet.workloads, solution.choice, strict=True):
-        cloud, region, itype, spot = c.key(int(row))
-        placements.append(
-            (w.name, cloud, region, itype, w.node_count, "spot" if spot else "on_demand")
-        )
+        cloud, region, itype, pricing = c.key(int(row))
+        placements.append((w.name, cloud, region, itype, w.node_count, pricing))
     return placement_id(placements)

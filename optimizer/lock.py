@@ -56,7 +56,7 @@ def lock_context(lock: Plan, fleet: Fleet) -> LockContext:
     for a in lock.assignments:
         if a.workload in index:
             i = index[a.workload]
-            keys[i] = (a.cloud, a.region, a.instance_type, a.pricing == "spot")
+            keys[i] = (a.cloud, a.region, a.instance_type, a.pricing)
             nodes[i] = a.nodes
     return LockContext(lock, keys, nodes)
 
@@ -141,8 +141,8 @@ def _in_units(spec: ObjectiveSpec, usd: np.ndarray, kg: np.ndarray) -> np.ndarra
 
 
 def placement(key: PlacementKey, nodes: int) -> str:
-    cloud, region, itype, spot = key
-    return f"{cloud}:{region} {itype} {'spot' if spot else 'on_demand'} ×{nodes}"
+    cloud, region, itype, pricing = key
+    return f"{cloud}:{region} {itype} {pricing} ×{nodes}"
 
 
 def changes(
@@ -199,7 +199,7 @@ def changes(
     names = {w.name for w in fleet.workloads}
     for a in ctx.lock.assignments:
         if a.workload not in names:
-            key = (a.cloud, a.region, a.instance_type, a.pricing == "spot")
+            key = (a.cloud, a.region, a.instance_type, a.pricing)
             out.append(
                 Change(
                     workload=a.workload,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cloudwright.optimizer.planner import Problem
+from cloudwright.optimizer.purchase import is_commitment, label
 from cloudwright.optimizer.solver.milp import solve
 from cloudwright.optimizer.solver.objective import KG_PER_TONNE, TIE_BREAK
 
@@ -87,7 +88,7 @@ def frontier(
             average = _per_tonne(points[0], usd, kg)
         places = tuple(
             f"{w.name} → {':'.join(cands.key(int(r))[:2])} {cands.key(int(r))[2]} "
-            f"{'spot' if cands.key(int(r))[3] else 'on-demand'}"
+            f"{_pricing_text(cands.key(int(r))[3])}"
             for w, r in zip(cands.fleet.workloads, choice, strict=True)
         )
         points.append(ParetoPoint(price, usd, kg, places, abatement, average))
@@ -98,3 +99,8 @@ def _per_tonne(reference: ParetoPoint, usd: float, kg: float) -> float | None:
     """Extra dollars per tonne avoided, going from `reference` to (usd, kg)."""
     tonnes = (reference.carbon_kg_month - kg) / KG_PER_TONNE
     return (usd - reference.monthly_usd) / tonnes if tonnes > 0 else None
+
+
+def _pricing_text(pricing: str) -> str:
+    """'on-demand', 'spot', or 'commit-1y (billed even when idle)'."""
+    return f"{label(pricing)} (billed even when idle)" if is_commitment(pricing) else label(pricing)

@@ -134,7 +134,7 @@ def test_metrics_at_rows_equal_the_full_computation(fixture_catalog: Catalog) ->
         fixture_catalog,
         cands.table,
         cands.fleet,
-        (cands.wl, cands.offer, cands.spot),
+        (cands.wl, cands.offer, cands.purchase),
         {},
         None,
     )

@@ -16,8 +16,12 @@ regions, spot within a few % of on-demand, a price missing a part) are set aside
 fleet says `doubtful_prices: avoid` (the default) and a trusted option exists — a plan must
 not chase a price that is probably a data error. `allow` keeps them.
 
-Invariants: rows are sorted by (workload, offering, on-demand before spot); every workload
-has at least one row (else the filters raised `InfeasibleError`).
+Purchase options: each row carries a purchase code (optimizer/purchase.py: on-demand, spot,
+commit-1y, commit-3y). Spot rows exist only for workloads that allow spot, commitment rows
+only for workloads that allow that term and offers with a known commitment price (NaN: none).
+
+Invariants: rows are sorted by (workload, offering, purchase code); every workload has at
+least one row (else the filters raised `InfeasibleError`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet, Workload
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.models.latency import LatencyModel
+from cloudwright.optimizer.purchase import CODE, PRICING, SPOT
 from cloudwright.optimizer.solver.deferral import DeferralPlan, deferral_plans
 from cloudwright.optimizer.solver.filters import (
     Feasible,
@@ -41,7 +46,7 @@ from cloudwright.optimizer.solver.filters import (
 from cloudwright.optimizer.solver.metrics import CandidateMetrics
 from cloudwright.optimizer.solver.offers import OfferTable
 
-PlacementKey = tuple[str, str, str, bool]  # cloud, region, instance type, spot
+PlacementKey = tuple[str, str, str, str]  # cloud, region, instance type, pricing
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class CandidateSet:
     table: OfferTable
     wl: np.ndarray
     offer: np.ndarray
-    spot: np.ndarray
+    purchase: np.ndarray  # int8 purchase code per row (optimizer/purchase.py)
     start: np.ndarray  # rows of workload i: start[i]:start[i + 1]
     metrics: CandidateMetrics
     views: list[WorkloadView]
@@ -68,10 +73,15 @@ class CandidateSet:
     def rows(self, i: int) -> range:
         return range(int(self.start[i]), int(self.start[i + 1]))
 
+    @cached_property
+    def spot(self) -> np.ndarray:
+        """True on spot rows (the spot-share rules count these only)."""
+        return np.asarray(self.purchase == SPOT)
+
     def key(self, row: int) -> PlacementKey:
         o = int(self.offer[row])
         cloud, region, itype = self._names
-        return (cloud[o], region[o], itype[o], bool(self.spot[row]))
+        return (cloud[o], region[o], itype[o], PRICING[int(self.purchase[row])])
 
     @cached_property
     def _names(self) -> tuple[list[str], list[str], list[str]]:
@@ -121,19 +131,19 @@ def build_candidates(
         group_of.append(key)
     choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
     if keep:
-        wl, offer, spot = _rows_with_kept(table, fleet, feasible, groups, profiled, keep, choices)
+        wl, offer, buy = _rows_with_kept(table, fleet, feasible, groups, profiled, keep, choices)
     else:
-        wl, offer, spot = _rows(table, fleet, feasible, groups, group_of, profiled, choices)
+        wl, offer, buy = _rows(table, fleet, feasible, groups, group_of, profiled, choices)
     deferrals = deferral_plans(fleet, catalog, table.regions)
     metrics = CandidateMetrics(
-        catalog, table, fleet, (wl, offer, spot), deferrals, profiles if profiled else None
+        catalog, table, fleet, (wl, offer, buy), deferrals, profiles if profiled else None
     )
     by_group = {k: feasible[k].funnel for k in groups}
     views = [
         WorkloadView(by_group[k], deferrals.get(i), i in profiled) for i, k in enumerate(group_of)
     ]
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
-    return CandidateSet(fleet, table, wl, offer, spot, start, metrics, views)
+    return CandidateSet(fleet, table, wl, offer, buy, start, metrics, views)
 
 
 def _group_key(w: Workload, profiled: bool, index: int) -> tuple[object, ...]:
@@ -151,6 +161,7 @@ def _group_key(w: Workload, profiled: bool, index: int) -> tuple[object, ...]:
         needs_regular_zones(w),  # multi-node fabric / parallel FS: no Local/Wavelength zones
         rules,
         w.spot,
+        tuple(w.purchase or ()),
         users,
         w.latency_slo_ms,
     )
@@ -189,7 +200,7 @@ def _rows(
     profiled: set[int],
     choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]],
 ) -> Part:
-    """Every workload's rows, laid out in (workload, offer, spot) order directly: each
+    """Every workload's rows, laid out in (workload, offer, purchase) order directly: each
     group's choice is sorted once and copied per member (no sort over 10^6–10^7 rows)."""
     sorted_choice: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
     for k, members in groups.items():
@@ -200,8 +211,8 @@ def _rows(
     counts = np.fromiter((len(c) for c, _ in per_workload), dtype=np.int64, count=len(group_of))
     wl = np.repeat(np.arange(len(group_of), dtype=np.int64), counts)
     offer = np.concatenate([c for c, _ in per_workload]).astype(np.int64, copy=False)
-    spot = np.concatenate([f for _, f in per_workload])
-    return wl, offer, spot
+    buy = np.concatenate([f for _, f in per_workload])
+    return wl, offer, buy
 
 
 def _choice(
@@ -212,13 +223,13 @@ def _choice(
     profiled: set[int],
     choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The group's chosen (offer, spot) pairs. Groups that differ only in what the choice
-    does not depend on (users without an SLO, say) share it."""
-    spot_ok = fleet.workloads[members[0]].spot
+    """The group's chosen (offer, purchase code) pairs. Groups that differ only in what the
+    choice does not depend on (users without an SLO, say) share it."""
+    allowed = allowed_codes(fleet.workloads[members[0]])
     prune = not (set(members) & profiled)
-    key = (feasible.offers.tobytes(), spot_ok, prune)
+    key = (feasible.offers.tobytes(), allowed, prune)
     if key not in choices:
-        choices[key] = _choose(table, fleet, feasible.offers, spot_ok, prune)
+        choices[key] = _choose(table, fleet, feasible.offers, allowed, prune)
     return choices[key]
 
 
@@ -239,13 +250,13 @@ def _rows_with_kept(
     parts.extend(_kept_rows(table, fleet, feasible, groups, keep))
     wl = np.concatenate([p[0] for p in parts])
     offer = np.concatenate([p[1] for p in parts])
-    spot = np.concatenate([p[2] for p in parts])
-    order = np.lexsort((spot, offer, wl))
-    wl, offer, spot = wl[order], offer[order], spot[order]
+    buy = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((buy, offer, wl))
+    wl, offer, buy = wl[order], offer[order], buy[order]
     # A kept row may duplicate an expanded one: drop exact repeats.
     fresh = np.ones(len(wl), dtype=bool)
-    fresh[1:] = (wl[1:] != wl[:-1]) | (offer[1:] != offer[:-1]) | (spot[1:] != spot[:-1])
-    return wl[fresh], offer[fresh], spot[fresh]
+    fresh[1:] = (wl[1:] != wl[:-1]) | (offer[1:] != offer[:-1]) | (buy[1:] != buy[:-1])
+    return wl[fresh], offer[fresh], buy[fresh]
 
 
 def _expand(
@@ -256,7 +267,7 @@ def _expand(
     prune: bool,
     choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]],
 ) -> Part:
-    """The group's rows: its chosen (offer, spot) pairs for each member."""
+    """The group's rows: its chosen (offer, purchase code) pairs for each member."""
     chosen, flags = _choice(
         table, fleet, feasible, members, set() if prune else set(members), choices
     )
@@ -268,21 +279,35 @@ def _expand(
     )
 
 
+def allowed_codes(w: Workload) -> tuple[int, ...]:
+    """The workload's allowed purchase codes (an unresolved workload: on-demand [+ spot])."""
+    names = w.purchase or (["on-demand", "spot"] if w.spot else ["on-demand"])
+    return tuple(sorted({CODE[n] for n in names}))
+
+
+def price_by_code(table: OfferTable) -> tuple[np.ndarray, ...]:
+    """The offer table's $/h array for each purchase code (purchase.PRICING order)."""
+    return (table.price_on_demand, table.price_spot, table.price_commit_1y, table.price_commit_3y)
+
+
 def _choose(
-    table: OfferTable, fleet: Fleet, offers: np.ndarray, spot_ok: bool, prune: bool
+    table: OfferTable, fleet: Fleet, offers: np.ndarray, allowed: tuple[int, ...], prune: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    on_demand = offers[~np.isnan(table.price_on_demand[offers])]
-    spot = offers[~np.isnan(table.price_spot[offers])] if spot_ok else offers[:0]
+    prices = price_by_code(table)
+    parts = {c: offers[~np.isnan(prices[c][offers])] for c in allowed}
     if fleet.doubtful_prices == "avoid":
-        on_demand = _trusted(on_demand, table.on_demand_doubtful, keep_if_empty=True)
-        # Spot is optional when on-demand exists: drop doubtful spot prices outright.
-        spot = _trusted(spot, table.spot_doubtful, keep_if_empty=len(on_demand) == 0)
+        on_demand = parts.get(0)
+        if on_demand is not None:
+            parts[0] = _trusted(on_demand, table.on_demand_doubtful, keep_if_empty=True)
+        if SPOT in parts:
+            # Spot is optional when another option exists: drop doubtful spot prices outright.
+            others = sum(len(v) for c, v in parts.items() if c != SPOT)
+            parts[SPOT] = _trusted(parts[SPOT], table.spot_doubtful, keep_if_empty=others == 0)
     if prune:
-        on_demand = undominated(table, on_demand, table.price_on_demand)
-        spot = undominated(table, spot, table.price_spot)
-    chosen = np.concatenate([on_demand, spot])
-    flags = np.concatenate([np.zeros(len(on_demand), bool), np.ones(len(spot), bool)])
-    return chosen, flags
+        parts = {c: undominated(table, v, prices[c]) for c, v in parts.items()}
+    chosen = np.concatenate([parts[c] for c in allowed]).astype(np.int64, copy=False)
+    codes = np.concatenate([np.full(len(parts[c]), c, dtype=np.int8) for c in allowed])
+    return chosen, codes
 
 
 def _trusted(offers: np.ndarray, doubtful: np.ndarray, *, keep_if_empty: bool) -> np.ndarray:
@@ -312,14 +337,15 @@ def _kept_rows(
     }
     key_of = {i: k for k, members in groups.items() for i in members}
     parts: list[Part] = []
-    for i, (cloud, region, itype, spot) in sorted(keep.items()):
+    prices = price_by_code(table)
+    for i, (cloud, region, itype, pricing) in sorted(keep.items()):
         o = index.get((cloud, region, itype))
         if o is None or o not in set(feasible[key_of[i]].offers.tolist()):
             continue
-        price = table.price_spot[o] if spot else table.price_on_demand[o]
-        if np.isnan(price) or (spot and not fleet.workloads[i].spot):
+        code = CODE[pricing]
+        if np.isnan(prices[code][o]) or code not in allowed_codes(fleet.workloads[i]):
             continue
-        parts.append((np.array([i]), np.array([o]), np.array([spot])))
+        parts.append((np.array([i]), np.array([o]), np.array([code], dtype=np.int8)))
     return parts
 
 

@@ -103,6 +103,7 @@ def _shape_key(w: Workload) -> tuple[object, ...]:
         _rule_key(w.allow),
         _rule_key(w.deny),
         w.spot,
+        tuple(w.purchase or ()),
     )
 
 
@@ -128,9 +129,7 @@ def _shape_mask(
     steps.append(("residency", allowed[table.region_idx]))
     if regular:
         steps.append(("regular zones", table.regular_zones))
-    priced = ~np.isnan(table.price_on_demand)
-    if w.spot:
-        priced |= ~np.isnan(table.price_spot)
+    priced = known_price(table, w)
     steps.append(("known price", priced))
     # Each offering appears once per workload: a workload that needs regular zones sees the
     # regular-zone copies, the others the originals.
@@ -143,6 +142,21 @@ def _shape_mask(
         mask = narrowed
         funnel.append((name, _regions(table, mask)))
     return mask, tuple(funnel)
+
+
+def known_price(table: OfferTable, w: Workload) -> np.ndarray:
+    """Offers with a known price for at least one purchase option the workload allows."""
+    allowed = w.purchase or (["on-demand", "spot"] if w.spot else ["on-demand"])
+    by_name = {
+        "on-demand": table.price_on_demand,
+        "spot": table.price_spot,
+        "commit-1y": table.price_commit_1y,
+        "commit-3y": table.price_commit_3y,
+    }
+    priced = np.zeros(len(table), dtype=bool)
+    for name in allowed:
+        priced |= ~np.isnan(by_name[name])
+    return priced
 
 
 def _regions(table: OfferTable, mask: np.ndarray) -> int:
@@ -245,6 +259,14 @@ def _raise_empty(
             head + f"no allowed region offers {req}",
             hint=f"{req} is offered in: {_listing(table, before)}; "
             "widen the workload's or the fleet's allow/deny rules",
+        )
+    allowed = w.purchase or ["on-demand"]
+    if not {"on-demand", "spot"} & set(allowed):
+        raise InfeasibleError(
+            head + f"no commitment price ({', '.join(allowed)}) in the catalog for {req} in "
+            f"the allowed regions ({_listing(table, before)})",
+            hint="allow on-demand (or spot) in `purchase:`, or another GPU/region with a "
+            "commitment price (GCP CUD, AWS RI)",
         )
     raise InfeasibleError(
         head + f"no known price for {req} in the allowed regions ({_listing(table, before)})",

@@ -3,7 +3,8 @@
 All figures are per month and vectorised over candidates. For candidate (w, o, pricing):
 
   hours      = w.hours_per_month × (1 + spot_interruption_overhead[cloud] if spot)
-  compute $  = price(o, pricing) × w.nodes × hours
+  compute $  = price(o, pricing) × w.nodes × hours; a commitment (commit-1y/3y) bills every
+               hour of its term: commit price × w.nodes × 730 h, whatever the hours run
   node W     = measured W (profile) or idle_w(o) + utilisation × slope_w(o)     (energy.py)
   compute kWh= node W × nodes × hours ÷ 1000 × PUE(region)
   carbon kg  = compute kWh × intensity(region) ÷ 1000 × (1 − time-shift saving fraction)
@@ -34,6 +35,7 @@ from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.models.energy import ProfileSource, network_energy_kwh
 from cloudwright.optimizer.models.latency import LatencyModel, Population
 from cloudwright.optimizer.models.storage import StoragePricer
+from cloudwright.optimizer.purchase import COMMIT_1Y, COMMIT_3Y, COMMIT_BILLED_HOURS, SPOT
 from cloudwright.optimizer.solver.deferral import DeferralPlan
 from cloudwright.optimizer.solver.offers import OfferTable
 
@@ -81,7 +83,7 @@ _ARRAYS = (
 class _Rows:
     wl: np.ndarray
     offer: np.ndarray
-    spot: np.ndarray
+    purchase: np.ndarray  # purchase code per row (optimizer/purchase.py)
     region: np.ndarray
     start: np.ndarray  # rows of workload i are start[i]:start[i + 1] (rows sorted by workload)
 
@@ -142,11 +144,11 @@ class CandidateMetrics:
 
     def at(self, rows: np.ndarray) -> Metrics:
         """Every figure of the candidates `rows` (any order; figure k belongs to rows[k])."""
-        catalog, table, fleet, (wl, offer, spot), deferrals, profiles = self._inputs
+        catalog, table, fleet, (wl, offer, buy), deferrals, profiles = self._inputs
         rows = np.asarray(rows, dtype=np.int64)
         order = np.argsort(rows, kind="stable")  # the computation wants rows by workload
         picked = rows[order]
-        sub = (wl[picked], offer[picked], spot[picked])
+        sub = (wl[picked], offer[picked], buy[picked])
         per, latency = _PerWorkload(fleet), _latency_table(catalog, table, fleet)
         found = _compute(catalog, table, fleet, per, latency, sub, deferrals, profiles)
         back = np.empty_like(order)
@@ -162,7 +164,7 @@ def compute_metrics(
     catalog: Catalog,
     table: OfferTable,
     fleet: Fleet,
-    rows: tuple[np.ndarray, np.ndarray, np.ndarray],  # workload (ascending), offer, spot
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],  # workload (ascending), offer, purchase
     deferrals: dict[int, DeferralPlan],
     profiles: ProfileSource | None,
 ) -> Metrics:
@@ -185,14 +187,14 @@ def _compute_chunked(
     """The `keep` figures of every row. Each figure is a function of its own row: large
     sets go through in chunks of CHUNK_ROWS rows into preallocated arrays (the same values,
     a fraction of the temporaries)."""
-    wl, offer, spot = rows
+    wl, offer, buy = rows
     per = _PerWorkload(fleet)
     latency = _latency_table(catalog, table, fleet)
     out: dict[str, Any] = {}
     sources: dict[tuple[int, int], str] = {}
     for lo in range(0, max(len(wl), 1), CHUNK_ROWS):
         hi = min(lo + CHUNK_ROWS, len(wl))
-        chunk = (wl[lo:hi], offer[lo:hi], spot[lo:hi])
+        chunk = (wl[lo:hi], offer[lo:hi], buy[lo:hi])
         part = _compute(catalog, table, fleet, per, latency, chunk, deferrals, profiles)
         for name in keep:
             values = getattr(part, name)
@@ -214,15 +216,22 @@ def _compute(
     deferrals: dict[int, DeferralPlan],
     profiles: ProfileSource | None,
 ) -> Metrics:
-    wl, offer, spot = rows
+    wl, offer, buy = rows
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
-    r = _Rows(wl, offer, spot, table.region_idx[offer], start)
+    r = _Rows(wl, offer, buy, table.region_idx[offer], start)
     nodes = per.nodes[wl]
     util = per.util[wl]
     overhead = _per_cloud(catalog, table, "spot_interruption_overhead")[offer]
+    spot = buy == SPOT
     hours = per.hours[wl] * np.where(spot, 1 + overhead, 1)
-    price = np.where(spot, table.price_spot[offer], table.price_on_demand[offer])
+    price = np.select(
+        [spot, buy == COMMIT_1Y, buy == COMMIT_3Y],
+        [table.price_spot[offer], table.price_commit_1y[offer], table.price_commit_3y[offer]],
+        table.price_on_demand[offer],
+    )
     hourly = price * nodes
+    # A commitment bills every hour of its term; energy and carbon follow the hours run.
+    billed = np.where(buy >= COMMIT_1Y, COMMIT_BILLED_HOURS, hours)
     node_w = table.idle_w[offer] + np.clip(util, 0.0, 1.0) * table.slope_w[offer]
     measured = np.zeros(len(wl), dtype=bool)
     sources: dict[tuple[int, int], str] = {}
@@ -238,11 +247,11 @@ def _compute(
     months = fleet.data_amortization_months
     serving = _serving(catalog, table, per, r)
     embodied = _embodied(catalog, table, fleet, r, nodes, hours)
-    total = hourly * hours + storage_usd + move_one_off / months + serving
+    total = hourly * billed + storage_usd + move_one_off / months + serving
     return Metrics(
         hours=hours,
         hourly_usd=hourly,
-        compute_usd=hourly * hours,
+        compute_usd=hourly * billed,
         storage_usd=storage_usd,
         data_move_usd=move_one_off / months,
         data_move_one_off_usd=move_one_off,

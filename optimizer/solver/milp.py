@@ -300,14 +300,14 @@ def _working_set(
     rank[order] = np.arange(len(order)) - first
     chosen = rank < TOP_K
     capacity = [k for k, kind in enumerate(coupling.kinds) if kind == "capacity"]
-    pool_key = cands.spot.astype(np.int64)
+    pool_key = cands.purchase.astype(np.int64)
     if capacity:
         # Which capacity pools a candidate draws on, hashed to one integer (a collision
         # only thins the heuristic working set; pricing still restores any needed column).
         weights = np.random.default_rng(0).integers(1, 2**52, size=len(capacity))
         pools = coupling.matrix.take_rows(capacity).structure()
         signature = pools.tdot(weights.astype(np.float64)).astype(np.int64)
-        pool_key = signature * 2 + cands.spot.astype(np.int64)
+        pool_key = signature * 4 + cands.purchase.astype(np.int64)
         pool_best = _first_per(order, wl, pool_key)
         if pool_margin is not None:
             best = keys[0][order[first == np.arange(len(order))]]  # per workload, in order
@@ -321,7 +321,7 @@ def _working_set(
     if "budget" in coupling.kinds or "spot" in coupling.kinds:
         cheapest = np.lexsort((np.arange(len(cands)), cands.metrics.total_usd, wl))
         chosen |= _first_per(cheapest, wl, np.zeros(len(wl), dtype=np.int64))
-        chosen |= _first_per(order, wl, cands.spot.astype(np.int64))
+        chosen |= _first_per(order, wl, cands.purchase.astype(np.int64))
     for group, members in coupling.groups.items():
         regions = np.isin(cands.table.region_idx[cands.offer], coupling.group_regions[group])
         member = np.isin(wl, members)

@@ -51,6 +51,8 @@ class OfferTable:
     interconnect: np.ndarray
     price_on_demand: np.ndarray  # NaN: unknown
     price_spot: np.ndarray  # NaN: not offered / unknown
+    price_commit_1y: np.ndarray  # NaN: no commitment price known (never a candidate)
+    price_commit_3y: np.ndarray
     on_demand_zone: np.ndarray  # cheapest on-demand zone (None where the catalog has none)
     spot_zone: np.ndarray
     # True where every fact of the row (prices, zones) comes from the region's own
@@ -109,6 +111,8 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
         interconnect=_obj(rows["interconnect"].fillna("none")),
         price_on_demand=rows["price_on_demand_usd_hr"].to_numpy(dtype=float, na_value=np.nan),
         price_spot=rows["price_spot_usd_hr"].to_numpy(dtype=float, na_value=np.nan),
+        price_commit_1y=_optional_price(rows, "price_commit_1y_usd_hr"),
+        price_commit_3y=_optional_price(rows, "price_commit_3y_usd_hr"),
         on_demand_zone=_obj(rows["on_demand_zone"]),
         spot_zone=_obj(rows["spot_zone"]),
         regular_zones=rows["regular_zones"].to_numpy(dtype=bool),
@@ -121,6 +125,13 @@ def build_offer_table(catalog: Catalog) -> OfferTable:
         regions=regions,
         skipped=tuple(sorted(set(skipped) | set(skipped_rows))),
     )
+
+
+def _optional_price(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A price column older catalogs may lack (NaN throughout then: unknown, never 0)."""
+    if column not in rows.columns:
+        return np.full(len(rows), np.nan)
+    return rows[column].to_numpy(dtype=float, na_value=np.nan)
 
 
 def _obj(series: pd.Series) -> np.ndarray:

@@ -195,7 +195,7 @@ def test_the_known_gaps_are_now_priced(shipped: Catalog) -> None:
         ("aws", "kms", "key", "month", "eu-central-1"): 1.0,
         ("aws", "vpc_endpoint", "interface", "hour", "us-east-1"): 0.01,
         ("aws", "vpc_endpoint", "data-processed", "GB", "us-east-1"): 0.01,
-        ("gcp", "pd", "pd-balanced", "GB-month", "europe-west4"): 0.1,
+        ("gcp", "pd", "pd-balanced", "GB-month", "europe-west4"): 0.11,  # calculator, per region
         ("gcp", "ip", "external-static", "hour", "us-central1"): 0.005,
         ("gcp", "gpu", "nvidia-tesla-t4", "hour", "us-central1"): 0.35,
         ("azure", "public_ip", "standard-static", "hour", "eastus"): 0.005,

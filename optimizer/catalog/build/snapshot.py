@@ -145,7 +145,13 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
         goldens, inputs.ref("egress/egress_pricing_summary.csv"), regions
     )
     unit_prices, unit_refs = build_unit_prices(
-        goldens, inputs.ref("prices/storage_prices.csv"), inputs.skypilot_dir
+        goldens,
+        inputs.ref("prices/storage_prices.csv"),
+        inputs.skypilot_dir,
+        (
+            inputs.ref("prices/gcp_calculator/disks_storage.csv"),
+            inputs.ref("prices/gcp_calculator/network.csv"),
+        ),
     )
     latency, latency_refs = build_latency(inputs.latency())
     fibre_km_per_ms = reference_value("coefficients_published", "fibre_km_per_ms")

@@ -37,6 +37,7 @@ import pandas as pd
 from cloudwright.core.errors import DataError
 from cloudwright.optimizer.catalog import schema
 from cloudwright.optimizer.catalog.build.gcp_gpus import gpu_rows_of, gpu_unit_prices
+from cloudwright.optimizer.catalog.build.gcp_units import calculator_unit_prices, merge_trusted
 from cloudwright.optimizer.catalog.build.skypilot import cloud_files
 from cloudwright.optimizer.catalog.build.sources import (
     SourceRef,
@@ -199,10 +200,15 @@ def _convert(price: float, how: str) -> tuple[float, str]:
 
 
 def build_unit_prices(
-    goldens_csv: Path, storage_csv: Path, skypilot_dir: Path | None = None
+    goldens_csv: Path,
+    storage_csv: Path,
+    skypilot_dir: Path | None = None,
+    gcp_calculator: tuple[Path, Path] | None = None,
 ) -> tuple[pd.DataFrame, list[SourceRef]]:
     """Every key of reference/unit_price_map.csv, plus GCP per-GPU prices from the
-    SkyPilot-format catalog in `skypilot_dir` (None: left out)."""
+    SkyPilot-format catalog in `skypilot_dir` (None: left out), with the GCP pricing
+    calculator's disks, buckets, IPs and NAT (`gcp_calculator`: its disks_storage.csv and
+    network.csv) replacing the same keys region by region (`build.gcp_units`)."""
     goldens = read_csv(goldens_csv, dtype=str, keep_default_na=False, na_values=[""])
     storage = read_csv(storage_csv, dtype=str, keep_default_na=False)
     gref, sref = describe(goldens_csv), describe(storage_csv)
@@ -223,6 +229,10 @@ def build_unit_prices(
     if skypilot_dir is not None:
         frame = pd.concat([frame, gpu_unit_prices(gpu_rows_of(skypilot_dir))], ignore_index=True)
         refs.extend(describe(path) for path in cloud_files(skypilot_dir, "gcp"))
+    if gcp_calculator is not None:
+        trusted, calc_refs = calculator_unit_prices(*gcp_calculator)
+        frame, _ = merge_trusted(frame, trusted)
+        refs.extend(calc_refs)
     frame = frame.sort_values(
         ["cloud", "service", "product", "region", "tier_start"], na_position="first", kind="stable"
     )

@@ -38,6 +38,7 @@ from cloudwright.optimizer.plan import (
     SolverInfo,
     Totals,
 )
+from cloudwright.optimizer.sites import site_catalog
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
 from cloudwright.optimizer.solver.diagnose import explain_infeasible
@@ -87,6 +88,7 @@ def prepare(
 def _prepare(
     resolved: Fleet, catalog: Catalog, lock: Plan | None, profiles: ProfileSource | None
 ) -> Problem:
+    catalog = site_catalog(resolved, catalog)  # the fleet's own sites as rows (sites.py)
     table = build_offer_table(catalog)
     ctx = lock_context(lock, resolved) if lock is not None else None
     cands = build_candidates(

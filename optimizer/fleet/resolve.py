@@ -22,6 +22,7 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.fieldshare import FieldSets
 from cloudwright.optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
 from cloudwright.optimizer.purchase import NAMES
+from cloudwright.optimizer.sites import with_sites
 
 Path_ = tuple[str | int, ...]
 GLOB_CHARS = frozenset("*?[")
@@ -29,6 +30,8 @@ GLOB_CHARS = frozenset("*?[")
 
 def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
     """Canonical copy of `fleet` with defaults filled; raises on any unknown name."""
+    # The fleet's own sites become catalog rows and capacity entries (optimizer.sites).
+    fleet, catalog = with_sites(fleet, catalog)
     src = fleet.source
     fleet_clouds = _clouds(catalog, fleet.clouds, ("clouds",), src)
     hours_default = fleet.hours_per_month or catalog.coefficient("hours_per_month").value

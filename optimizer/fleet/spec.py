@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from cloudwright.core.yamlsource import SourceMap
+from cloudwright.optimizer.fleet.site_spec import Site
 from cloudwright.optimizer.purchase import PurchaseName
 
 Objective = Literal["cost", "carbon", "latency", "balanced"]
@@ -208,6 +209,8 @@ class Fleet(_Spec):
     clouds: list[str] | None = Field(default=None, min_length=1)
     budget: Budget | None = None
     capacity: list[CapacityEntry] = []
+    # GPUs the team owns (on-prem, colo, edge): placement targets like regions (docs/fleet.md).
+    sites: list[Site] = []
     max_spot_fraction: float | None = Field(default=None, ge=0, le=1)
     purchase: list[PurchaseName] | None = Field(default=None, min_length=1)  # workloads' default
     allow: Residency | None = None

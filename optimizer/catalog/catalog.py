@@ -174,6 +174,11 @@ class Catalog:
         return self.table("coefficients")
 
     @property
+    def throughput(self) -> pd.DataFrame:
+        """Work per chip relative to one H100, from MLPerf (empty in older snapshots)."""
+        return self.table("throughput")
+
+    @property
     def latency_measured(self) -> pd.DataFrame:
         return self.table("latency")
 

@@ -285,6 +285,25 @@ TABLES: dict[str, list[Column]] = {
         _c("unit", "string"),
         *_SOURCE,
     ],
+    # Work done per chip relative to one H100 (SXM), from MLPerf (build/throughput.py).
+    "throughput": [
+        _c("family", "string", doc="canonical accelerator name (MLPerf names where none)"),
+        _c("kind", "string", doc="training | inference"),
+        _c("scenario", "string", True, "MLPerf Inference scenario (Server, Offline, ...)"),
+        _c("ratio", "Float64", doc="work per chip ÷ work per H100 chip (> 0)"),
+        _c("benchmark", "string"),
+        _c("round", "string", doc="MLPerf round (v4.0, v5.1, ...); never mixed in a ratio"),
+        _c("chips", "Int64", doc="the family's chips in the compared systems (largest)"),
+        _c("h100_chips", "Int64", doc="the H100 systems' chips it was compared with"),
+        _c("scale_mismatch", "Float64", doc="|log2(h100_chips ÷ chips)|; 0 = same scale"),
+        _c("results", "string", doc="result rows compared: family vs H100"),
+        _c("submitters", "string"),
+        _c("systems", "string"),
+        _c("availability", "string", doc="available | preview | unknown (family's systems)"),
+        _c("preferred", "boolean", doc="the row the optimizer uses for (kind, scenario, family)"),
+        _c("method", "string", doc="how the ratio was derived, with the medians"),
+        *_SOURCE,
+    ],
     "latency": [
         _c("cloud_a", "string"),
         _c("region_a", "string"),
@@ -418,6 +437,10 @@ COEFFICIENTS: dict[str, str] = {
     "fibre_km_per_ms": "km/ms",  # 204: light in fibre, one way
     "hours_per_month": "h",  # 730
 }
+
+
+# Tables added after snapshots were shipped: a snapshot without one reads it as empty.
+OPTIONAL_TABLES: tuple[str, ...] = ("throughput",)
 
 
 def empty_table(name: str) -> pd.DataFrame:

@@ -66,6 +66,8 @@ def read_manifest(root: Path) -> Manifest:
         raise DataError(message, hint=REBUILD_HINT) from exc
     for name in schema.TABLES:
         info = manifest.tables.get(name)
+        if info is None and name in schema.OPTIONAL_TABLES:
+            continue  # built before the table existed: it reads as empty
         if info is None:
             raise DataError(f"catalog manifest {path} lists no {name!r} table", hint=REBUILD_HINT)
         if not (root / info.file).is_file():

@@ -39,6 +39,7 @@ from cloudwright.optimizer.catalog.build.sources import (
     parse_source_date,
     reference_value,
 )
+from cloudwright.optimizer.catalog.build.throughput import ThroughputInputs, build_throughput
 from cloudwright.optimizer.catalog.build.unit_prices import build_unit_prices
 
 BUILDER = "cloudwright catalog build (optimizer.catalog.build)"
@@ -163,6 +164,9 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
     coefficients, coefficient_refs = build_coefficients(
         inputs.ref("carbon/ccf/coefficients"), offerings, fit, fit_source
     )
+    throughput, throughput_refs = build_throughput(
+        ThroughputInputs.under(inputs.ref("accelerators"))
+    )
     return Snapshot(
         tables={
             "offerings": offerings,
@@ -172,6 +176,7 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
             "unit_prices": unit_prices,
             "coefficients": coefficients,
             "latency": latency,
+            "throughput": throughput,
         },
         sources={
             "offerings": list(dict.fromkeys(offering_refs)),
@@ -181,6 +186,7 @@ def build_tables(inputs: BuildInputs) -> Snapshot:
             "unit_prices": unit_refs,
             "coefficients": coefficient_refs,
             "latency": latency_refs,
+            "throughput": throughput_refs,
         },
         snapshot_date=snapshot_date,
         extra={"latency_fit": fit.to_json(), "offerings_build": offering_facts},

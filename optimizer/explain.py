@@ -442,7 +442,7 @@ class Explainer:
         """The chosen commitment's term, billing rule and trade against on-demand."""
         c, m = self.cands, self.cands.metrics
         cloud, pricing = key[0], key[3]
-        text = f"{purchase_label(pricing).capitalize()}: {billing_rule(pricing)}"
+        text = billing_rule(pricing)
         od = c.find(i, (*key[:3], "on_demand"))
         if od is not None:
             delta = float(m.total_usd[row]) - float(m.total_usd[od])

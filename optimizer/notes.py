@@ -18,6 +18,7 @@ def plan_notes(problem: Problem, outcome: Outcome) -> list[str]:
     notes = [_estimates(problem, outcome)]
     notes.extend(_measured(problem, outcome))
     notes.extend(_spot(problem, outcome))
+    notes.extend(_commitments(problem, outcome))
     notes.extend(_data_moves(problem, outcome))
     notes.extend(_unknown_storage(problem, outcome))
     notes.extend(_doubtful(problem, outcome))
@@ -68,6 +69,24 @@ def _spot(problem: Problem, outcome: Outcome) -> list[str]:
     return [
         "Spot placements use the cheapest zone's spot price; billed hours include the expected "
         f"extra hours from interruptions and restarts: {'; '.join(parts)}."
+    ]
+
+
+def _commitments(problem: Problem, outcome: Outcome) -> list[str]:
+    """Commit placements: how they bill, and that the stack does not buy them."""
+    from cloudwright.optimizer.purchase import COMMIT_BILLED_HOURS, commit_product, is_commitment
+
+    cands, choice = problem.cands, outcome.solution.choice
+    keys = [cands.key(int(r)) for r in choice]
+    clouds = sorted({k[0] for k in keys if is_commitment(k[3])})
+    if not clouds:
+        return []
+    products = ", ".join(commit_product(c) for c in clouds)
+    return [
+        f"Commitments (commit-1y/3y) bill {COMMIT_BILLED_HOURS:g} h/month for the whole term, "
+        "even when idle, at the catalog's commitment rate (GCP resource-based CUD, AWS standard "
+        "RI no upfront; source per offering); energy and carbon follow the hours run. The stack "
+        f"deploys them as on-demand instances: buy the commitment separately ({products})."
     ]
 
 

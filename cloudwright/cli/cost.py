@@ -33,6 +33,11 @@ class Unpriced(StrEnum):
     pass_with_note = "pass-with-note"
 
 
+class CommitPurchase(StrEnum):
+    commit_1y = "commit-1y"
+    commit_3y = "commit-3y"
+
+
 class CostFormat(StrEnum):
     table = "table"
     json = "json"
@@ -135,6 +140,13 @@ def cost(
         help="cloudwright.yml listing several projects (each a source or a fleet, with its "
         "own usage file and stack config): each priced, plus the combined total. docs/ci.md.",
     ),
+    purchase: CommitPurchase | None = typer.Option(
+        None,
+        "--purchase",
+        help="Price on-demand compute as a 1- or 3-year commitment (commit rate × 730 h/month, "
+        "billed even when idle; spot stays spot). A plan's commit assignments are priced so "
+        "without it.",
+    ),
 ) -> None:
     """Estimate the monthly cost, energy and carbon of a stack, before `pulumi up`."""
     from cloudwright.core.fsio import refuse_inputs
@@ -152,19 +164,26 @@ def cost(
 
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console, out_console
-    from cloudwright.pricing.pipeline import read_usage, report_for
+    from cloudwright.pricing.pipeline import read_usage, report_for, with_purchase
     from cloudwright.reports import format as money
     from cloudwright.resource_graph.load import read_stack_config
 
     catalog = open_catalog(catalog_dir)
     config = read_stack_config(stack_config) if stack_config is not None else None
+    usage_read = read_usage(usage)
     report = report_for(
         program_source(source, stack, time_limit),  # a Pulumi program folder: --stack
         catalog=catalog,
-        usage=read_usage(usage),
+        usage=with_purchase(usage_read, purchase.value) if purchase else usage_read,
         config=config,
         profiles=_profiles(profiles),
     )
+    if purchase is not None:
+        report.notes.append(
+            f"--purchase {purchase.value}: on-demand compute priced at the catalog's commitment "
+            "rate × 730 h/month (billed even when idle); spot stays spot; a type without a "
+            "commitment price stays on-demand and its line says so"
+        )
     if fmt is CostFormat.table and out is None:
         from cloudwright.reports.table import render
 

@@ -35,6 +35,8 @@ class InstanceHours:
     cloud: str
     instance_type: Text
     spot: bool = False
+    # "commit_1y" / "commit_3y": the catalog's commitment rate (none known: on-demand, noted).
+    commit: str | None = None
 
 
 @dataclass(frozen=True)

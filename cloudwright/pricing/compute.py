@@ -7,8 +7,10 @@ energy model. Egress is a usage quantity priced from the catalog's egress tiers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
+from cloudwright.optimizer.purchase import COMMIT_BILLED_HOURS, billing_rule, label
 from cloudwright.pricing.components import (
     ComputeEnergy,
     CostComponent,
@@ -157,3 +159,50 @@ def node_count(
     if declared is None:
         return Unpriced(f"{label} is not set; set nodes in the usage file")
     return declared
+
+
+COMMIT_KEY = "commit_years"  # usage key: 1 or 3 prices on-demand compute as committed
+_PURCHASE_IN_NAME = re.compile(r", (on-demand|pay as you go),")
+
+
+def committed(
+    components: list[CostComponent], resource: Resource, ctx: PricingContext
+) -> list[CostComponent]:
+    """On-demand instance-hours lines priced as a commitment when the usage (a plan's commit
+    assignment, `cost --purchase`) sets `commit_years` for the resource: the hours run at the
+    commit rate, plus the term's remaining hours of the month (it bills COMMIT_BILLED_HOURS
+    h/month whatever runs) without energy. Spot lines stay spot. No commitment price for the
+    type/region: the line stays on-demand and says so (prices.PriceBook)."""
+    years = ctx.usage_value(resource, COMMIT_KEY)
+    if not years:
+        return components
+    pricing = f"commit_{years:g}y"
+    hours = ctx.compute_hours(resource)
+    out: list[CostComponent] = []
+    for c in components:
+        price = c.price
+        if not isinstance(price, InstanceHours) or price.spot:
+            out.append(c)
+            continue
+        name = _PURCHASE_IN_NAME.sub(f", {label(pricing)},", c.name, count=1)
+        if name == c.name:
+            name = f"{c.name} [{label(pricing)}]"
+        commit = replace(price, commit=pricing)
+        out.append(replace(c, name=name, price=commit))
+        if isinstance(c.quantity, Unpriced) or hours <= 0 or hours >= COMMIT_BILLED_HOURS:
+            continue
+        idle = c.quantity * (COMMIT_BILLED_HOURS / hours - 1.0)  # nodes × the hours not run
+        out.append(
+            CostComponent(
+                name=f"Committed hours not run ({label(pricing)}, {_shown(price)})",
+                unit="hours",
+                quantity=idle,
+                price=commit,
+                note=billing_rule(pricing),
+            )
+        )
+    return out
+
+
+def _shown(price: InstanceHours) -> str:
+    return "unknown type" if isinstance(price.instance_type, Unpriced) else price.instance_type

@@ -38,7 +38,10 @@ def usage_keys_table() -> str:
     lines = ["| key | what it sets | allowed |", "| --- | --- | --- |"]
     for key, spec in USAGE_KEYS.items():
         upper = f"{spec.maximum:g}" if spec.maximum is not None else "∞"
-        lines.append(f"| `{key}` | {spec.doc} | {spec.minimum:g} … {upper} |")
+        allowed = f"{spec.minimum:g} … {upper}"
+        if spec.choices is not None:
+            allowed = ", ".join(f"{c:g}" for c in spec.choices)
+        lines.append(f"| `{key}` | {spec.doc} | {allowed} |")
     return "\n".join(lines) + "\n"
 
 

@@ -33,6 +33,7 @@ from cloudwright.pricing.components import (
     UnitRate,
     Unpriced,
 )
+from cloudwright.pricing.compute import committed
 from cloudwright.pricing.context import PricingContext
 from cloudwright.pricing.energy import Energy, EnergyMiss, EnergyModel
 from cloudwright.pricing.free import FREE_TYPES
@@ -202,7 +203,8 @@ def _price_state(resource: Resource, region: str | None, engine: _Engine) -> _St
     pricer = pricer_for(resource.type)
     assert pricer is not None
     components = [
-        _component(c, resource, region, engine) for c in pricer.price(resource, engine.ctx)
+        _component(c, resource, region, engine)
+        for c in committed(pricer.price(resource, engine.ctx), resource, engine.ctx)
     ]
     if not components:
         return _State("free", [], 0.0, 0.0, 0.0, None, "nothing billable with these inputs")
@@ -251,6 +253,8 @@ def _component(
             price.source,
             price.date,
         )
+        if price.note:
+            out.note = f"{out.note}; {price.note}" if out.note else price.note
     if isinstance(quantity, Unpriced):
         waiting = component.usage_based and quantity.reason.startswith("depends on usage")
         out.status, out.reason = ("usage" if waiting else "unknown"), quantity.reason
@@ -289,7 +293,7 @@ def sku_of(price: PriceFilter) -> str | None:
     if isinstance(price, InstanceHours):
         if isinstance(price.instance_type, Unpriced):
             return None
-        purchase = "spot" if price.spot else "on-demand"
+        purchase = price.commit or ("spot" if price.spot else "on-demand")
         return f"{price.cloud}:instance:{price.instance_type}:{purchase}"
     if isinstance(price, UnitRate | TableRate):
         if isinstance(price.product, Unpriced):

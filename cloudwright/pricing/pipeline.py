@@ -10,6 +10,7 @@ resources without one, for every source kind (a graph.json too).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,3 +80,16 @@ def report_for(
             "(price the plan.json, or set them in a usage file)"
         )
     return report
+
+
+def with_purchase(usage: Usage, purchase: str) -> Usage:
+    """`usage` with every resource's on-demand compute priced as the `purchase` commitment
+    (`commit-1y` / `commit-3y`): `commit_years` under the defaults' `*`, so a usage file's own
+    per-resource or per-workload value, and a plan's commit assignments, still win."""
+    from cloudwright.optimizer.purchase import CODE, PRICING, TERM_YEARS
+
+    years = TERM_YEARS[PRICING[CODE[purchase]]]
+    out = copy.copy(usage)
+    out.defaults = {k: dict(v) for k, v in usage.defaults.items()}
+    out.defaults.setdefault("*", {})["commit_years"] = float(years)
+    return out

@@ -10,10 +10,11 @@ tiers the monthly volume spans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from cloudwright.core.errors import CloudwrightError
+from cloudwright.optimizer.purchase import COMMIT_COLUMN, term
 from cloudwright.pricing.components import (
     EgressRate,
     InstanceHours,
@@ -33,6 +34,7 @@ class Price:
     usd_per_unit: float
     source: str
     date: str
+    note: str = ""  # what the line should say about this price (a fallback, say)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,19 @@ class PriceBook:
                     "in the catalog snapshot"
                 )
             return PriceMiss(f"{price.instance_type} is not in the catalog snapshot")
+        if price.commit is not None:
+            committed = _number(rec.get(COMMIT_COLUMN[price.commit]))
+            if committed is not None:
+                source = rec.get("price_commit_source") or rec.get("source", "")
+                return Price(committed, str(source), str(rec.get("snapshot_date", "")))
+            fallback = self._instance(replace(price, commit=None), region)
+            if isinstance(fallback, PriceMiss):
+                return fallback
+            note = (
+                f"no {term(price.commit)} price in the catalog for {instance_type} in "
+                f"{price.cloud}:{region}: priced on-demand"
+            )
+            return replace(fallback, note=note)
         column = "price_spot_usd_hr" if price.spot else "price_on_demand_usd_hr"
         value = _number(rec.get(column))
         if value is None:

@@ -43,6 +43,7 @@ class UsageKey:
     doc: str
     minimum: float = 0.0
     maximum: float | None = None
+    choices: tuple[float, ...] | None = None  # the only values allowed, when set
 
 
 USAGE_KEYS: dict[str, UsageKey] = {
@@ -66,6 +67,13 @@ USAGE_KEYS: dict[str, UsageKey] = {
     "put_requests": UsageKey("write/list requests per month to an object store"),
     "get_requests": UsageKey("read requests per month to an object store"),
     "root_volume_gb": UsageKey("root volume size when the machine image decides it (GB)", 0),
+    "commit_years": UsageKey(
+        "price on-demand compute as a commitment of this term (0 none, 1 or 3 years): the "
+        "commit rate, billed 730 h/month whatever the hours run",
+        0,
+        3,
+        choices=(0, 1, 3),
+    ),
     "address_in_use": UsageKey(
         "share of the month a reserved external IP is attached (1 in use, 0 idle)", 0, 1
     ),
@@ -220,6 +228,9 @@ def _checked(key: Any, value: Any, label: str, location: str) -> float:
             f"(between {spec.minimum:g} and {maximum:g})",
             location=location,
         )
+    if spec.choices is not None and value not in spec.choices:
+        allowed = ", ".join(f"{c:g}" for c in spec.choices)
+        raise InputError(f"{label}: expected one of {allowed}, got {value!r}", location=location)
     return float(value)
 
 

@@ -267,6 +267,10 @@ def preview_renderables(graph: Graph) -> list[RenderableType]:
         f"{len(resources)} resources, {components} components, {providers} providers"
         f"{origin}; ids and computed outputs are stand-ins"
     )
+    # Notes beyond the stand-ins one (e.g. commitments to buy separately).
+    items.extend(
+        escape(terminal(f"Note: {n}")) for n in graph.notes if not n.startswith("offline preview")
+    )
     return items
 
 

@@ -109,7 +109,7 @@ def preview_plan(
     """
     from cloudwright.optimizer.catalog import Catalog
     from cloudwright.optimizer.plan import content_id
-    from cloudwright.resource_graph.plan_usage import plan_usage
+    from cloudwright.resource_graph.plan_usage import commitment_notes, plan_usage
     from cloudwright.resource_graph.sdkload import load_only_what_is_used
 
     load_only_what_is_used()
@@ -137,7 +137,7 @@ def preview_plan(
         config=given,
         plan_id=plan_id,
         origin="",  # the caller knows which file the plan came from
-        notes=[NOTE],
+        notes=[NOTE, *commitment_notes(plan)],
         plan_usage=plan_usage(plan),
     )
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cloudwright.optimizer.purchase import TERM_YEARS, commit_product, label
+
 if TYPE_CHECKING:
     from cloudwright.optimizer.plan import Plan
 
@@ -18,7 +20,8 @@ GB_PER_TB = 1000.0  # the plan's TB are 10^12 bytes
 
 
 def plan_usage(plan: Plan) -> dict[str, dict[str, float]]:
-    """Workload name → usage values the plan's figures assume."""
+    """Workload name → usage values the plan's figures assume (`commit_years` for a
+    commitment: its compute is priced at the commit rate, billed every hour of the month)."""
     out: dict[str, dict[str, float]] = {}
     for a in plan.assignments:
         values = {"hours_per_month": float(a.hours_per_month)}
@@ -28,5 +31,24 @@ def plan_usage(plan: Plan) -> dict[str, dict[str, float]]:
             values["storage_gb"] = float(a.storage.object_tb) * GB_PER_TB
         if a.egress_gb_month:
             values["egress_gb"] = float(a.egress_gb_month)  # the workload's total, priced once
+        if a.pricing in TERM_YEARS:
+            # Priced at the commit rate, 730 h/month (pricing.compute.committed).
+            values["commit_years"] = float(TERM_YEARS[a.pricing])
         out[a.workload] = values
     return out
+
+
+def commitment_notes(plan: Plan) -> list[str]:
+    """What the preview must say about commit assignments: deployed as on-demand instances,
+    the reservation / committed use discount bought separately (the stack creates none)."""
+    by_product: dict[str, list[str]] = {}
+    for a in plan.assignments:
+        if a.pricing in TERM_YEARS:
+            product = commit_product(a.cloud)
+            by_product.setdefault(product, []).append(f"{a.workload} ({label(a.pricing)})")
+    return [
+        f"{', '.join(names)}: deployed as on-demand instances; buy the commitment separately "
+        f"({product}) — the stack creates no reservation, and the bill is on-demand until it "
+        "exists"
+        for product, names in sorted(by_product.items())
+    ]

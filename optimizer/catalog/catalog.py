@@ -406,6 +406,7 @@ class Catalog:
     OFFERING_RECORD_COLUMNS = (
         "cloud", "region", "instance_type", "price_on_demand_usd_hr", "price_spot_usd_hr",
         "price_flag", "price_status", "source", "snapshot_date",
+        "price_commit_1y_usd_hr", "price_commit_3y_usd_hr", "price_commit_source",
     )  # fmt: skip
 
     @cached_property
@@ -419,7 +420,11 @@ class Catalog:
     @cached_property
     def _region_offering_columns(self) -> list[list[Any]]:
         frame = self.region_offerings
-        return [frame[c].tolist() for c in self.OFFERING_RECORD_COLUMNS]
+        # Commitment columns may be absent from an older snapshot: None (unknown) throughout.
+        return [
+            frame[c].tolist() if c in frame.columns else [None] * len(frame)
+            for c in self.OFFERING_RECORD_COLUMNS
+        ]
 
     @cached_property
     def _region_offering_records(self) -> dict[int, dict[str, Any]]:

@@ -70,6 +70,28 @@ class Alternative(_Model):
     note: str = ""
 
 
+class SiteFacts(_Model):
+    """What a site assignment (cloud `site`, region = the site's name) is priced and
+    counted with, so `preview`, `cost` and `check` need no fleet file (optimizer/sites.py)."""
+
+    kind: Literal["on-prem", "colo", "edge"]
+    usd_per_gpu_hour: float = Field(ge=0, le=MAX_AMOUNT)
+    # declared: the site's own rate; amortised: (capex ÷ months + opex) ÷ GPU-hours;
+    # sunk: capacity already paid for, $0 marginal (a decision, not an unknown).
+    price_basis: Literal["declared", "amortised", "sunk"]
+    price_source: str
+    price_date: str  # the plan's catalog snapshot date: the date the site rows were made with
+    pue: float = Field(ge=1, le=3)
+    grid_intensity_g_per_kwh: float = Field(ge=0, le=5000)
+    grid_intensity_source: str
+    # The modelled draw of one node at the workload's utilisation, before PUE (the plan's
+    # energy ÷ (nodes × hours × PUE)): the cost report's energy is this × nodes × hours × PUE.
+    node_watts: float = Field(ge=0, le=MAX_AMOUNT)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    country: str
+
+
 class Assignment(_Model):
     workload: str
     kind: Literal["training", "inference", "batch"]
@@ -104,6 +126,9 @@ class Assignment(_Model):
     tags: dict[str, str] = {}
     # vm: a VM cluster; kubernetes: a GPU node pool in the cloud+region's managed cluster.
     platform: Platform = "vm"
+    # Own sites (cloud `site`): the site's kind and the facts it is priced with; None on clouds.
+    site_kind: Literal["on-prem", "colo", "edge"] | None = None
+    site: SiteFacts | None = None
 
 
 class Totals(_Model):

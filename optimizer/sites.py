@@ -35,7 +35,7 @@ import pandas as pd
 import pycountry
 
 from cloudwright.core.errors import InputError, UnknownNameError
-from cloudwright.optimizer.catalog import Catalog, Point, great_circle_km, schema
+from cloudwright.optimizer.catalog import Catalog, Point, RegionInfo, great_circle_km, schema
 from cloudwright.optimizer.catalog.regional import region_offerings
 from cloudwright.optimizer.fleet.site_spec import Site, SiteAccelerator
 
@@ -394,3 +394,66 @@ def _loc(src: object, path: tuple[str | int, ...]) -> str:
 
     assert isinstance(src, SourceMap)
     return f"{src.location(path)}: {format_path(path)}"
+
+
+def site_of(fleet: Fleet, name: str) -> Site | None:
+    for site in fleet.sites:
+        if site.name == name:
+            return site
+    return None
+
+
+def site_assignment_fields(
+    fleet: Fleet,
+    info: RegionInfo,
+    gpu: str,
+    nodes: int,
+    hours: float,
+    energy_kwh_month: float,
+    price_date: str,
+) -> dict[str, object]:
+    """`site_kind` and `site` of an assignment placed at site `info.region` (plan.py)."""
+    from cloudwright.optimizer.plan import SiteFacts
+
+    site = site_of(fleet, info.region)
+    if site is None:  # a plan's site rows come from its own fleet
+        raise InputError(f"site {info.region!r} is not among the fleet's sites")
+    acc = _accelerator(site, gpu)
+    rate = site_rate(site, acc)
+    node_hours_pue = nodes * hours * info.pue
+    facts = SiteFacts(
+        kind=site.kind,
+        usd_per_gpu_hour=rate.usd_per_gpu_hour,
+        price_basis=rate.basis,  # type: ignore[arg-type]
+        price_source=f"{site_source(fleet, fleet.sites.index(site))}: {rate.text}",
+        price_date=price_date,
+        pue=info.pue,
+        grid_intensity_g_per_kwh=info.grid_intensity_g_per_kwh,
+        grid_intensity_source=info.grid_intensity_source,
+        node_watts=energy_kwh_month * 1000.0 / node_hours_pue if node_hours_pue > 0 else 0.0,
+        lat=info.lat,
+        lon=info.lon,
+        country=info.country,
+    )
+    return {"site_kind": site.kind, "site": facts}
+
+
+def site_sentence(fleet: Fleet, info: RegionInfo, gpu: str) -> str:
+    """Why-text for a workload placed at a site: what the site charges and on what basis."""
+    site = site_of(fleet, info.region)
+    if site is None:
+        return ""
+    rate = site_rate(site, _accelerator(site, gpu))
+    return (
+        f"Own {site.kind} site {site.name} ({site.gpus:,} GPUs, PUE {site.pue:g}, grid "
+        f"{info.grid_intensity_g_per_kwh:,.0f} gCO2e/kWh): priced at {rate.text}; "
+        "no cloud resources are created for it."
+    )
+
+
+def _accelerator(site: Site, gpu: str) -> SiteAccelerator:
+    """The site's accelerator entry of canonical GPU `gpu` (names compare case-blind)."""
+    for acc in site.accelerators:
+        if acc.type.lower() == gpu.lower():
+            return acc
+    return site.accelerators[0]

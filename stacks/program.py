@@ -32,11 +32,13 @@ from cloudwright.components.interface import (
     market_feature,
     require,
 )
+from cloudwright.components.site import GpuAllocation, allocation_inputs
 from cloudwright.components.sizing import allocate_blocks
 from cloudwright.components.tags import base_tags, slug
 from cloudwright.core.errors import InputError
 from cloudwright.optimizer.catalog.zones import is_edge_zone
 from cloudwright.optimizer.plan import Assignment, Plan, content_id
+from cloudwright.optimizer.sites import SITE_CLOUD
 from cloudwright.stacks.settings import DEFAULT_BOOT_DISK_GB, StackSettings, WorkloadOverrides
 
 if TYPE_CHECKING:
@@ -122,13 +124,35 @@ def run(plan: Plan, catalog: Catalog, settings: StackSettings) -> dict[str, dict
         blocks=allocate_blocks([a.workload for a in plan.assignments], settings.cidr_pool, pinned),
         providers={},
     )
+    # Own sites (cloud `site`): nothing to create in a cloud; one GpuAllocation component
+    # each, so the graph, `cost` and `check` count their GPU-hours at the site's rate.
+    on_site = [a for a in plan.assignments if a.cloud == SITE_CLOUD]
+    cloud = [a for a in plan.assignments if a.cloud != SITE_CLOUD]
     outputs = {
         a.workload: (deploy_tpu_assignment(a, ctx) if is_tpu(a) else deploy_assignment(a, ctx))
-        for a in plan.assignments
+        for a in cloud
         if a.platform == "vm"
     }
-    outputs.update(_deploy_kubernetes([a for a in plan.assignments if a.platform != "vm"], ctx))
+    outputs.update(_deploy_kubernetes([a for a in cloud if a.platform != "vm"], ctx))
+    outputs.update({a.workload: deploy_site_assignment(a, ctx) for a in on_site})
     return outputs
+
+
+def deploy_site_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
+    """A workload on an own site: no cloud resources, said so; one GpuAllocation component."""
+    pulumi.log.info(
+        f"site {a.region}: no cloud resources for {a.workload} ({a.nodes} × {a.instance_type} "
+        "on the team's own GPUs)"
+    )
+    tags = base_tags(
+        workload=a.workload,
+        plan_id=ctx.plan_id,
+        owner=a.tags.get("owner"),
+        cost_center=a.tags.get("cost-center"),
+        extra=a.tags,
+    )
+    GpuAllocation(slug(a.workload), allocation_inputs(a, tags))
+    return {"site": a.region, "cloud_resources": 0, "gpus": a.gpu_count * a.nodes}
 
 
 def _provider(kit: CloudKit, region: str, ctx: _Context) -> pulumi.ProviderResource:

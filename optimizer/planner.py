@@ -11,7 +11,7 @@ fleets raise `InfeasibleError` naming the binding constraint; nothing is written
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,7 +38,7 @@ from cloudwright.optimizer.plan import (
     SolverInfo,
     Totals,
 )
-from cloudwright.optimizer.sites import site_catalog
+from cloudwright.optimizer.sites import site_annotator, site_catalog
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
 from cloudwright.optimizer.solver.diagnose import explain_infeasible
@@ -186,15 +186,20 @@ class PlanDraft:
     head: Plan
     explainer: Explainer
     count: int
+    # Adds an own site's facts and sentence to assignments placed there (optimizer/sites.py).
+    finish: Callable[[Assignment], Assignment] | None = None
 
     def assignments(self) -> Iterator[Assignment]:
         for i in range(self.count):
-            yield self.explainer.assignment(i)
+            a = self.explainer.assignment(i)
+            yield self.finish(a) if self.finish is not None else a
 
     def plan(self) -> Plan:
         """The whole plan, every assignment built."""
         with gc_paused():  # 10^5 models, no cycles
             tagged = self.explainer.assignments()
+        if self.finish is not None:
+            tagged = [self.finish(a) for a in tagged]
         return self.head.model_copy(update={"assignments": tagged})
 
 
@@ -275,7 +280,7 @@ def draft_plan(
         notes=plan_notes(problem, outcome),
         changes=diff,
     )
-    return PlanDraft(head, explainer, len(choice))
+    return PlanDraft(head, explainer, len(choice), site_annotator(problem.fleet, catalog))
 
 
 def objective_unit(spec: ObjectiveSpec) -> str:

@@ -26,7 +26,7 @@ snapshots are never loosened to accept it). Built once per (catalog, sites, node
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -41,6 +41,7 @@ from cloudwright.optimizer.fleet.site_spec import Site, SiteAccelerator
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.fleet.spec import CapacityEntry, Fleet
+    from cloudwright.optimizer.plan import Assignment
 
 SITE_CLOUD = "site"
 # (capex ÷ months + opex) is spread over the catalog's month: 730 h (its hours_per_month).
@@ -457,3 +458,24 @@ def _accelerator(site: Site, gpu: str) -> SiteAccelerator:
         if acc.type.lower() == gpu.lower():
             return acc
     return site.accelerators[0]
+
+
+def site_annotator(fleet: Fleet, catalog: Catalog) -> Callable[[Assignment], Assignment] | None:
+    """What completes an assignment placed at one of `fleet`'s sites: `site_kind`, its site
+    facts and a sentence on the site's price in `why` (None for a fleet without sites)."""
+    if not fleet.sites:
+        return None
+    date = catalog.snapshot_date.isoformat()
+
+    def finish(a: Assignment) -> Assignment:
+        if a.cloud != SITE_CLOUD:
+            return a
+        info = catalog.region(SITE_CLOUD, a.region)
+        gpu = a.gpu or ""
+        fields = site_assignment_fields(
+            fleet, info, gpu, a.nodes, a.hours_per_month, a.energy_kwh_month, date
+        )
+        fields["why"] = f"{a.why} {site_sentence(fleet, info, gpu)}".strip()
+        return a.model_copy(update=fields)
+
+    return finish

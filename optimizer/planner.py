@@ -41,7 +41,6 @@ from cloudwright.optimizer.plan import (
 from cloudwright.optimizer.sites import site_annotator, site_catalog
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
-from cloudwright.optimizer.solver.diagnose import explain_infeasible
 from cloudwright.optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
 from cloudwright.optimizer.solver.objective import ObjectiveSpec, objective_vectors
 from cloudwright.optimizer.solver.objective import objective_unit as unit_of
@@ -137,6 +136,8 @@ def optimise(
             time_limit_s=time_limit_s,
         )
     except ModelInfeasible:
+        from cloudwright.optimizer.solver.diagnose import explain_infeasible  # rare path
+
         raise explain_infeasible(cands, coupling) from None
     keys = [raw] if vectors.secondary is None else [raw, vectors.secondary]
     overhead = {

@@ -7,10 +7,17 @@ energy model. Egress is a usage quantity priced from the catalog's egress tiers.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
-from cloudwright.optimizer.purchase import COMMIT_BILLED_HOURS, billing_rule, label
+from cloudwright.optimizer.purchase import (
+    COMMIT_BILLED_HOURS,
+    COMMIT_COLUMN,
+    billing_rule,
+    label,
+    term,
+)
 from cloudwright.pricing.components import (
     ComputeEnergy,
     CostComponent,
@@ -166,13 +173,13 @@ _PURCHASE_IN_NAME = re.compile(r", (on-demand|pay as you go),")
 
 
 def committed(
-    components: list[CostComponent], resource: Resource, ctx: PricingContext
+    components: list[CostComponent], resource: Resource, region: str | None, ctx: PricingContext
 ) -> list[CostComponent]:
     """On-demand instance-hours lines priced as a commitment when the usage (a plan's commit
     assignment, `cost --purchase`) sets `commit_years` for the resource: the hours run at the
     commit rate, plus the term's remaining hours of the month (it bills COMMIT_BILLED_HOURS
     h/month whatever runs) without energy. Spot lines stay spot. No commitment price for the
-    type/region: the line stays on-demand and says so (prices.PriceBook)."""
+    type in the region: the line stays on-demand and says so (never $0)."""
     years = ctx.usage_value(resource, COMMIT_KEY)
     if not years:
         return components
@@ -183,6 +190,12 @@ def committed(
         price = c.price
         if not isinstance(price, InstanceHours) or price.spot:
             out.append(c)
+            continue
+        if not _has_commit_price(ctx, price, region, pricing):
+            where = f"{price.cloud}:{region}" if region else f"{price.cloud} (region unknown)"
+            missing = f"no {term(pricing)} price in the catalog for {_shown(price)} in {where}"
+            note = f"{c.note}; {missing}" if c.note else missing
+            out.append(replace(c, note=f"{note}: priced on-demand"))
             continue
         name = _PURCHASE_IN_NAME.sub(f", {label(pricing)},", c.name, count=1)
         if name == c.name:
@@ -202,6 +215,16 @@ def committed(
             )
         )
     return out
+
+
+def _has_commit_price(
+    ctx: PricingContext, price: InstanceHours, region: str | None, pricing: str
+) -> bool:
+    if region is None or isinstance(price.instance_type, Unpriced):
+        return False
+    rec = ctx.catalog.region_offering(price.cloud, region, price.instance_type)
+    value = None if rec is None else rec.get(COMMIT_COLUMN[pricing])
+    return isinstance(value, int | float) and math.isfinite(value)
 
 
 def _shown(price: InstanceHours) -> str:

@@ -33,6 +33,7 @@ def allocation_inputs(a: Assignment, tags: dict[str, str]) -> dict[str, Any]:
         "usdPerGpuHour": site.usd_per_gpu_hour,
         "priceBasis": site.price_basis,
         "priceSource": site.price_source,
+        "priceDate": site.price_date,
         "pue": site.pue,
         "gridIntensityGPerKwh": site.grid_intensity_g_per_kwh,
         "gridIntensitySource": site.grid_intensity_source,

@@ -75,7 +75,18 @@ class TableRate:
     unit: str
 
 
-PriceFilter = InstanceHours | UnitRate | EgressRate | TableRate
+@dataclass(frozen=True)
+class StatedRate:
+    """Price filter: a rate the resource states itself, with its source and date, where no
+    catalog row can exist: an own site's $/GPU-hour (fleet `sites`, carried by the plan)."""
+
+    usd_per_unit: float
+    source: str
+    date: str
+    key: str  # the sku: what the rate is of (site:<name>:<gpu>)
+
+
+PriceFilter = InstanceHours | UnitRate | EgressRate | TableRate | StatedRate
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,16 @@ class NetworkEnergy:
     """Energy of data moved across the network (CCF kWh/GB); the quantity is GB."""
 
 
-EnergyUse = ComputeEnergy | StorageEnergy | NetworkEnergy
+@dataclass(frozen=True)
+class StatedEnergy:
+    """Energy the resource states per unit of quantity (kWh, PUE included) and the grid
+    intensity it is drawn at (g/kWh): an own site, modelled by the optimizer for its plan."""
+
+    kwh_per_unit: float
+    g_per_kwh: float
+
+
+EnergyUse = ComputeEnergy | StorageEnergy | NetworkEnergy | StatedEnergy
 
 # What one unit of a storage quantity is in TB (10^12 bytes), for the CCF storage model.
 TB_PER_UNIT: dict[str, float] = {

@@ -27,6 +27,7 @@ from cloudwright.pricing.components import (
     CostComponent,
     InstanceHours,
     NetworkEnergy,
+    StatedEnergy,
     StorageEnergy,
     Unpriced,
 )
@@ -89,6 +90,9 @@ class EnergyModel:
         use = component.energy
         if use is None:
             return None
+        if isinstance(use, StatedEnergy):  # own sites: no catalog region to look up
+            kwh = use.kwh_per_unit * quantity
+            return Energy(kwh, kwh * use.g_per_kwh / 1000.0, "modelled")
         cloud = resource.cloud
         if cloud is None or region is None:
             return EnergyMiss("region unknown: no grid intensity or PUE")

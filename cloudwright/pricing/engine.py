@@ -29,6 +29,7 @@ from cloudwright.pricing.components import (
     CostComponent,
     InstanceHours,
     PriceFilter,
+    StatedRate,
     TableRate,
     UnitRate,
     Unpriced,
@@ -95,7 +96,13 @@ def estimate(
     ctx = PricingContext(catalog, graph.resources, usage)
     book = PriceBook(catalog)
     engine = _Engine(ctx, book, EnergyModel(catalog, usage, profiles, book))
-    costs = [_resource_cost(r, engine) for r in graph.resources if r.custom and not r.is_provider]
+    # Custom resources, and components whose type has a pricer (an own site's GPU allocation:
+    # nothing in a cloud, GPU-hours at the site's rate).
+    costs = [
+        _resource_cost(r, engine)
+        for r in graph.resources
+        if (r.custom or pricer_for(r.type) is not None) and not r.is_provider
+    ]
     has_changes = graph.source == "preview-json"
     hours = ctx.hours_per_month
     age = catalog.age_days(today)
@@ -299,6 +306,8 @@ def sku_of(price: PriceFilter) -> str | None:
         if isinstance(price.product, Unpriced):
             return None
         return f"{price.cloud}:{price.service}:{price.product}:{price.unit}"
+    if isinstance(price, StatedRate):
+        return price.key
     return f"{price.cloud}:egress:{price.destination}:GB"
 
 

@@ -19,6 +19,7 @@ from cloudwright.pricing.components import (
     EgressRate,
     InstanceHours,
     PriceFilter,
+    StatedRate,
     TableRate,
     UnitRate,
     Unpriced,
@@ -70,6 +71,10 @@ class PriceBook:
             return self._unit(price, region)
         if isinstance(price, TableRate):
             return _table(price, region)
+        if isinstance(price, StatedRate):
+            if not price.source:  # a resource that states no rate: unknown, never $0
+                return PriceMiss("the resource states no rate")
+            return Price(price.usd_per_unit, price.source, price.date)
         return self._egress(price, region, quantity or 0.0)
 
     # ---- instances ----------------------------------------------------------------------

@@ -84,6 +84,7 @@ MODULES: tuple[str, ...] = (
     "cloudwright.pricing.azure.container_group",
     "cloudwright.pricing.azure.network_extras",
     "cloudwright.pricing.kubernetes",
+    "cloudwright.pricing.site",
 )
 
 

@@ -155,7 +155,9 @@ def cloud_of_type(type_token: str) -> str | None:
         return "azure"
     if package == "cloudwright":
         parts = type_token.split(":")
-        return parts[1] if len(parts) > 2 and parts[1] in ("aws", "gcp", "azure") else None
+        # cloudwright:site:*: an own site (fleet `sites`), its region the site's name.
+        known = ("aws", "gcp", "azure", "site")
+        return parts[1] if len(parts) > 2 and parts[1] in known else None
     return None
 
 

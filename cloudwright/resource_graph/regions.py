@@ -100,6 +100,9 @@ def own_location(cloud: str | None, bag: Mapping[str, Any]) -> Location:
             if isinstance(value, str) and value:
                 return split_gcp_location(value)
         return None, None
+    if cloud == "site":  # an own site's allocation names its site
+        site = bag.get("site")
+        return (site if isinstance(site, str) and site else None), None
     if cloud == "azure":
         value = bag.get("location")
         if isinstance(value, Unknown):

@@ -240,6 +240,7 @@ def preview_renderables(graph: Graph) -> list[RenderableType]:
     from rich.markup import escape
     from rich.table import Table
 
+    from cloudwright.components.site import SITE_ALLOCATION_TYPE
     from cloudwright.reports.safe import terminal
 
     resources = sorted(
@@ -260,6 +261,17 @@ def preview_renderables(graph: Graph) -> list[RenderableType]:
                 escape(terminal(key_settings(r.type, r.inputs))),
             )
         items.append(table)
+    # Own sites (fleet `sites`): nothing is created in a cloud; one line per site says so.
+    sites: dict[str, list[str]] = {}
+    for r in graph:
+        if r.type == SITE_ALLOCATION_TYPE:
+            site = str(r.inputs.get("site") or r.region or "?")
+            gpus, gpu = r.inputs.get("gpus"), r.inputs.get("accelerator")
+            sites.setdefault(site, []).append(f"{r.workload or r.name} ({gpus} {gpu})")
+    for site, held in sorted(sites.items()):
+        items.append(
+            escape(terminal(f"site {site}: no cloud resources; GPUs held for {', '.join(held)}"))
+        )
     components = sum(1 for r in graph if r.is_component)
     providers = sum(1 for r in graph if r.is_provider)
     origin = f" (plan {graph.plan_id})" if graph.plan_id else ""

@@ -47,6 +47,12 @@ cw plan examples/three-clouds.yaml --objective cost --out "$OUT/three-clouds.pla
 cw preview "$OUT/three-clouds.plan.json" --out "$OUT/three-clouds.graph.json"
 cw plan examples/kubernetes.yaml --out "$OUT/kubernetes.plan.json" --format markdown
 cw preview "$OUT/kubernetes.plan.json" --out "$OUT/kubernetes.graph.json"
+# Own GPUs: an on-prem site of 64 H100 fills first, the rest spills to the cheapest cloud; an
+# edge site near its users takes the latency-bound inference. Nothing is created in a cloud
+# for them; `cost` prices their GPU-hours at the site's rate and carbon.
+cw plan examples/sites.yaml --out "$OUT/sites.plan.json" --format markdown
+cw preview "$OUT/sites.plan.json" --out "$OUT/sites.graph.json"
+cw cost "$OUT/sites.plan.json"
 
 step "5. Cost and carbon before 'pulumi up'"
 cw cost "$OUT/plan.json"        # the plan's offline preview, with its hours and storage

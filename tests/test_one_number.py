@@ -33,11 +33,17 @@ def _amount(text: str, pattern: str) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fleet", ["examples/fleet.yaml", "examples/three-clouds.yaml"])
+# commitments.yaml: commit-1y/3y assignments, priced at the commitment rate × 730 h everywhere.
+@pytest.mark.parametrize(
+    "fleet", ["examples/fleet.yaml", "examples/three-clouds.yaml", "examples/commitments.yaml"]
+)
 def test_four_totals_agree(tmp_path: Path, fleet: str) -> None:
     plan, graph = tmp_path / "plan.json", tmp_path / "graph.json"
     _cli("plan", fleet, "--out", str(plan))
-    totals = json.loads(plan.read_text())["totals"]
+    doc = json.loads(plan.read_text())
+    if "commitments" in fleet:  # the case is about commitments: it must hold some
+        assert {a["pricing"] for a in doc["assignments"]} >= {"commit_1y", "commit_3y"}
+    totals = doc["totals"]
     figures = {"plan": (totals["monthly_usd"], totals["carbon_kg_month"])}
     _cli("preview", str(plan), "-o", str(graph))
     for name, source in (("cost plan.json", plan), ("cost graph.json", graph)):

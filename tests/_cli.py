@@ -15,16 +15,15 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def _patched_env(extra: Mapping[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in extra}
+    # The whole environment is restored: a command may set variables for its own process
+    # (e.g. --carbon-basis), which must not leak into the next in-process run.
+    saved = dict(os.environ)
     os.environ.update(extra)
     try:
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def run_cli(

@@ -53,6 +53,14 @@ def _root(
         is_eager=True,
         help="Print the version and exit.",
     ),
+    carbon_basis: str | None = typer.Option(
+        None,
+        "--carbon-basis",
+        metavar="location|provider",
+        help="Grid intensity basis for every carbon figure: location (default: one figure "
+        "per grid zone, whatever the cloud) or provider (the cloud's own published "
+        "per-region figure where there is one). Also $CLOUDWRIGHT_CARBON_BASIS.",
+    ),
 ) -> None:
     """Place GPU workloads on AWS, GCP and Azure by price, latency and carbon; deploy them
     with Pulumi; report cost and carbon before you run `pulumi up`.
@@ -60,6 +68,11 @@ def _root(
     Exit codes: 0 ok, 1 a gate failed (policy violation, --fail-above), 2 bad input,
     3 infeasible, 4 catalog/data error, 5 Pulumi CLI missing, 6 network error, 70 internal
     error (a bug: please report it)."""
+    if carbon_basis is not None:
+        import os
+
+        # Read once, by the catalog (optimizer.catalog.carbon_basis), which validates it.
+        os.environ["CLOUDWRIGHT_CARBON_BASIS"] = carbon_basis
 
 
 app.add_typer(catalog.app, name="catalog")

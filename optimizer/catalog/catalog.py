@@ -21,6 +21,7 @@ import pandas as pd
 from cloudwright.core.errors import DataError, UnknownNameError
 from cloudwright.optimizer.catalog import regional, schema, validate
 from cloudwright.optimizer.catalog.cache import TableCache
+from cloudwright.optimizer.catalog.carbon_basis import apply_basis, carbon_basis
 from cloudwright.optimizer.catalog.egress import EgressTable
 from cloudwright.optimizer.catalog.lookups import Names
 from cloudwright.optimizer.catalog.types import (
@@ -82,6 +83,10 @@ class Catalog:
         self.manifest = manifest
         self._frames: dict[str, pd.DataFrame] = dict(frames or {})
         self._cache = cache
+        # The grid-intensity basis of the regions table (`catalog.carbon_basis`).
+        self.carbon_basis = carbon_basis()
+        if "regions" in self._frames:
+            self._frames["regions"] = apply_basis(self._frames["regions"], self.carbon_basis)
 
     # ---- construction -------------------------------------------------------------
     @classmethod
@@ -118,7 +123,10 @@ class Catalog:
         if name not in schema.TABLES:
             raise UnknownNameError("catalog table", name, schema.TABLES)
         if name not in self._frames:
-            self._frames[name] = self._read(name)
+            frame = self._read(name)
+            if name == "regions":
+                frame = apply_basis(frame, self.carbon_basis)
+            self._frames[name] = frame
         return self._frames[name]
 
     def _read(self, name: str) -> pd.DataFrame:

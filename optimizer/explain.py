@@ -27,6 +27,7 @@ from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.filters import requirement
 from cloudwright.optimizer.solver.metrics import Metrics
 from cloudwright.optimizer.solver.objective import objective_unit
+from cloudwright.optimizer.solver.work import nodes_of, ratios_sentence, work_facts, work_sentence
 
 MAX_ALTERNATIVES = 3
 ALTERNATIVES_CHUNK = 8192  # workloads whose alternatives are chosen in one vectorised pass
@@ -119,6 +120,8 @@ class Explainer:
         share = self.fees[i] if self.fees is not None else None
         fee = (share.usd_month or 0.0) if share is not None else 0.0
         why = self.why(i, alternatives)
+        work = work_facts(c, i, o, float(m.hourly_usd[i]), float(m.carbon_kg[i]), float(m.hours[i]))
+        why = " ".join(p for p in (why, work_sentence(work, w.unrated, ratios_sentence(c, i))) if p)
         return Assignment(
             workload=w.name,
             kind=w.kind,
@@ -128,7 +131,7 @@ class Explainer:
             instance_type=itype,
             gpu=str(t.gpu[o]),
             gpu_count=int(t.gpu_count[o]),
-            nodes=w.node_count,
+            nodes=nodes_of(c, i, o),
             pricing=pricing,
             interconnect=str(t.interconnect[o]),
             interconnect_required=w.interconnect == "required",
@@ -158,6 +161,7 @@ class Explainer:
             alternatives=alternatives,
             why=why if share is None else f"{why} {share.sentence()}",
             tags=_tags(w, self.plan_id),
+            work=work,
             platform=w.platform or "vm",
         )
 
@@ -340,7 +344,9 @@ class Explainer:
         head = f"Kept in place from the lock: {chosen}, {figures}."
         if best == row:
             return f"{head} It is still the {label} of {options}."
-        target = placement(self.cands.key(best), self.cands.fleet.workloads[i].node_count)
+        target = placement(
+            self.cands.key(best), nodes_of(self.cands, i, int(self.cands.offer[best]))
+        )
         trade = move_trade(self.moves, row, best, objective_unit(self.objective), self.raw)
         if trade.saving <= trade.cost:
             return (
@@ -379,7 +385,9 @@ class Explainer:
             self.moves is not None and i in self.moves.stay_rows and self.moves.stay_rows[i] == row
         ):
             return ""
-        place = placement(self.cands.key(best), self.cands.fleet.workloads[i].node_count)
+        place = placement(
+            self.cands.key(best), nodes_of(self.cands, i, int(self.cands.offer[best]))
+        )
         blockers = self.blockers(i, best)
         if blockers:
             return f"Its own best option, {place}, was not used: {'; '.join(blockers)}."
@@ -398,7 +406,9 @@ class Explainer:
             return ""
         stay, row = self.moves.stay_rows[i], int(self.choice[i])
         trade = move_trade(self.moves, stay, row, objective_unit(self.objective), self.raw)
-        origin = placement(self.cands.key(stay), self.cands.fleet.workloads[i].node_count)
+        origin = placement(
+            self.cands.key(stay), nodes_of(self.cands, i, int(self.cands.offer[stay]))
+        )
         return (
             f"Moved from its locked placement {origin}: it saves {trade.saving_text}/month, "
             f"more than moving costs ({trade.cost_text})."
@@ -502,7 +512,8 @@ def solution_id(solution: Solution) -> str:
     """The plan id (`plan.content_id`) of a solution, before its Plan exists."""
     c = solution.cands
     placements = []
-    for w, row in zip(c.fleet.workloads, solution.choice, strict=True):
+    for i, (w, row) in enumerate(zip(c.fleet.workloads, solution.choice, strict=True)):
         cloud, region, itype, pricing = c.key(int(row))
-        placements.append((w.name, cloud, region, itype, w.node_count, pricing))
+        nodes = nodes_of(c, i, int(c.offer[int(row)]))
+        placements.append((w.name, cloud, region, itype, nodes, pricing))
     return placement_id(placements)

@@ -33,6 +33,7 @@ from cloudwright.optimizer.models.storage import GB_PER_TB
 from cloudwright.optimizer.plan import Change, Plan
 from cloudwright.optimizer.solver.candidates import CandidateSet, PlacementKey
 from cloudwright.optimizer.solver.objective import KG_PER_TONNE, ObjectiveSpec
+from cloudwright.optimizer.solver.work import nodes_of
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ def changes(
     for i, w in enumerate(fleet.workloads):
         row = int(choice[i])
         new_key = cands.key(row)
-        to = placement(new_key, w.node_count)
+        nodes = nodes_of(cands, i, int(cands.offer[row]))  # per offer when sized by work
+        to = placement(new_key, nodes)
         if i not in ctx.keys:
             out.append(
                 Change(
@@ -183,8 +185,8 @@ def changes(
         frm = placement(ctx.keys[i], ctx.nodes[i])
         d_usd, d_kg = float(m.total_usd[row]) - old_usd, float(m.carbon_kg[row]) - old_kg
         action, reason = lock_reason(cands, moves, i, row, int(raw_best[i]), unit, raw, blockers)
-        if action == "kept" and ctx.nodes[i] != w.node_count:
-            action, reason = "resized", f"{ctx.nodes[i]} → {w.node_count} nodes; " + reason
+        if action == "kept" and ctx.nodes[i] != nodes:
+            action, reason = "resized", f"{ctx.nodes[i]} → {nodes} nodes; " + reason
         out.append(
             Change(
                 workload=w.name,
@@ -261,7 +263,7 @@ def lock_reason(
         if best == stay:
             return "kept", "still the best option"
         trade = move_trade(moves, stay, best, unit, raw)
-        target = placement(cands.key(best), cands.fleet.workloads[i].node_count)
+        target = placement(cands.key(best), nodes_of(cands, i, int(cands.offer[best])))
         if trade.saving <= trade.cost:
             return "kept", (
                 f"{target} would save {trade.saving_text}/month, less than moving costs "

@@ -92,6 +92,21 @@ class SiteFacts(_Model):
     country: str
 
 
+class WorkFacts(_Model):
+    """A workload sized by work (`gpu.h100_equivalents`): what the chosen chips are worth in
+    H100s, by which ratio and from where (optimizer/models/throughput.py)."""
+
+    h100_equivalents: float = Field(gt=0)
+    family: str
+    chips: int = Field(ge=1, description="chips bought: whole nodes / slices")
+    chips_needed: int = Field(ge=1, description="ceil(h100_equivalents ÷ ratio)")
+    ratio: float = Field(gt=0, description="work per chip ÷ work per H100 chip")
+    ratio_source: str = Field(description="MLPerf benchmark, round and repo@commit, or user-given")
+    ratio_method: str = ""
+    usd_per_h100_equivalent_hour: float = Field(ge=0)
+    kg_co2e_per_h100_equivalent_hour: float | None = Field(default=None, ge=0)
+
+
 class Assignment(_Model):
     workload: str
     kind: Literal["training", "inference", "batch"]
@@ -129,6 +144,8 @@ class Assignment(_Model):
     # Own sites (cloud `site`): the site's kind and the facts it is priced with; None on clouds.
     site_kind: Literal["on-prem", "colo", "edge"] | None = None
     site: SiteFacts | None = None
+    # Work-sized workloads only: chips, the throughput ratio used and its source.
+    work: WorkFacts | None = None
 
 
 class Totals(_Model):

@@ -92,3 +92,133 @@ def test_older_snapshot_reads_an_empty_throughput_table(fixture_catalog: Catalog
 def test_shipped_snapshot_has_the_table() -> None:
     table = Catalog.load().throughput
     assert isinstance(table, pd.DataFrame) and table["preferred"].any()
+
+
+# ---- fleet: gpu.h100_equivalents and throughput --------------------------------------
+
+WORK_FLEET = """\
+version: 1
+objective: cost
+workloads:
+  - name: train
+    kind: training
+    gpu: {{type: [{types}], h100_equivalents: 64}}
+    hours_per_month: 100
+{extra}"""
+
+
+def _fleet(types: str, extra: str = "") -> str:
+    return WORK_FLEET.format(types=types, extra=extra)
+
+
+def test_count_and_h100_equivalents_are_mutually_exclusive() -> None:
+    from cloudwright.core.errors import InputError
+    from cloudwright.optimizer.fleet import parse_fleet
+
+    text = _fleet("H100").replace("h100_equivalents: 64", "count: 8, h100_equivalents: 64")
+    with pytest.raises(InputError) as err:
+        parse_fleet(text, "fleet.yaml")
+    assert "mutually exclusive" in err.value.message and "fleet.yaml:6" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "words"),
+    [
+        ("    throughput: {Trainium1: 0}\n", "throughput", "greater than 0"),
+        ("    nodes: 4\n", "nodes", "comes from gpu.h100_equivalents"),
+    ],
+)
+def test_work_fields_are_validated_at_their_line(extra: str, field: str, words: str) -> None:
+    from cloudwright.core.errors import InputError
+    from cloudwright.optimizer.fleet import parse_fleet
+
+    with pytest.raises(InputError) as err:
+        parse_fleet(_fleet("H100, Trainium1", extra), "fleet.yaml")
+    assert words in err.value.message and "fleet.yaml:8" in err.value.message
+
+
+def test_throughput_needs_h100_equivalents() -> None:
+    from cloudwright.core.errors import InputError
+    from cloudwright.optimizer.fleet import parse_fleet
+
+    text = _fleet("H100", "    throughput: {H200: 1.2}\n").replace(
+        "h100_equivalents: 64", "count: 8"
+    )
+    with pytest.raises(InputError) as err:
+        parse_fleet(text, "fleet.yaml")
+    assert "need gpu.h100_equivalents" in err.value.message
+
+
+def test_plain_count_request_is_unchanged() -> None:
+    from cloudwright.optimizer.fleet import parse_fleet
+
+    w = parse_fleet(_fleet("H100").replace("h100_equivalents: 64", "count: 8")).workloads[0]
+    assert (w.gpu.count, w.gpu.h100_equivalents, w.throughput) == (8, None, None)
+
+
+# ---- optimizer ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    return Catalog.load()
+
+
+def _plan(text: str, catalog: Catalog):  # type: ignore[no-untyped-def]
+    from cloudwright.optimizer.fleet import parse_fleet
+    from cloudwright.optimizer.planner import plan
+
+    return plan(parse_fleet(text, "fleet.yaml"), catalog)
+
+
+def test_cross_family_fleet_costs_no_more_than_h100_only(shipped: Catalog) -> None:
+    mixed = _plan(_fleet("H100, H200, TPU-v5p, MI300X"), shipped).assignments[0]
+    only = _plan(_fleet("H100"), shipped).assignments[0]
+    assert mixed.monthly_usd <= only.monthly_usd + 1e-6
+    work = mixed.work
+    assert work is not None and work.h100_equivalents == 64
+    assert work.chips >= work.chips_needed >= 64 / work.ratio - 1e-9
+    assert work.chips == mixed.nodes * mixed.gpu_count
+    assert work.usd_per_h100_equivalent_hour == pytest.approx(mixed.hourly_usd / 64)
+    # every family's ratio and its MLPerf source is in the explanation
+    for family in ("H200", "TPU-v5p", "MI300X"):
+        assert f"{family} " in mixed.why
+    assert "MLPerf gpt3 v4.0" in mixed.why and "(H100 reference)" in mixed.why
+
+
+def test_trainium_without_a_ratio_says_how_to_give_one(shipped: Catalog) -> None:
+    from cloudwright.core.errors import InfeasibleError
+
+    with pytest.raises(InfeasibleError) as err:
+        _plan(_fleet("Trainium1"), shipped)
+    message = err.value.message
+    assert "fleet.yaml:6" in message
+    assert "Trainium1 has no measured throughput ratio for training" in message
+    assert "throughput: {Trainium1: 0.45}" in message
+    # beside a family that has one, it is left out and the plan says why
+    a = _plan(_fleet("H100, Trainium1"), shipped).assignments[0]
+    assert a.gpu == "H100" and "Left out: Trainium1 has no measured throughput ratio" in a.why
+
+
+def test_user_ratio_sizes_each_offer_in_whole_nodes(shipped: Catalog) -> None:
+    a = _plan(_fleet("Trainium1", "    throughput: {Trainium1: 0.45}\n"), shipped).assignments[0]
+    assert a.gpu == "Trainium1" and a.work is not None
+    assert a.work.chips_needed == 143  # ceil(64 / 0.45)
+    assert a.nodes == -(-143 // a.gpu_count)  # whole nodes
+    assert a.work.ratio_source.startswith("user-given") and "(user-given)" in a.why
+
+
+def test_offers_of_one_workload_get_their_own_node_counts(shipped: Catalog) -> None:
+    """A 1-GPU and an 8-GPU H100 node need 64 and 8 nodes: each priced at its own count."""
+    from cloudwright.optimizer.fleet import parse_fleet
+    from cloudwright.optimizer.fleet.resolve import resolve
+    from cloudwright.optimizer.planner import prepare
+
+    fleet = resolve(parse_fleet(_fleet("H100"), "fleet.yaml"), shipped)
+    problem = prepare(fleet, shipped, resolved=True)
+    c = problem.cands
+    rows = list(c.rows(0))
+    gpus = c.metrics.gpus[rows]
+    counts = c.table.gpu_count[c.offer[rows]]
+    assert set(counts.tolist()) >= {1, 8}
+    assert (gpus == 64).all()  # H100 nodes of 1, 2, 4 or 8 GPUs all add up to 64 GPUs

@@ -85,6 +85,23 @@ def consistency_problems(fleet: Fleet) -> list[Problem]:
             problems.append(((*at, "replicas"), "replicas is for inference workloads", "use nodes"))
         if w.replicas is not None and w.nodes is not None:
             problems.append(((*at, "replicas"), "give nodes or replicas, not both", None))
+        if w.gpu.h100_equivalents is not None and (w.nodes or w.replicas):
+            field = "nodes" if w.nodes else "replicas"
+            problems.append(
+                (
+                    (*at, field),
+                    f"{field} comes from gpu.h100_equivalents (per offer): give one, not both",
+                    None,
+                )
+            )
+        if w.throughput is not None and w.gpu.h100_equivalents is None:
+            problems.append(
+                (
+                    (*at, "throughput"),
+                    "throughput ratios size a workload by work: they need gpu.h100_equivalents",
+                    "gpu: {type: [...], h100_equivalents: N}",
+                )
+            )
         if w.latency_slo_ms is not None and not w.users:
             problems.append(
                 (

@@ -54,12 +54,24 @@ def _as_list(value: object) -> object:
 
 
 class GpuRequest(_Spec):
-    """GPUs per node: one or more acceptable types, and how many each node needs."""
+    """GPUs per node: one or more acceptable types, and how many each node needs; or, with
+    `h100_equivalents`, the work rate of that many H100s, each offer sized by its family's
+    throughput ratio (docs/fleet.md#work; optimizer/models/throughput.py)."""
 
     type: list[str] = Field(min_length=1)
     count: int = Field(default=1, ge=1, le=64)
+    h100_equivalents: float | None = Field(default=None, gt=0, le=1e6)
 
     _listify = field_validator("type", mode="before")(_as_list)
+
+    @model_validator(mode="after")
+    def _count_or_work(self) -> GpuRequest:
+        if self.h100_equivalents is not None and "count" in self.model_fields_set:
+            raise ValueError(
+                "count and h100_equivalents are mutually exclusive: count fixes the GPUs "
+                "per node, h100_equivalents sizes every offer by the work it does"
+            )
+        return self
 
 
 class DataSpec(_Spec):
@@ -152,12 +164,20 @@ class Workload(_Spec):
     owner: str | None = None
     cost_center: str | None = None
     platform: Platform | None = None  # None: the fleet's (resolve fills it)
+    # User-given work per chip relative to one H100, per family (with gpu.h100_equivalents).
+    throughput: dict[str, Annotated[float, Field(gt=0, le=100)]] | None = None
+    # Families resolve left out for want of a ratio, with the reason (the explanation says).
+    _unrated: tuple[str, ...] = PrivateAttr(default=())
 
     _listify = field_validator("clouds", "instance_types", "purchase", mode="before")(_as_list)
 
     @property
     def node_count(self) -> int:
         return self.replicas or self.nodes or 1
+
+    @property
+    def unrated(self) -> tuple[str, ...]:
+        return self._unrated
 
 
 class CapacityEntry(_Spec):

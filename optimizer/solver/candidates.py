@@ -35,6 +35,7 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet, Workload
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.models.latency import LatencyModel
+from cloudwright.optimizer.models.throughput import WorkSizing
 from cloudwright.optimizer.purchase import CODE, PRICING, SPOT
 from cloudwright.optimizer.solver.deferral import DeferralPlan, deferral_plans
 from cloudwright.optimizer.solver.filters import (
@@ -66,6 +67,7 @@ class CandidateSet:
     start: np.ndarray  # rows of workload i: start[i]:start[i + 1]
     metrics: CandidateMetrics
     views: list[WorkloadView]
+    sizing: WorkSizing | None = None  # work-sized workloads' ratios (models/throughput.py)
 
     def __len__(self) -> int:
         return len(self.wl)
@@ -122,8 +124,13 @@ def build_candidates(
             found = by_shape[shape] = feasible_offers(table, fleet, w, model, cache)
         offers.append(found)
     profiled = _profiled(fleet, catalog, table, offers, profiles)
+    # Never pruned: profiled workloads, and work-sized ones (their node count differs per
+    # offer, so a cheaper node is not a cheaper placement).
+    unpruned = profiled | {
+        i for i, w in enumerate(fleet.workloads) if w.gpu.h100_equivalents is not None
+    }
     for i in range(len(fleet.workloads)):
-        key = (*shapes[i], i) if i in profiled else shapes[i]  # profiled: never pruned
+        key = (*shapes[i], i) if i in unpruned else shapes[i]
         if key not in groups:
             groups[key] = []
             feasible[key] = offers[i]
@@ -131,9 +138,9 @@ def build_candidates(
         group_of.append(key)
     choices: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = {}
     if keep:
-        wl, offer, buy = _rows_with_kept(table, fleet, feasible, groups, profiled, keep, choices)
+        wl, offer, buy = _rows_with_kept(table, fleet, feasible, groups, unpruned, keep, choices)
     else:
-        wl, offer, buy = _rows(table, fleet, feasible, groups, group_of, profiled, choices)
+        wl, offer, buy = _rows(table, fleet, feasible, groups, group_of, unpruned, choices)
     deferrals = deferral_plans(fleet, catalog, table.regions)
     metrics = CandidateMetrics(
         catalog, table, fleet, (wl, offer, buy), deferrals, profiles if profiled else None
@@ -143,7 +150,9 @@ def build_candidates(
         WorkloadView(by_group[k], deferrals.get(i), i in profiled) for i, k in enumerate(group_of)
     ]
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
-    return CandidateSet(fleet, table, wl, offer, buy, start, metrics, views)
+    work_sized = any(w.gpu.h100_equivalents is not None for w in fleet.workloads)
+    sizing = WorkSizing.of(catalog, fleet.workloads) if work_sized else None
+    return CandidateSet(fleet, table, wl, offer, buy, start, metrics, views, sizing)
 
 
 def _group_key(w: Workload, profiled: bool, index: int) -> tuple[object, ...]:
@@ -155,6 +164,7 @@ def _group_key(w: Workload, profiled: bool, index: int) -> tuple[object, ...]:
     shape = (
         tuple(w.gpu.type),
         w.gpu.count,
+        w.gpu.h100_equivalents,
         tuple(w.clouds or ()),
         tuple(w.instance_types or ()),
         w.interconnect,

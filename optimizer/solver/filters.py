@@ -55,6 +55,8 @@ def needs_regular_zones(w: Workload) -> bool:
 def requirement(w: Workload) -> str:
     gpus = "/".join(w.gpu.type)
     fabric = " with a fabric" if w.interconnect == "required" else ""
+    if w.gpu.h100_equivalents is not None:
+        return f"{gpus} for {w.gpu.h100_equivalents:g} H100-equivalents{fabric}"
     return f"{gpus}×{w.gpu.count}{fabric}"
 
 
@@ -92,10 +94,18 @@ def _users_key(w: Workload) -> tuple[tuple[float, float, float], ...]:
     return tuple((u.lat, u.lon, u.weight) for u in w.users)
 
 
+def _gpu_mask(table: OfferTable, w: Workload) -> np.ndarray:
+    types = np.isin(table.gpu, w.gpu.type)
+    if w.gpu.h100_equivalents is not None:  # sized by work: any whole node of the families
+        return types & (table.gpu_count > 0)
+    return types & (table.gpu_count == w.gpu.count)
+
+
 def _shape_key(w: Workload) -> tuple[object, ...]:
     return (
         tuple(w.gpu.type),
         w.gpu.count,
+        w.gpu.h100_equivalents,
         tuple(w.clouds or ()),
         tuple(w.instance_types or ()),
         w.interconnect,
@@ -117,7 +127,7 @@ def _shape_mask(
     table: OfferTable, fleet: Fleet, w: Workload, cache: FilterCache
 ) -> tuple[np.ndarray, tuple[tuple[str, int], ...]]:
     steps: list[tuple[str, np.ndarray]] = [
-        ("GPU type and count", np.isin(table.gpu, w.gpu.type) & (table.gpu_count == w.gpu.count)),
+        ("GPU type and count", _gpu_mask(table, w)),
         ("clouds", np.isin(table.cloud, w.clouds or [])),
     ]
     if w.instance_types:

@@ -35,6 +35,7 @@ from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.models.energy import ProfileSource, network_energy_kwh
 from cloudwright.optimizer.models.latency import LatencyModel, Population
 from cloudwright.optimizer.models.storage import StoragePricer
+from cloudwright.optimizer.models.throughput import WorkSizing
 from cloudwright.optimizer.purchase import COMMIT_1Y, COMMIT_3Y, COMMIT_BILLED_HOURS, SPOT
 from cloudwright.optimizer.solver.deferral import DeferralPlan
 from cloudwright.optimizer.solver.offers import OfferTable
@@ -97,6 +98,9 @@ class _PerWorkload:
     def __init__(self, fleet: Fleet) -> None:
         ws = fleet.workloads
         self.nodes = np.array([w.node_count for w in ws], dtype=float)
+        # Work-sized workloads (gpu.h100_equivalents) need a node count per offer.
+        self.work_sized = any(w.gpu.h100_equivalents is not None for w in ws)
+        self.sizing: WorkSizing | None = None
         self.util = np.array([w.utilization or 0.0 for w in ws], dtype=float)
         self.hours = np.array([w.hours_per_month or 0.0 for w in ws])
         self.object_tb = np.array([w.storage.object_tb for w in ws])
@@ -112,6 +116,24 @@ class _PerWorkload:
         self.location_code = np.full(len(ws), -1, dtype=np.int64)
         for k, location in enumerate(self.locations):
             self.location_code[sources[location]] = k
+
+
+def row_nodes(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    per: _PerWorkload,
+    wl: np.ndarray,
+    offer: np.ndarray,
+) -> np.ndarray:
+    """Nodes of each candidate row: the workload's, or for a work-sized workload the whole
+    nodes its offer's family needs (optimizer/models/throughput.py)."""
+    fixed = per.nodes[wl]
+    if not per.work_sized:
+        return fixed
+    if per.sizing is None:
+        per.sizing = WorkSizing.of(catalog, fleet.workloads)
+    return per.sizing.nodes(wl, table.gpu[offer], table.gpu_count[offer], fixed)
 
 
 class CandidateMetrics:
@@ -138,8 +160,8 @@ class CandidateMetrics:
     @property
     def gpus(self) -> np.ndarray:
         """GPUs each candidate takes (computed when asked: only the coupling rows read it)."""
-        _, table, fleet, (wl, offer, _), _, _ = self._inputs
-        nodes = np.array([w.node_count for w in fleet.workloads], dtype=float)[wl]
+        catalog, table, fleet, (wl, offer, _), _, _ = self._inputs
+        nodes = row_nodes(catalog, table, fleet, _PerWorkload(fleet), wl, offer)
         return np.asarray(table.gpu_count[offer] * nodes, dtype=float)
 
     def at(self, rows: np.ndarray) -> Metrics:
@@ -219,7 +241,7 @@ def _compute(
     wl, offer, buy = rows
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
     r = _Rows(wl, offer, buy, table.region_idx[offer], start)
-    nodes = per.nodes[wl]
+    nodes = row_nodes(catalog, table, fleet, per, wl, offer)
     util = per.util[wl]
     overhead = _per_cloud(catalog, table, "spot_interruption_overhead")[offer]
     spot = buy == SPOT

@@ -25,6 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -128,9 +129,9 @@ def _training(path: Path) -> list[dict[str, object]]:
         if ref.empty:
             continue  # no H100 in this round and benchmark: nothing to compare with
         ref_counts = np.array(sorted(ref["chips"].unique()), dtype=float)
-        for (family, chips), own in group[group["family"] != REFERENCE].groupby(
-            ["family", "chips"], sort=True
-        ):
+        others = group[group["family"] != REFERENCE]
+        for key, own in others.groupby(["family", "chips"], sort=True):
+            family, chips = str(cast(Any, key)[0]), float(cast(Any, key)[1])
             nearest = float(ref_counts[np.argmin(np.abs(np.log(ref_counts / chips)))])
             base = ref[ref["chips"] == nearest]
             own_h, base_h = float(own["chip_hours"].median()), float(base["chip_hours"].median())
@@ -224,14 +225,15 @@ def _mark_preferred(frame: pd.DataFrame) -> pd.Series:
     usable = frame[frame["availability"] == "available"]
     order = {b: i for i, b in enumerate(BENCHMARK_ORDER)}
     for _, group in usable.groupby(["kind", "scenario", "family"], dropna=False):
+        records = cast(dict[Any, dict[str, Any]], group.to_dict("index"))
         best = min(
-            group.index,
+            records,
             key=lambda i: (
-                float(group.at[i, "scale_mismatch"]),
-                order.get(str(group.at[i, "benchmark"]), len(order)),
-                tuple(-p for p in _round_key(str(group.at[i, "round"]))),
-                -min(int(n) for n in str(group.at[i, "results"]).split(" vs ")),
-                -int(group.at[i, "chips"]),
+                float(records[i]["scale_mismatch"]),
+                order.get(str(records[i]["benchmark"]), len(order)),
+                tuple(-p for p in _round_key(str(records[i]["round"]))),
+                -min(int(n) for n in str(records[i]["results"]).split(" vs ")),
+                -int(records[i]["chips"]),
             ),
         )
         preferred[best] = True

@@ -268,3 +268,24 @@ def test_commit_years_takes_0_1_or_3() -> None:
     }
     with pytest.raises(InputError, match="expected one of 0, 1, 3"):
         parse_usage({"defaults": {"*": {"commit_years": 2}}})
+
+
+def test_the_spot_share_counts_spot_only(tmp_path: Path, commit_catalog: Path) -> None:
+    # No spot at all allowed: a spot-or-commit workload must commit (a commitment is no spot).
+    fleet = _fleet(tmp_path, _l4("steady", 730, "[spot, commit-1y]"), "max_spot_fraction: 0\n")
+    assert _plan(tmp_path, commit_catalog, fleet)["steady"]["pricing"] == "commit_1y"
+
+
+def test_a_lock_keeps_its_commitment(tmp_path: Path, commit_catalog: Path) -> None:
+    fleet = _fleet(tmp_path, _l4("steady", 730, "[on-demand, commit-1y]"))
+    first = _plan(tmp_path, commit_catalog, fleet)["steady"]
+    lock = tmp_path / "lock.json"
+    shutil.copy(tmp_path / "plan.json", lock)
+    out = tmp_path / "again.json"
+    done = run_cli(
+        "plan", str(fleet), "--catalog", str(commit_catalog), "--lock", str(lock),
+        "-o", str(out), "-f", "json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    again = json.loads(out.read_text())["assignments"][0]
+    assert (again["pricing"], again["region"]) == (first["pricing"], first["region"])

@@ -1,0 +1,67 @@
+"""`plan` is never dearer than SkyPilot's choice for the same request, both priced with the
+same catalog: SkyPilot takes the cheapest (instance type, region) whose accelerator name and
+count match exactly, on-demand or spot as asked; Cloudwright optimises over a superset of
+that (the same rows and more) with the same prices, so its compute hour can only be the
+same or cheaper. Rows the catalog flags as doubtful are left out of both sides: SkyPilot
+does not know the flag, and a price in doubt proves nothing."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.fleet.load import parse_fleet
+from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
+
+REQUESTS = [
+    ("H100", 8, False),
+    ("A100-80GB", 8, False),
+    ("A100-40GB", 8, False),
+    ("L4", 1, False),
+    ("T4", 1, False),
+    ("L40S", 1, False),
+    ("H100", 8, True),
+    ("L4", 1, True),
+]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+def _skypilot_hourly(catalog: Catalog, gpu: str, count: int, spot: bool) -> float:
+    rows = catalog.offerings
+    column = "price_spot_usd_hr" if spot else "price_on_demand_usd_hr"
+    match = rows[(rows["gpu"] == gpu) & (rows["gpu_count"] == count)]
+    if "price_status" in match.columns:
+        match = match[~match["price_status"].isin(["doubtful", "unknown"])]
+    match = match[match["price_flag"].isna() | (match["price_flag"] == "")]
+    prices = match[column].dropna()
+    assert not prices.empty, (gpu, count, spot)
+    return float(prices.min())
+
+
+@pytest.mark.parametrize(("gpu", "count", "spot"), REQUESTS)
+def test_plan_is_never_dearer_than_skypilots_choice(
+    catalog: Catalog, gpu: str, count: int, spot: bool
+) -> None:
+    text = (
+        "version: 1\nname: sky\nobjective: cost\nworkloads:\n"
+        f"  - name: job\n    kind: batch\n    gpu: {{type: {gpu}, count: {count}}}\n"
+        f"    nodes: 1\n    hours_per_month: 730\n    spot: {str(spot).lower()}\n"
+    )
+    fleet = parse_fleet(text)
+    problem = prepare(fleet, catalog)
+    plan = build_plan(problem, optimise(problem, objective_spec(problem)), fleet_name="sky")
+    (chosen,) = plan.assignments
+    sky = _skypilot_hourly(catalog, gpu, count, spot)
+    assert math.isfinite(chosen.hourly_usd)
+    assert chosen.hourly_usd <= sky * (1 + 1e-9), (
+        chosen.cloud,
+        chosen.region,
+        chosen.instance_type,
+        sky,
+    )

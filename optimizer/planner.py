@@ -22,6 +22,7 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.cluster_fees import fee_shares
 from cloudwright.optimizer.explain import Explainer, Solution, solution_id
 from cloudwright.optimizer.fleet.resolve import resolve
+from cloudwright.optimizer.fleet.sites import site_annotator, site_catalog
 from cloudwright.optimizer.fleet.spec import (
     DEFAULT_CARBON_PRICE_SOURCE,
     DEFAULT_CARBON_PRICE_USD_PER_TONNE,
@@ -38,7 +39,6 @@ from cloudwright.optimizer.plan import (
     SolverInfo,
     Totals,
 )
-from cloudwright.optimizer.sites import site_annotator, site_catalog
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
 from cloudwright.optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
@@ -187,7 +187,7 @@ class PlanDraft:
     head: Plan
     explainer: Explainer
     count: int
-    # Adds an own site's facts and sentence to assignments placed there (optimizer/sites.py).
+    # Adds an own site's facts and sentence to assignments placed there (optimizer/fleet/sites.py).
     finish: Callable[[Assignment], Assignment] | None = None
 
     def assignments(self) -> Iterator[Assignment]:

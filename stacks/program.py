@@ -37,8 +37,8 @@ from cloudwright.components.sizing import allocate_blocks
 from cloudwright.components.tags import base_tags, slug
 from cloudwright.core.errors import InputError
 from cloudwright.optimizer.catalog.zones import is_edge_zone
+from cloudwright.optimizer.fleet.sites import SITE_CLOUD
 from cloudwright.optimizer.plan import Assignment, Plan, content_id
-from cloudwright.optimizer.sites import SITE_CLOUD
 from cloudwright.stacks.settings import DEFAULT_BOOT_DISK_GB, StackSettings, WorkloadOverrides
 
 if TYPE_CHECKING:

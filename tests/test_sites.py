@@ -15,9 +15,9 @@ from _cli import run_cli
 from cloudwright.core.errors import InfeasibleError, InputError, UnknownNameError
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet import parse_fleet
+from cloudwright.optimizer.fleet.sites import HOURS_PER_MONTH, SITE_CLOUD, site_catalog
 from cloudwright.optimizer.plan import Plan
 from cloudwright.optimizer.planner import plan
-from cloudwright.optimizer.sites import HOURS_PER_MONTH, SITE_CLOUD, site_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"

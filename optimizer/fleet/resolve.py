@@ -18,10 +18,10 @@ from cloudwright.core.errors import InputError, UnknownNameError
 from cloudwright.core.yamlsource import SourceMap, format_path
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.fieldshare import FieldSets
+from cloudwright.optimizer.fleet.sites import with_sites
 from cloudwright.optimizer.fleet.spec import CapacityEntry, Fleet, Residency, Workload
 from cloudwright.optimizer.fleet.work import canonical_throughput, size_by_work
 from cloudwright.optimizer.purchase import NAMES
-from cloudwright.optimizer.sites import with_sites
 
 Path_ = tuple[str | int, ...]
 GLOB_CHARS = frozenset("*?[")
@@ -29,7 +29,7 @@ GLOB_CHARS = frozenset("*?[")
 
 def resolve(fleet: Fleet, catalog: Catalog) -> Fleet:
     """Canonical copy of `fleet` with defaults filled; raises on any unknown name."""
-    # The fleet's own sites become catalog rows and capacity entries (optimizer.sites).
+    # The fleet's own sites become catalog rows and capacity entries (optimizer/fleet/sites.py).
     fleet, catalog = with_sites(fleet, catalog)
     src = fleet.source
     fleet_clouds = _clouds(catalog, fleet.clouds, ("clouds",), src)

@@ -2,7 +2,7 @@
 
 Shape and internal consistency only (types, ranges, unknown fields, a price for every
 accelerator); GPU names and the grid zone of the location are checked against the catalog
-when the site becomes catalog rows (`optimizer.sites`). Documented in docs/fleet.md "Sites".
+when the site becomes catalog rows (`optimizer.fleet.sites`). Documented in docs/fleet.md "Sites".
 
 A site's GPU-hour costs one of (first that applies, per accelerator):
 - `usd_per_gpu_hour` on the accelerator (what the team charges itself);

@@ -29,7 +29,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pycountry
@@ -189,7 +189,9 @@ def _build(fleet: Fleet, catalog: Catalog, sizes: tuple[int, ...]) -> SiteCatalo
 
     src = fleet.source
     date = catalog.snapshot_date.isoformat()
-    regions, offers, egress = [], [], []
+    regions: list[dict[str, Any]] = []
+    offers: list[dict[str, Any]] = []
+    egress: list[dict[str, Any]] = []
     for i, site in enumerate(fleet.sites):
         at = ("sites", i)
         source = site_source(fleet, i)
@@ -262,7 +264,7 @@ def _offer_rows(
     acc: SiteAccelerator,
     at: tuple[str | int, ...],
     sizes: tuple[int, ...],
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     gpu = catalog.check_gpu(acc.type, location=_loc(fleet.source, (*at, "type")))
     spec = catalog.gpu(gpu)
     rate = site_rate(site, acc)
@@ -301,7 +303,7 @@ def _offer_rows(
     return rows
 
 
-def _coefficients(frame: pd.DataFrame, date: str) -> list[dict[str, object]]:
+def _coefficients(frame: pd.DataFrame, date: str) -> list[dict[str, Any]]:
     """Rows for cloud `site` where a coefficient has per-cloud rows and no '*' row."""
     out = []
     for name, rows in frame.groupby("name", sort=True):
@@ -325,7 +327,7 @@ def _coefficients(frame: pd.DataFrame, date: str) -> list[dict[str, object]]:
     return out
 
 
-def _append(name: str, frame: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:
+def _append(name: str, frame: pd.DataFrame, rows: list[dict[str, Any]]) -> pd.DataFrame:
     if not rows:
         return frame
     extra = schema.coerce_table(name, pd.DataFrame(rows))
@@ -412,7 +414,7 @@ def site_assignment_fields(
     hours: float,
     energy_kwh_month: float,
     price_date: str,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """`site_kind` and `site` of an assignment placed at site `info.region` (plan.py)."""
     from cloudwright.optimizer.plan import SiteFacts
 

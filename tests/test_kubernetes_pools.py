@@ -264,3 +264,29 @@ def test_stack_config_names_clusters_to_adopt() -> None:
         {"cloudwright:aksCluster": "rg/aks", "cloudwright:eksCluster": "shared-gpu"}
     )
     assert settings.kubernetes_clusters == {"aws": "shared-gpu", "azure": "rg/aks"}
+
+
+def test_adopted_clusters_preview_offline() -> None:
+    """An adopted EKS/GKE/AKS cluster is read, not created; the offline preview answers the
+    lookups with stand-ins, and the pools attach to the adopted cluster by name."""
+    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.optimizer.fleet import load_fleet
+    from cloudwright.optimizer.planner import build_plan, objective_spec, optimise, prepare
+    from cloudwright.resource_graph.offline import preview_plan
+
+    catalog = Catalog.load()
+    fleet = load_fleet(Path(__file__).resolve().parent.parent / "examples" / "kubernetes.yaml")
+    problem = prepare(fleet, catalog)
+    plan = build_plan(problem, optimise(problem, objective_spec(problem)), fleet_name="k8s")
+    config = {
+        "cloudwright:eksCluster": "shared-gpu",
+        "cloudwright:gkeCluster": "shared-gke",
+        "cloudwright:aksCluster": "rg/shared-aks",
+    }
+    graph = preview_plan(plan, catalog=catalog, config=config)
+    types = {r.type for r in graph}
+    created = {"aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster"}
+    assert not types & created
+    assert "azure-native:containerservice:ManagedCluster" not in types
+    groups = [r for r in graph if r.type == "aws:eks/nodeGroup:NodeGroup"]
+    assert groups and all(r.inputs.get("clusterName") == "shared-gpu" for r in groups)

@@ -428,7 +428,64 @@ def _azure_group(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[s
     }
 
 
+def _eks_cluster(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
+    """An existing EKS cluster the stack adopts (`cloudwright:eksCluster`): its name back,
+    stand-in ids for what node groups attach to."""
+    name = str(args.get("name") or "cluster")
+    region = _aws_region(args, provider)
+    return {
+        "name": name,
+        "arn": f"arn:aws:eks:{region}:{FAKE_AWS_ACCOUNT}:cluster/{name}",
+        "endpoint": f"https://{_digits(name, 8)}.gr7.{region}.eks.amazonaws.com",
+        "version": "1.31",
+        "status": "ACTIVE",
+        "vpcConfig": {
+            "clusterSecurityGroupId": f"sg-{_digits(name + 'sg', 17)}",
+            "vpcId": f"vpc-{_digits(name + 'vpc', 17)}",
+            "subnetIds": [f"subnet-{_digits(name + str(i), 17)}" for i in range(2)],
+            "securityGroupIds": [],
+            "endpointPrivateAccess": True,
+            "endpointPublicAccess": False,
+            "publicAccessCidrs": [],
+        },
+    }
+
+
+def _gke_cluster(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
+    """An existing GKE cluster the stack adopts (`cloudwright:gkeCluster`)."""
+    name = str(args.get("name") or "cluster")
+    project = _gcp_project(args, provider)
+    location = str(args.get("location") or provider.get("region") or "us-central1")
+    return {
+        "id": f"projects/{project}/locations/{location}/clusters/{name}",
+        "name": name,
+        "location": location,
+        "project": project,
+        "endpoint": "10.0.0.2",
+        "network": f"projects/{project}/global/networks/default",
+        "subnetwork": f"projects/{project}/regions/{location}/subnetworks/default",
+    }
+
+
+def _aks_cluster(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[str, Any]:
+    """An existing AKS cluster the stack adopts (`cloudwright:aksCluster`)."""
+    group = str(args.get("resourceGroupName") or "group")
+    name = str(args.get("resourceName") or "cluster")
+    subscription = _azure_subscription(provider)
+    return {
+        "id": f"/subscriptions/{subscription}/resourceGroups/{group}/providers/"
+        f"Microsoft.ContainerService/managedClusters/{name}",
+        "name": name,
+        "location": provider.get("location"),
+        "kubernetesVersion": "1.31",
+        "agentPoolProfiles": [],
+    }
+
+
 ANSWERS: dict[str, Answer] = {
+    "aws:eks/getCluster:getCluster": _eks_cluster,
+    "gcp:container/getCluster:getCluster": _gke_cluster,
+    "azure-native:containerservice:getManagedCluster": _aks_cluster,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _aws_zones,
     "aws:index/getRegion:getRegion": _aws_region_info,
     "aws:index/getPartition:getPartition": _aws_partition,

@@ -36,7 +36,7 @@ from cloudwright.optimizer.fleet.spec import Fleet, Workload
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.models.latency import LatencyModel
 from cloudwright.optimizer.models.throughput import WorkSizing
-from cloudwright.optimizer.purchase import CODE, PRICING, SPOT
+from cloudwright.optimizer.purchase import CODE, PRICING, SPOT, Pricing
 from cloudwright.optimizer.solver.deferral import DeferralPlan, deferral_plans
 from cloudwright.optimizer.solver.filters import (
     Feasible,
@@ -47,7 +47,7 @@ from cloudwright.optimizer.solver.filters import (
 from cloudwright.optimizer.solver.metrics import CandidateMetrics
 from cloudwright.optimizer.solver.offers import OfferTable
 
-PlacementKey = tuple[str, str, str, str]  # cloud, region, instance type, pricing
+PlacementKey = tuple[str, str, str, Pricing]  # cloud, region, instance type, pricing
 
 
 @dataclass(frozen=True)

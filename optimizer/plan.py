@@ -72,7 +72,7 @@ class Alternative(_Model):
 
 class SiteFacts(_Model):
     """What a site assignment (cloud `site`, region = the site's name) is priced and
-    counted with, so `preview`, `cost` and `check` need no fleet file (optimizer/sites.py)."""
+    counted with, so `preview`, `cost` and `check` need no fleet file (optimizer/fleet/sites.py)."""
 
     kind: Literal["on-prem", "colo", "edge"]
     usd_per_gpu_hour: float = Field(ge=0, le=MAX_AMOUNT)

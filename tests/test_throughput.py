@@ -222,3 +222,29 @@ def test_offers_of_one_workload_get_their_own_node_counts(shipped: Catalog) -> N
     counts = c.table.gpu_count[c.offer[rows]]
     assert set(counts.tolist()) >= {1, 8}
     assert (gpus == 64).all()  # H100 nodes of 1, 2, 4 or 8 GPUs all add up to 64 GPUs
+
+
+def test_pareto_frontier_spans_families_on_equal_work(shipped: Catalog) -> None:
+    """The frontier's points are the same work (64 H100-equivalents) on different families:
+    cheapest first, then lower-carbon placements at a higher price."""
+    from cloudwright.optimizer.fleet import parse_fleet
+    from cloudwright.optimizer.pareto import frontier
+    from cloudwright.optimizer.planner import prepare
+
+    text = _fleet("H100, H200, TPU-v5p, MI300X")
+    problem = prepare(parse_fleet(text, "fleet.yaml"), shipped)
+    points = frontier(problem, time_limit_s=30)
+    assert len(points) >= 2
+    usd = [p.monthly_usd for p in points]
+    kg = [p.carbon_kg_month for p in points]
+    assert usd == sorted(usd) and kg[0] >= kg[-1]
+    cheapest = _plan(text, shipped).assignments[0]
+    assert usd[0] == pytest.approx(cheapest.monthly_usd, rel=1e-6)
+
+
+def test_fabric_work_fleet_keeps_to_regular_zones() -> None:
+    from cloudwright.optimizer.fleet import parse_fleet
+    from cloudwright.optimizer.solver.filters import needs_regular_zones
+
+    w = parse_fleet(_fleet("H100", "    interconnect: required\n")).workloads[0]
+    assert needs_regular_zones(w)

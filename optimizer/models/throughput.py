@@ -45,7 +45,7 @@ class Workload(Protocol):
 
 
 REFERENCE = "H100"
-USER_GIVEN = "user-given (workload throughput)"
+USER_GIVEN = "user-given"  # the workload's own `throughput` entry
 # workload kind → (throughput-table kind, MLPerf Inference scenario or None)
 KIND_ROWS: dict[str, tuple[str, str | None]] = {
     "training": ("training", None),

@@ -48,7 +48,9 @@ def needs_regular_zones(w: Workload) -> bool:
     """Multi-node fabric clusters and parallel file systems need a region's own availability
     zones: AWS Local and Wavelength Zones offer no FSx for Lustre and no cluster placement
     across the parent region's zones."""
-    multi_node_fabric = w.interconnect == "required" and w.node_count > 1
+    # Work-sized: the node count differs per offer; with a fabric, assume several nodes.
+    several = w.node_count > 1 or w.gpu.h100_equivalents is not None
+    multi_node_fabric = w.interconnect == "required" and several
     return multi_node_fabric or w.storage.parallel_fs_tb > 0
 
 

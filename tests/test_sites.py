@@ -5,6 +5,7 @@ amortised prices, and the plan → preview → cost → check path agreeing on o
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -48,6 +49,7 @@ workloads:
     gpu: {type: H100, count: 8}
     nodes: 2
 """
+ALLOCATION = "cloudwright:site:GpuAllocation"
 HEAD = "version: 1\nname: sites-test\nobjective: cost\n"
 
 
@@ -241,7 +243,7 @@ def test_plan_preview_cost_and_check_agree_on_a_site_plan(tmp_path: Path) -> Non
     assert "site fra-dc: no cloud resources" in shown
     _cli("preview", str(plan_file), "-o", str(graph))
     resources = json.loads(graph.read_text())["resources"]
-    allocations = [r for r in resources if r["type"] == "cloudwright:site:GpuAllocation"]
+    allocations = [r for r in resources if r["type"] == ALLOCATION]
     assert sorted(r["name"] for r in allocations) == ["a", "b"]
     assert not [r for r in resources if r.get("workload") in ("a", "b") and r["custom"]]
     figures = {}
@@ -250,6 +252,15 @@ def test_plan_preview_cost_and_check_agree_on_a_site_plan(tmp_path: Path) -> Non
         _cli("cost", str(source), "-f", "json", "-o", str(out))
         t = json.loads(out.read_text())["totals"]
         figures[source.name] = (t["monthly_usd"], t["carbon_kg_month"])
+    focus = tmp_path / "cost.csv"
+    _cli("cost", str(plan_file), "-f", "focus", "-o", str(focus))
+    with focus.open(newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["ResourceType"] == ALLOCATION]
+    assert len(rows) == 2 and {r["ProviderName"] for r in rows} == {"Own site"}
+    assert {r["ServiceCategory"] for r in rows} == {"Compute"}
+    assert all(r["x_PriceSource"].endswith("sites[0]") for r in rows)
+    site_usd = sum(a["cost"]["compute_usd"] for a in doc["assignments"] if a["cloud"] == "site")
+    assert sum(float(r["BilledCost"]) for r in rows) == pytest.approx(site_usd)
     caps = tmp_path / "caps.yaml"
     caps.write_text("monthly-budget:\n  monthlyUsd: 1\ncarbon-budget:\n  kgCo2ePerMonth: 1\n")
     check = tmp_path / "check.json"

@@ -83,7 +83,7 @@ class StatedRate:
     usd_per_unit: float
     source: str
     date: str
-    key: str  # the sku: what the rate is of (site:<name>:<gpu>)
+    key: str  # the sku: site:gpu:<site>/<gpu>:GPU-hours
 
 
 PriceFilter = InstanceHours | UnitRate | EgressRate | TableRate | StatedRate

@@ -25,6 +25,11 @@ def _number(inputs: dict[str, Any], key: str) -> float | None:
     return float(value)
 
 
+def _sku(site: str, gpu: str) -> str:
+    """cloud:service:product:unit, as the catalog's skus read (FOCUS splits it)."""
+    return f"site:gpu:{site}/{gpu}:GPU-hours"
+
+
 def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     inputs = resource.inputs
     site = str(inputs.get("site") or "?")
@@ -47,7 +52,7 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
                 name=f"GPU usage (site {site}, {gpu})",
                 unit="GPU-hours",
                 quantity=Unpriced("the allocation states no $/GPU-hour"),
-                price=StatedRate(0.0, "", "", f"site:{site}:{gpu}"),
+                price=StatedRate(0.0, "", "", _sku(site, gpu)),
             )
         ]
     note = None
@@ -62,7 +67,7 @@ def price(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
                 rate,
                 str(inputs.get("priceSource") or f"site {site}"),
                 str(inputs.get("priceDate") or ""),
-                f"site:{site}:{gpu}",
+                _sku(site, gpu),
             ),
             usage_based=True,
             usage_key="hours_per_month",

@@ -94,12 +94,18 @@ CUSTOM_COLUMNS: dict[str, str] = {
 COLUMNS: tuple[str, ...] = (*FOCUS_COLUMNS, *CUSTOM_COLUMNS)
 DATA_TYPES: dict[str, str] = {**FOCUS_COLUMNS, **CUSTOM_COLUMNS}
 
-PROVIDERS = {"aws": "Amazon Web Services", "gcp": "Google Cloud", "azure": "Microsoft Azure"}
+PROVIDERS = {
+    "aws": "Amazon Web Services",
+    "gcp": "Google Cloud",
+    "azure": "Microsoft Azure",
+    "site": "Own site",  # the fleet's own GPUs (fleet `sites`): the team bills itself
+}
 
 # (cloud, catalog service) → (ServiceName, ServiceCategory, ServiceSubcategory). One
 # ServiceName has one ServiceCategory (FOCUS): Google bills persistent disks and addresses
 # under Compute Engine, so they are Compute / Other (Compute), not Storage.
 SERVICES: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("site", "gpu"): ("Own site GPUs", "Compute", "Virtual Machines"),
     ("aws", "instance"): ("Amazon Elastic Compute Cloud", "Compute", "Virtual Machines"),
     ("aws", "ebs"): ("Amazon Elastic Block Store", "Storage", "Block Storage"),
     ("aws", "s3"): ("Amazon Simple Storage Service", "Storage", "Object Storage"),
@@ -247,6 +253,7 @@ _CITATION = re.compile(
     r"|[\w.-]+/[\w.-]+@[0-9a-f]{7,40}(?::[^\s;()]+)?"  # owner/repo@commit[:path]
     r"|reference/[\w./-]+"  # the project's own reference tables
     r"|fixture:[^;(]+"  # the frozen test catalog
+    r"|[^\s;:()]+ sites\[\d+\]"  # a fleet file's own site (its declared or amortised rate)
 )
 # A page named without its scheme, when the source starts with it ("aws.amazon.com/lambda/
 # pricing (…)"); further in, such a name is what to verify against, not the source.

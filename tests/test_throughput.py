@@ -248,3 +248,14 @@ def test_fabric_work_fleet_keeps_to_regular_zones() -> None:
 
     w = parse_fleet(_fleet("H100", "    interconnect: required\n")).workloads[0]
     assert needs_regular_zones(w)
+
+
+def test_offers_needing_more_nodes_than_a_plan_holds_are_dropped(shipped: Catalog) -> None:
+    from cloudwright.core.errors import InfeasibleError
+
+    big = _fleet("H100").replace("h100_equivalents: 64", "h100_equivalents: 8000")
+    a = _plan(big, shipped).assignments[0]
+    assert a.nodes <= 4096 and a.gpu_count >= 2  # 8,000 one-GPU nodes are out of bounds
+    huge = _fleet("H100").replace("h100_equivalents: 64", "h100_equivalents: 100000")
+    with pytest.raises(InfeasibleError, match="need more than 4096 nodes"):
+        _plan(huge, shipped)

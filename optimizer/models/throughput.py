@@ -22,6 +22,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from cloudwright.core.errors import InfeasibleError
+
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog import Catalog
 
@@ -33,11 +35,20 @@ class _Gpu(Protocol):
     def h100_equivalents(self) -> float | None: ...
 
 
+class _Offers(Protocol):
+    @property
+    def gpu(self) -> np.ndarray: ...
+    @property
+    def gpu_count(self) -> np.ndarray: ...
+
+
 class Workload(Protocol):
     """What sizing reads of a fleet workload (models sit below the fleet layer)."""
 
     @property
     def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
     @property
     def gpu(self) -> _Gpu: ...
     @property
@@ -168,6 +179,31 @@ class WorkSizing:
         """Nodes of one offer of work-sized workload `i` (its family must have a ratio)."""
         ratio = self.ratios[i][family]
         return nodes_for(self.h100_equivalents[i], ratio.value, chips_per_node)
+
+    def drop_oversized(
+        self,
+        workloads: Sequence[Workload],
+        table: _Offers,
+        rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+        limit: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`rows` (workload, offer, purchase) without the work-sized ones needing more than
+        `limit` nodes; InfeasibleError when a workload has no row left."""
+        wl, offer, buy = rows
+        nodes = self.nodes(wl, table.gpu[offer], table.gpu_count[offer], np.ones(len(wl)))
+        keep = nodes <= limit
+        if keep.all():
+            return rows
+        left = np.bincount(wl[keep], minlength=len(workloads))
+        for i in self.h100_equivalents:
+            if left[i] == 0:
+                w = workloads[i]
+                raise InfeasibleError(
+                    f"workload {w.name}: {w.gpu.h100_equivalents:g} H100-equivalents need more "
+                    f"than {limit} nodes on every offer of {'/'.join(w.gpu.type)}",
+                    hint="split it into several workloads, or allow bigger nodes or faster chips",
+                )
+        return wl[keep], offer[keep], buy[keep]
 
     def nodes(
         self,

@@ -36,6 +36,7 @@ from cloudwright.optimizer.fleet.spec import Fleet, Workload
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.models.latency import LatencyModel
 from cloudwright.optimizer.models.throughput import WorkSizing
+from cloudwright.optimizer.plan import MAX_NODES
 from cloudwright.optimizer.purchase import CODE, PRICING, SPOT, Pricing
 from cloudwright.optimizer.solver.deferral import DeferralPlan, deferral_plans
 from cloudwright.optimizer.solver.filters import (
@@ -141,6 +142,10 @@ def build_candidates(
         wl, offer, buy = _rows_with_kept(table, fleet, feasible, groups, unpruned, keep, choices)
     else:
         wl, offer, buy = _rows(table, fleet, feasible, groups, group_of, unpruned, choices)
+    work_sized = any(w.gpu.h100_equivalents is not None for w in fleet.workloads)
+    sizing = WorkSizing.of(catalog, fleet.workloads) if work_sized else None
+    if sizing is not None:  # offers that would need more nodes than a plan may hold
+        wl, offer, buy = sizing.drop_oversized(fleet.workloads, table, (wl, offer, buy), MAX_NODES)
     deferrals = deferral_plans(fleet, catalog, table.regions)
     metrics = CandidateMetrics(
         catalog, table, fleet, (wl, offer, buy), deferrals, profiles if profiled else None
@@ -150,8 +155,6 @@ def build_candidates(
         WorkloadView(by_group[k], deferrals.get(i), i in profiled) for i, k in enumerate(group_of)
     ]
     start = np.searchsorted(wl, np.arange(len(fleet.workloads) + 1))
-    work_sized = any(w.gpu.h100_equivalents is not None for w in fleet.workloads)
-    sizing = WorkSizing.of(catalog, fleet.workloads) if work_sized else None
     return CandidateSet(fleet, table, wl, offer, buy, start, metrics, views, sizing)
 
 

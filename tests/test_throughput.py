@@ -259,3 +259,17 @@ def test_offers_needing_more_nodes_than_a_plan_holds_are_dropped(shipped: Catalo
     huge = _fleet("H100").replace("h100_equivalents: 64", "h100_equivalents: 100000")
     with pytest.raises(InfeasibleError, match="need more than 4096 nodes"):
         _plan(huge, shipped)
+
+
+def test_example_work_fleet_validates_and_plans(shipped: Catalog) -> None:
+    from test_schemas import assert_valid
+
+    from cloudwright.core.yamlsource import load_yaml
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "work.yaml"
+    data, _ = load_yaml(root)
+    assert_valid("fleet", data, "work.yaml")
+    plan = _plan(root.read_text(), shipped)
+    assert all(a.work is not None for a in plan.assignments)
+    pretrain = next(a for a in plan.assignments if a.workload == "pretrain")
+    assert "Trainium1 0.45 (user-given)" in pretrain.why

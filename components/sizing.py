@@ -164,6 +164,7 @@ def validate_admin_cidrs(cidrs: Sequence[str], *, location: str | None = None) -
 
 # ---- AWS ---------------------------------------------------------------------------------------
 
+
 def aws_partition(region: str) -> str:
     """The ARN partition of an AWS region (China and GovCloud have their own)."""
     if region.startswith("cn-"):

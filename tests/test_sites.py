@@ -99,6 +99,20 @@ def test_duplicate_site_names_and_unknown_gpus_are_refused(fixture_catalog: Cata
     assert "sites[0].accelerators[0].type" in (info.value.location or "")
 
 
+def test_a_grid_zone_codecarbon_lacks_is_refused_and_a_declared_figure_wins(
+    fixture_catalog: Catalog,
+) -> None:
+    bad = SITE.replace("country: DE}", "country: US, state: ZZ}")
+    err = _error(HEAD + bad + TRAINING, fixture_catalog)
+    assert "no grid intensity for USA/ZZ" in err.message
+    assert "sites[0].location.state" in (err.location or "") and "AZ" in (err.hint or "")
+    own = SITE.replace("pue: 1.3", "pue: 1.3\n    grid_intensity_g_per_kwh: 20")
+    info = site_catalog(parse_fleet(HEAD + own + TRAINING), fixture_catalog).region(
+        SITE_CLOUD, "fra-dc"
+    )
+    assert info.grid_intensity_g_per_kwh == 20 and "(declared)" in info.grid_intensity_source
+
+
 # ---- sites as catalog rows ----------------------------------------------------------------
 
 

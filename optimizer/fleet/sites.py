@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pycountry
 
-from cloudwright.core.errors import InputError, UnknownNameError
+from cloudwright.core.errors import CloudwrightError, InputError, UnknownNameError
 from cloudwright.optimizer.catalog import Catalog, Point, RegionInfo, great_circle_km, schema
 from cloudwright.optimizer.catalog.regional import region_offerings
 from cloudwright.optimizer.fleet.site_spec import Site, SiteAccelerator
@@ -202,13 +202,16 @@ def _build(fleet: Fleet, catalog: Catalog, sizes: tuple[int, ...]) -> SiteCatalo
         else:
             try:
                 found = grid_intensity(country, loc.state)
-            except (UnknownNameError, Exception) as exc:  # codecarbon's own errors too
+            except Exception as exc:  # UnknownNameError, DataError, codecarbon's own errors
+                field = (*at, "location", "state") if loc.state else (*at, "location")
+                reason = exc.message if isinstance(exc, CloudwrightError) else str(exc)
                 raise InputError(
-                    f"sites[{i}].location: no grid intensity for {country}"
-                    f"{'/' + loc.state if loc.state else ''}: {exc}",
-                    location=_loc(src, (*at, "location")),
-                    hint="give state: as a US state / Canadian province code, or the site's "
-                    "own grid_intensity_g_per_kwh",
+                    f"no grid intensity for {country}{'/' + loc.state if loc.state else ''}: "
+                    f"{reason}",
+                    location=_loc(src, field),
+                    hint=(f"{exc.hint}\n" if isinstance(exc, CloudwrightError) and exc.hint else "")
+                    + "state: is a US state, Canadian province or Nordic zone code; or give "
+                    "the site's own grid_intensity_g_per_kwh",
                 ) from None
             g, g_source, year = found.g_per_kwh, found.source, found.year
         regions.append(

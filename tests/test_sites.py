@@ -161,6 +161,16 @@ def test_a_workload_may_keep_to_clouds(fixture_catalog: Catalog) -> None:
     assert by["a"].cloud == "aws" and by["b"].cloud == SITE_CLOUD
 
 
+def test_storage_at_a_site_is_the_sites_own_unknown_never_a_crash(
+    fixture_catalog: Catalog,
+) -> None:
+    big = SITE.replace("count: 64", "count: 80")
+    text = HEAD + big + TRAINING + "    storage: {object_tb: 5, parallel_fs_tb: 10}\n"
+    c = next(a for a in _plan(text, fixture_catalog).assignments if a.workload == "c")
+    assert c.cloud == SITE_CLOUD and c.cost.storage_usd == 0
+    assert "storage price is unknown" in c.why
+
+
 # ---- edge latency -------------------------------------------------------------------------
 
 EDGE = """\

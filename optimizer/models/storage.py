@@ -108,6 +108,9 @@ class StoragePricer:
 
     def _price(self, cloud: str, region: str, throughput: int) -> StoragePrice:
         notes: list[str] = []
+        if cloud not in OBJECT_PRODUCT:  # an own site (fleet `sites`): its storage is its own
+            note = f"storage at {cloud}:{region} is the site's own: no price known"
+            return StoragePrice(None, "site storage", None, "site storage", (note,))
         service, product = OBJECT_PRODUCT[cloud]
         obj = self.unit_price(cloud, service, product, "GB-month", region)
         object_name = f"{service} {product}"
@@ -146,6 +149,8 @@ class StoragePricer:
     def _parallel_fs(
         self, cloud: str, region: str, tb: float, tier: int
     ) -> tuple[float | None, float]:
+        if cloud not in PARALLEL_FS:  # an own site: no cloud file system to provision
+            return None, tb
         try:
             made = provisioned(cloud, tb, tier)
         except InputError:  # beyond what the service provisions: no price to weigh

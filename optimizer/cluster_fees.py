@@ -58,6 +58,8 @@ def fee_shares(
     """Per workload, from (platform, cloud, region): its share of its cloud+region's
     managed cluster fee (None for VM workloads)."""
     sharers: dict[tuple[str, str], int] = {}
+    # An own site (cloud `site`) runs its own scheduler: no managed cluster fee to share.
+    placements = [(p if c != "site" else "vm", c, r) for p, c, r in placements]
     for platform, cloud, region in placements:
         if platform == "kubernetes":
             sharers[(cloud, region)] = sharers.get((cloud, region), 0) + 1

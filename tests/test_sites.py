@@ -171,6 +171,14 @@ def test_storage_at_a_site_is_the_sites_own_unknown_never_a_crash(
     assert "storage price is unknown" in c.why
 
 
+def test_a_site_runs_its_own_scheduler_no_managed_cluster_fee(fixture_catalog: Catalog) -> None:
+    text = HEAD.replace("objective: cost\n", "objective: cost\nplatform: kubernetes\n")
+    by = {a.workload: a for a in _plan(text + SITE + TRAINING, fixture_catalog).assignments}
+    assert by["a"].cloud == SITE_CLOUD and by["a"].cost.cluster_fee_usd == 0
+    assert "cluster fee" not in by["a"].why
+    assert by["c"].cloud == "aws" and by["c"].cost.cluster_fee_usd > 0
+
+
 # ---- edge latency -------------------------------------------------------------------------
 
 EDGE = """\

@@ -34,8 +34,15 @@ def _amount(text: str, pattern: str) -> float:
 
 @pytest.mark.slow
 # commitments.yaml: commit-1y/3y assignments, priced at the commitment rate × 730 h everywhere.
+# sites.yaml: own sites (GpuAllocation components priced at the site's rate and carbon).
 @pytest.mark.parametrize(
-    "fleet", ["examples/fleet.yaml", "examples/three-clouds.yaml", "examples/commitments.yaml"]
+    "fleet",
+    [
+        "examples/fleet.yaml",
+        "examples/three-clouds.yaml",
+        "examples/commitments.yaml",
+        "examples/sites.yaml",
+    ],
 )
 def test_four_totals_agree(tmp_path: Path, fleet: str) -> None:
     plan, graph = tmp_path / "plan.json", tmp_path / "graph.json"

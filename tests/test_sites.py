@@ -277,6 +277,10 @@ def test_plan_preview_cost_and_check_agree_on_a_site_plan(tmp_path: Path) -> Non
     resources = json.loads(graph.read_text())["resources"]
     allocations = [r for r in resources if r["type"] == ALLOCATION]
     assert sorted(r["name"] for r in allocations) == ["a", "b"]
+    inputs = allocations[0]["inputs"]
+    assert (inputs["site"], inputs["kind"], inputs["accelerator"]) == ("fra-dc", "on-prem", "H100")
+    assert (inputs["gpus"], inputs["usdPerGpuHour"], inputs["pue"]) == (32, 1.2, 1.3)
+    assert not [r for r in resources if r.get("parent") in {a["urn"] for a in allocations}]
     assert not [r for r in resources if r.get("workload") in ("a", "b") and r["custom"]]
     figures = {}
     for source in (plan_file, graph):

@@ -63,7 +63,9 @@ def test_json_output(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert data["schema"] == "cloudwright.policy-result/v1" and data["passed"] is True
-    assert data["summary"]["resources"] > 0 and len(data["policies"]) == 11
+    assert (
+        data["summary"]["resources"] > 0 and len(data["policies"]) == 12
+    )  # 11 + private-cluster-endpoint
     assert "passed:" in result.stderr
 
 

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
-from pulumi_aws import ec2, eks, get_availability_zones_output, iam, kms
+from pulumi_aws import ec2, eks, iam, kms
+from pulumi_aws.get_availability_zones import get_availability_zones_output
 
 from cloudwright.components.args import (
     FabricArgs,

@@ -22,7 +22,7 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.cluster_fees import fee_shares
 from cloudwright.optimizer.explain import Explainer, Solution, solution_id
 from cloudwright.optimizer.fleet.resolve import resolve
-from cloudwright.optimizer.fleet.sites import site_annotator, site_catalog
+from cloudwright.optimizer.fleet.sites import site_annotator, site_catalog, site_notes
 from cloudwright.optimizer.fleet.spec import (
     DEFAULT_CARBON_PRICE_SOURCE,
     DEFAULT_CARBON_PRICE_USD_PER_TONNE,
@@ -278,7 +278,14 @@ def draft_plan(
             seconds=result.seconds,
             candidates=result.total,
         ),
-        notes=plan_notes(problem, outcome),
+        notes=[
+            *plan_notes(problem, outcome),
+            *site_notes(
+                problem.fleet,
+                [(k[0], k[1], str(problem.table.gpu[o])) for k, o in _chosen(cands, choice)],
+                metrics.gpus[choice].tolist(),
+            ),
+        ],
         changes=diff,
     )
     return PlanDraft(head, explainer, len(choice), site_annotator(problem.fleet, catalog))
@@ -286,3 +293,12 @@ def draft_plan(
 
 def objective_unit(spec: ObjectiveSpec) -> str:
     return unit_of(spec.name)
+
+
+def _chosen(cands: CandidateSet, choice: np.ndarray) -> Iterator[tuple[tuple[str, ...], int]]:
+    """(placement key, offer index) of each workload's chosen row, only when the fleet has
+    sites (the site notes need them; 10^5-workload fleets without sites skip the walk)."""
+    if not cands.fleet.sites:
+        return
+    for row in choice.tolist():
+        yield cands.key(int(row)), int(cands.offer[int(row)])

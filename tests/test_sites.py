@@ -148,6 +148,7 @@ def test_the_site_fills_first_and_the_rest_goes_to_the_cheapest_cloud(
     spill = by["c"]
     assert (spill.cloud, spill.region, spill.instance_type) == ("aws", "us-east-1", "p5.48xlarge")
     assert "site fra-dc's 64 H100 has 0 of 64 GPUs free" in spill.why
+    assert "Site fra-dc (on-prem): 64 of 64 H100 GPUs used by this plan." in result.notes
     site = by["a"]
     assert site.region == "fra-dc" and site.site_kind == "on-prem" and site.site is not None
     assert site.hourly_usd == pytest.approx(1.2 * 32)

@@ -484,3 +484,27 @@ def site_annotator(fleet: Fleet, catalog: Catalog) -> Callable[[Assignment], Ass
         return a.model_copy(update=fields)
 
     return finish
+
+
+def site_notes(
+    fleet: Fleet, keys: Sequence[tuple[str, str, str]], gpus: Sequence[float]
+) -> list[str]:
+    """One plan note per site: GPUs used of each accelerator type, from the chosen
+    placements' (cloud, region, gpu) and GPU counts (nodes × GPUs per node)."""
+    if not fleet.sites:
+        return []
+    used: dict[tuple[str, str], float] = {}
+    for (cloud, region, gpu), n in zip(keys, gpus, strict=True):
+        if cloud == SITE_CLOUD:
+            used[(region, gpu.lower())] = used.get((region, gpu.lower()), 0.0) + float(n)
+    out = []
+    for site in fleet.sites:
+        counts: dict[str, int] = {}
+        for acc in site.accelerators:
+            counts[acc.type] = counts.get(acc.type, 0) + acc.count
+        parts = [
+            f"{used.get((site.name, gpu.lower()), 0.0):,.0f} of {count:,} {gpu}"
+            for gpu, count in counts.items()
+        ]
+        out.append(f"Site {site.name} ({site.kind}): {', '.join(parts)} GPUs used by this plan.")
+    return out

@@ -28,7 +28,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -158,10 +157,6 @@ class SiteCatalog(Catalog):
         base = self.base.region_offerings
         mine = region_offerings(self._site_offers)
         return pd.concat([base, mine.reindex(columns=base.columns)], ignore_index=True)
-
-    @cached_property
-    def site_index(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.sites)}
 
 
 _CACHE: weakref.WeakKeyDictionary[Catalog, dict[tuple[object, ...], SiteCatalog]] = (

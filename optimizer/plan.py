@@ -189,6 +189,8 @@ class Plan(_Model):
     catalog: CatalogRef
     objective: Objective
     carbon_price_usd_per_tonne: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
+    # The fleet's `budget.monthly_usd`, carried for the reports (the HTML budget line).
+    budget_monthly_usd: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     assignments: list[Assignment]
     totals: Totals
     solver: SolverInfo | None = None

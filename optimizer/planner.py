@@ -263,6 +263,7 @@ def draft_plan(
         ),
         objective=spec.name,
         carbon_price_usd_per_tonne=spec.carbon_price_usd_per_tonne,
+        budget_monthly_usd=problem.fleet.budget.monthly_usd if problem.fleet.budget else None,
         assignments=[],
         totals=Totals(
             monthly_usd=sum(metrics.total_usd[choice].tolist())

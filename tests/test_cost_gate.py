@@ -98,3 +98,21 @@ def test_bad_policy_config_names_the_field(tmp_path: Path) -> None:
     config.write_text("monthly-budget:\n  monthlyUsd: lots\n")
     code, _, err = cost(graph, "-f", "html", "--policy-config", str(config))
     assert code == 2 and "monthlyUsd" in err
+
+
+def test_the_plans_fleet_budget_reaches_the_html(tmp_path: Path) -> None:
+    path = tmp_path / "g.json"
+    _graph(path, unsupported=False)
+    doc = json.loads(path.read_text())
+    doc["budget_monthly_usd"] = 20
+    path.write_text(json.dumps(doc))
+    out = tmp_path / "report.html"
+    code, _, err = cost(str(path), "-f", "html", "-o", str(out))
+    assert code == 0, err
+    assert "fleet budget.monthly_usd" in out.read_text()
+    code, out_json, _ = cost(str(path), "-f", "json")
+    assert json.loads(out_json)["source"]["budget_monthly_usd"] == 20
+    doc["budget_monthly_usd"] = -5
+    path.write_text(json.dumps(doc))
+    code, _, err = cost(str(path), "-f", "json")
+    assert code == 2 and "budget_monthly_usd" in err

@@ -190,7 +190,7 @@ def cost(
         console = out_console()
         console.print(render(report, console.width), highlight=False)
     else:
-        budget = _budget(policy_config) if fmt is CostFormat.html else None
+        budget = _budget(policy_config, report) if fmt is CostFormat.html else None
         emit(_render(report, fmt, budget), out)
         if fmt is CostFormat.focus and out is not None:  # FOCUS metadata beside the dataset
             from cloudwright.reports.focus import write_focus_metadata
@@ -208,11 +208,16 @@ def cost(
     )
 
 
-def _budget(policy_config: Path | None) -> Budget | None:
+def _budget(policy_config: Path | None, report: CostReport) -> Budget | None:
     """The monthly budget the HTML report draws: `monthly-budget.monthlyUsd` of the policy
-    configuration (validated like `check` validates it), when one is given and sets it."""
+    configuration (validated like `check` validates it) when one is given and sets it, else
+    the fleet's `budget.monthly_usd` a plan (or its preview graph) carries."""
     if policy_config is None:
-        return None
+        if report.budget_monthly_usd is None:
+            return None
+        from cloudwright.reports.html import Budget
+
+        return Budget(report.budget_monthly_usd, "the plan's fleet budget.monthly_usd")
     from cloudwright.policies.config import load_policy_config
     from cloudwright.policies.rules import build_policies
     from cloudwright.reports.html import Budget

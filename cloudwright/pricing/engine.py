@@ -121,6 +121,7 @@ def estimate(
         project=graph.project,
         stack=graph.stack,
         plan_id=graph.plan_id,
+        budget_monthly_usd=graph.budget_monthly_usd,
         has_changes=has_changes,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         usage_origin=usage.origin

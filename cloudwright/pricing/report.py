@@ -122,6 +122,7 @@ class CostReport:
     usage_origin: str | None = None
     notes: list[str] = field(default_factory=list)
     estimate_note: str = ""
+    budget_monthly_usd: float | None = None  # the plan's fleet budget, when the source says
 
     def counted(self) -> list[ResourceCost]:
         return [r for r in self.resources if r.counted]
@@ -164,6 +165,7 @@ class CostReport:
                 "plan_id": self.plan_id,
                 "has_changes": self.has_changes,
                 "usage": self.usage_origin,
+                "budget_monthly_usd": self.budget_monthly_usd,
             },
             "hours_per_month": self.hours_per_month,
             "totals": asdict(self.totals),

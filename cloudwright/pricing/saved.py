@@ -49,6 +49,7 @@ def _model() -> type[BaseModel]:
         project: str = ""
         stack: str = ""
         plan_id: str | None = None
+        budget_monthly_usd: float | None = Field(default=None, gt=0, le=1e15)
         has_changes: bool = False
         usage: str | None = None
 
@@ -106,6 +107,7 @@ def report_from_json(data: Any, origin: str = "cost report") -> CostReport:
         project=source.project,
         stack=source.stack,
         plan_id=source.plan_id,
+        budget_monthly_usd=source.budget_monthly_usd,
         has_changes=source.has_changes,
         generated_at=saved.generated_at,
         usage_origin=source.usage,

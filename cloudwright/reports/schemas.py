@@ -119,6 +119,7 @@ def _cost_model() -> type:
         plan_id: str | None
         has_changes: bool
         usage: str | None
+        budget_monthly_usd: float | None = None
 
     class CostReportJson(_Part):
         schema_: Literal[SCHEMA] = Field(alias="schema")  # type: ignore[valid-type]

@@ -263,6 +263,7 @@ class Graph:
     # Workload → usage the plan priced (resource_graph.plan_usage), when the graph is a plan's
     # preview: every cost path prices these hours, utilisation, storage and egress.
     plan_usage: dict[str, dict[str, float]] = field(default_factory=dict)
+    budget_monthly_usd: float | None = None  # the plan's fleet budget, for the reports
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
@@ -292,6 +293,11 @@ class Graph:
             "resources": [r.to_json() for r in self.resources],
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"plan_usage": self.plan_usage} if self.plan_usage else {}),
+            **(
+                {"budget_monthly_usd": self.budget_monthly_usd}
+                if self.budget_monthly_usd is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -327,6 +333,9 @@ class Graph:
             origin=f.value("origin", (str,), "a string", origin),
             notes=list(notes),
             plan_usage=_plan_usage(f.mapping("plan_usage", {}), origin),
+            budget_monthly_usd=_budget(
+                f.value("budget_monthly_usd", (int, float), "a number", None), origin
+            ),
         )
 
     def save(self, path: str | Path) -> None:
@@ -350,3 +359,14 @@ def _plan_usage(raw: Mapping[str, Any], origin: str) -> dict[str, dict[str, floa
             row[str(key)] = float(value)
         out[str(workload)] = row
     return out
+
+
+def _budget(value: Any, origin: str) -> float | None:
+    """graph.json `budget_monthly_usd`: a finite amount > 0, or absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+        raise InputError(
+            f"budget_monthly_usd: expected a finite amount > 0, got {value!r}", location=origin
+        )
+    return float(value)

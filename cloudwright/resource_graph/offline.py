@@ -139,6 +139,7 @@ def preview_plan(
         origin="",  # the caller knows which file the plan came from
         notes=[NOTE, *commitment_notes(plan)],
         plan_usage=plan_usage(plan),
+        budget_monthly_usd=plan.budget_monthly_usd,
     )
 
 

@@ -18,7 +18,8 @@ group with EFA), and the kit the stack program builds them with.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
@@ -83,6 +84,11 @@ def _assume(service: str) -> str:
             ],
         }
     )
+
+
+def _nth(i: int, zones: Sequence[str]) -> str | None:
+    """The i-th zone id, or None (the cloud picks) when the region lists fewer."""
+    return zones[i] if len(zones) > i else None
 
 
 def control_plane_cidrs(block: str) -> list[str]:
@@ -186,7 +192,7 @@ class AwsKubernetesCluster(pulumi.ComponentResource):
                 f"{name}-cp{i}",
                 vpc_id=need(args, "vpc_id", where),
                 cidr_block=cidr,
-                availability_zone_id=zones.apply(lambda z, i=i: z[i] if len(z) > i else None),
+                availability_zone_id=zones.apply(partial(_nth, i)),
                 map_public_ip_on_launch=False,
                 tags={**tags, "Name": f"{cluster}-control-plane-{i}"},
                 opts=child(self),

@@ -2,8 +2,9 @@
 
 Kubernetes workloads of one cloud and region share one managed cluster (EKS, GKE, AKS: the
 stack program builds one per cloud+region, see stacks/program.py), whose control plane is
-billed by the hour whatever runs on it. The solver does not see this fixed charge (it is
-per region used, not per candidate); the plan build adds each workload's equal share to its
+billed by the hour whatever runs on it. The solver weighs the whole fee on every kubernetes
+candidate (`solver.objective.kubernetes_fees`: an upper bound on the share, since sharing is
+only known once placed); the plan build then adds each workload's equal share to its
 monthly cost (`CostBreakdown.cluster_fee_usd`) and says so in its `why`.
 
 Prices come from the catalog's unit prices (source and date kept there): EKS standard
@@ -19,16 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cloudwright.optimizer.catalog import Catalog
-
-# (service, product, unit) of each cloud's cluster fee in the catalog's unit prices.
-FEE_PRODUCTS: dict[str, tuple[str, str, str]] = {
-    "aws": ("eks", "cluster", "hour"),
-    "gcp": ("gke", "cluster", "hour"),
-    "azure": ("aks", "cluster-standard", "hour"),
-}
-SERVICE_NAMES = {"aws": "EKS", "gcp": "GKE", "azure": "AKS Standard tier"}
-# A control plane runs the whole month, whatever the nodes' hours: 8,760 h / 12.
-CLUSTER_HOURS_PER_MONTH = 730.0
+from cloudwright.optimizer.models.cluster_fee import SERVICE_NAMES, cluster_fee_usd_month
 
 
 @dataclass(frozen=True)
@@ -47,8 +39,8 @@ class FeeShare:
         shared = f", shared by {self.sharers} kubernetes workloads" if self.sharers > 1 else ""
         return (
             f"Includes ${self.usd_month:,.2f}/month of the {self.service} cluster fee "
-            f"(${self.cluster_usd_month or 0:,.2f}/month{shared}), added after the solve: the "
-            "solver did not weigh it."
+            f"(${self.cluster_usd_month or 0:,.2f}/month{shared}); the solver weighed the "
+            "whole fee against each region, the plan bills this share."
         )
 
 
@@ -64,7 +56,7 @@ def fee_shares(
         if platform == "kubernetes":
             sharers[(cloud, region)] = sharers.get((cloud, region), 0) + 1
     fees: dict[tuple[str, str], float | None] = {
-        key: _cluster_fee(catalog, *key) for key in sharers
+        key: cluster_fee_usd_month(catalog, *key) for key in sharers
     }
     out: list[FeeShare | None] = []
     for platform, cloud, region in placements:
@@ -82,13 +74,3 @@ def fee_shares(
             )
         )
     return out
-
-
-def _cluster_fee(catalog: Catalog, cloud: str, region: str) -> float | None:
-    product = FEE_PRODUCTS.get(cloud)
-    if product is None:
-        return None
-    price = catalog.unit_price(cloud, *product, region)
-    if price is None or price.usd_per_unit is None:
-        return None
-    return price.usd_per_unit * CLUSTER_HOURS_PER_MONTH

@@ -42,7 +42,11 @@ from cloudwright.optimizer.plan import (
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
 from cloudwright.optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
-from cloudwright.optimizer.solver.objective import ObjectiveSpec, objective_vectors
+from cloudwright.optimizer.solver.objective import (
+    ObjectiveSpec,
+    kubernetes_fees,
+    objective_vectors,
+)
 from cloudwright.optimizer.solver.objective import objective_unit as unit_of
 from cloudwright.optimizer.solver.offers import OfferTable, build_offer_table
 
@@ -117,7 +121,7 @@ def optimise(
     problem: Problem, spec: ObjectiveSpec, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S
 ) -> Outcome:
     cands, coupling = problem.cands, problem.coupling
-    vectors = objective_vectors(cands, spec)
+    vectors = objective_vectors(cands, spec, kubernetes_fees(cands, problem.catalog))
     raw = vectors.primary
     moves: MoveCosts | None = None
     primary = raw

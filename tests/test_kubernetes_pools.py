@@ -290,3 +290,30 @@ def test_adopted_clusters_preview_offline() -> None:
     assert "azure-native:containerservice:ManagedCluster" not in types
     groups = [r for r in graph if r.type == "aws:eks/nodeGroup:NodeGroup"]
     assert groups and all(r.inputs.get("clusterName") == "shared-gpu" for r in groups)
+
+
+def test_the_solver_weighs_the_cluster_fee() -> None:
+    """A kubernetes candidate carries its region's whole cluster fee in the objective; a VM
+    workload's candidates carry none."""
+    from cloudwright.optimizer.catalog import Catalog
+    from cloudwright.optimizer.fleet.load import parse_fleet
+    from cloudwright.optimizer.planner import objective_spec, prepare
+    from cloudwright.optimizer.solver.objective import kubernetes_fees, objective_vectors
+
+    catalog = Catalog.load()
+    text = (
+        "version: 1\nname: k\nobjective: cost\nworkloads:\n"
+        "  - {name: pods, kind: inference, gpu: {type: L4, count: 1}, nodes: 1, "
+        "platform: kubernetes, clouds: [aws]}\n"
+        "  - {name: vms, kind: inference, gpu: {type: L4, count: 1}, nodes: 1, clouds: [aws]}\n"
+    )
+    problem = prepare(parse_fleet(text), catalog)
+    fees = kubernetes_fees(problem.cands, catalog)
+    assert fees is not None
+    kube_rows = problem.cands.wl == 0
+    assert (fees[~kube_rows] == 0).all()
+    assert fees[kube_rows].min() == pytest.approx(73.0)  # EKS $0.10/h × 730 h
+    spec = objective_spec(problem)
+    plain = objective_vectors(problem.cands, spec).primary
+    weighed = objective_vectors(problem.cands, spec, fees).primary
+    assert (weighed[kube_rows] - plain[kube_rows]).min() == pytest.approx(73.0)

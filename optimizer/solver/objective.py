@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cloudwright.optimizer.catalog import Catalog
+from cloudwright.optimizer.models.cluster_fee import cluster_fee_usd_month
 from cloudwright.optimizer.plan import Objective
 from cloudwright.optimizer.solver.candidates import CandidateSet
 
@@ -48,21 +50,44 @@ def objective_unit(name: str) -> str:
     )
 
 
-def objective_vectors(cands: CandidateSet, spec: ObjectiveSpec) -> ObjectiveVectors:
+def objective_vectors(
+    cands: CandidateSet, spec: ObjectiveSpec, fixed_usd: np.ndarray | None = None
+) -> ObjectiveVectors:
+    """`fixed_usd`: $/month a candidate brings beyond its own metrics (a kubernetes
+    workload's managed-cluster fee, `kubernetes_fees`), weighed wherever $ is."""
     m = cands.metrics
+    usd = m.total_usd if fixed_usd is None else m.total_usd + fixed_usd
     if spec.name == "cost":
-        return ObjectiveVectors(m.total_usd + TIE_BREAK * m.carbon_kg, None, "USD/month")
+        return ObjectiveVectors(usd + TIE_BREAK * m.carbon_kg, None, "USD/month")
     if spec.name == "carbon":
-        return ObjectiveVectors(m.carbon_kg + TIE_BREAK * m.total_usd, None, "kgCO2e/month")
+        return ObjectiveVectors(m.carbon_kg + TIE_BREAK * usd, None, "kgCO2e/month")
     latency = np.nan_to_num(m.latency_ms, nan=0.0)
     if spec.name == "latency":
-        return ObjectiveVectors(latency, m.total_usd + TIE_BREAK * m.carbon_kg, "ms")
-    return ObjectiveVectors(balanced(cands, spec), None, "USD/month-equivalent")
+        return ObjectiveVectors(latency, usd + TIE_BREAK * m.carbon_kg, "ms")
+    return ObjectiveVectors(balanced(cands, spec, usd), None, "USD/month-equivalent")
 
 
-def balanced(cands: CandidateSet, spec: ObjectiveSpec) -> np.ndarray:
+def kubernetes_fees(cands: CandidateSet, catalog: Catalog) -> np.ndarray | None:
+    """Per candidate, the monthly fee of the managed cluster a `platform: kubernetes`
+    workload needs in that candidate's cloud+region (the whole fee: an upper bound on the
+    share it will pay, known only once the fleet is placed; unknown fees weigh 0 and the plan
+    says so). None when no workload runs on Kubernetes."""
+    kube = np.array([w.platform == "kubernetes" for w in cands.fleet.workloads], dtype=bool)
+    if not kube.any():
+        return None
+    regions = cands.table.regions
+    rows_region = cands.table.region_idx[cands.offer]
+    per_region = np.zeros(len(regions.keys))
+    for g in np.unique(rows_region[kube[cands.wl]]):
+        fee = cluster_fee_usd_month(catalog, str(regions.cloud[g]), str(regions.region[g]))
+        per_region[g] = fee or 0.0
+    return np.where(kube[cands.wl], per_region[rows_region], 0.0)
+
+
+def balanced(cands: CandidateSet, spec: ObjectiveSpec, usd: np.ndarray | None = None) -> np.ndarray:
     m = cands.metrics
-    value = m.total_usd + spec.carbon_price_usd_per_tonne * m.carbon_kg / KG_PER_TONNE
+    usd = m.total_usd if usd is None else usd
+    value = usd + spec.carbon_price_usd_per_tonne * m.carbon_kg / KG_PER_TONNE
     return np.asarray(value + latency_penalty(cands, spec.latency_penalty_pct_per_ms), dtype=float)
 
 

@@ -12,6 +12,15 @@ from dataclasses import dataclass
 
 from cloudwright.components.interface import FabricSpec
 from cloudwright.core.errors import InputError
+from cloudwright.optimizer.models.infrastructure import (  # re-exported for the components
+    GCP_HYPERDISK_ONLY_FAMILIES as GCP_HYPERDISK_ONLY_FAMILIES,
+)
+from cloudwright.optimizer.models.infrastructure import (
+    gcp_boot_disk_type as gcp_boot_disk_type,
+)
+from cloudwright.optimizer.models.infrastructure import (
+    gcp_machine_family as gcp_machine_family,
+)
 
 # ---- AWS: Elastic Fabric Adapter --------------------------------------------------------------
 
@@ -105,24 +114,9 @@ GCP_FABRICS: dict[str, _GcpFabric] = {
 }
 GCP_DEFAULT_MTU = 1460  # a VPC's MTU when none is set
 
+
 # Machine families whose boot disk must be Hyperdisk (A3 Ultra and A4 have no Persistent Disk
 # support: Compute Engine accelerator-optimized machine family docs).
-GCP_HYPERDISK_ONLY_FAMILIES: frozenset[str] = frozenset(
-    {"a3-ultragpu", "a4-highgpu", "a4x-highgpu"}
-)
-
-
-def gcp_machine_family(machine_type: str) -> str:
-    """'a3-megagpu-8g' → 'a3-megagpu'."""
-    return machine_type.rsplit("-", 1)[0] if machine_type.count("-") >= 2 else machine_type
-
-
-def gcp_boot_disk_type(machine_type: str) -> str:
-    if gcp_machine_family(machine_type) in GCP_HYPERDISK_ONLY_FAMILIES:
-        return "hyperdisk-balanced"
-    return "pd-balanced"
-
-
 def gcp_nic_layout(fabric: FabricSpec) -> GcpNicLayout:
     """The NICs a GCP node needs for its fabric (one gVNIC without one)."""
     if not fabric.present:

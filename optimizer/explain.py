@@ -142,6 +142,7 @@ class Explainer:
                 storage_usd=float(m.storage_usd[i]),
                 egress_usd=float(m.data_move_usd[i]),
                 serving_egress_usd=float(m.serving_usd[i]),
+                infrastructure_usd=float(m.infrastructure_usd[i]),
                 cluster_fee_usd=fee,
             ),
             hours_per_month=float(m.hours[i]),

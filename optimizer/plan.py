@@ -52,6 +52,8 @@ class CostBreakdown(_Model):
     storage_usd: Amount = 0.0
     egress_usd: Amount = 0.0  # one-off data move, amortised per month as the optimizer says
     serving_egress_usd: Amount = 0.0
+    # Boot disks, NAT gateway, addresses and keys the stack creates with a VM cluster.
+    infrastructure_usd: Amount = 0.0
     # A kubernetes workload's share of its cloud+region's managed cluster fee (EKS, GKE, AKS).
     cluster_fee_usd: Amount = 0.0
 

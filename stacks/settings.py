@@ -34,11 +34,12 @@ from typing import Any
 from cloudwright.components.interface import FileSystemKind, Market
 from cloudwright.components.sizing import validate_admin_cidrs
 from cloudwright.core.errors import InputError
+from cloudwright.optimizer.models.infrastructure import BOOT_DISK_GB
 
 NS = "cloudwright"
 DEFAULT_PLAN = "plan.json"
 DEFAULT_CIDR_POOL = "10.0.0.0/8"
-DEFAULT_BOOT_DISK_GB = 200
+DEFAULT_BOOT_DISK_GB = BOOT_DISK_GB  # optimizer.models.infrastructure: the plan prices it
 MAX_BOOT_DISK_GB = 65_536  # the largest boot disk any of the three clouds offers is 64 TiB
 
 _OVERRIDE_KEYS = (

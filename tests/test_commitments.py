@@ -135,7 +135,7 @@ def test_a_steady_workload_commits_and_a_160_hour_one_does_not(
     assert monthly["pricing"] == "on_demand"
     # Made to commit, it pays for all 730 h whatever it runs.
     forced = _plan(tmp_path, commit_catalog, _fleet(tmp_path, _l4("monthly", 160, "commit-1y")))
-    assert forced["monthly"]["monthly_usd"] == pytest.approx(G2_1Y * HOURS)
+    assert forced["monthly"]["cost"]["compute_usd"] == pytest.approx(G2_1Y * HOURS)
     assert forced["monthly"]["hours_per_month"] == 160  # energy still follows the hours run
     # Energy and carbon are those of the same machines run on demand.
     on_demand = _fleet(tmp_path, _l4("steady", 730, "[on-demand]", nodes=2))
@@ -149,7 +149,7 @@ def test_the_three_year_term_wins_when_allowed(tmp_path: Path, commit_catalog: P
     fleet = _fleet(tmp_path, _l4("steady", 730, "[on-demand, commit-1y, commit-3y]"))
     steady = _plan(tmp_path, commit_catalog, fleet)["steady"]
     assert steady["pricing"] == "commit_3y"
-    assert steady["monthly_usd"] == pytest.approx(G2_3Y * HOURS)
+    assert steady["cost"]["compute_usd"] == pytest.approx(G2_3Y * HOURS)
 
 
 def test_commit_only_without_a_commitment_price_is_infeasible(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ def _amount(text: str, pattern: str) -> float:
     "fleet",
     [
         "examples/fleet.yaml",
+        "tests/fixtures/fleets/small_l4.yaml",
         "examples/three-clouds.yaml",
         "examples/commitments.yaml",
         "examples/sites.yaml",
@@ -140,3 +141,19 @@ def test_the_graph_carries_the_plans_hours(fixture_catalog: Catalog) -> None:
 def test_bad_plan_usage_is_an_input_error(bad: dict[str, object]) -> None:
     with pytest.raises(InputError, match="plan_usage"):
         Graph.from_json(_graph(bad))
+
+
+def test_cluster_infrastructure_is_priced_as_the_stack_builds_it(fixture_catalog: Catalog) -> None:
+    from cloudwright.optimizer.models.infrastructure import InfrastructurePricer
+
+    pricer = InfrastructurePricer(fixture_catalog)
+    aws = pricer.price("aws", "us-east-1", "p5.48xlarge", storage=True)
+    assert aws.per_node_usd == pytest.approx(200 * 0.08)  # gp3 boot volume
+    assert aws.fixed_usd == pytest.approx(730 * (0.045 + 0.005) + 1.0)  # NAT, EIP, KMS key
+    gcp = pricer.price("gcp", "us-central1", "g2-standard-4", storage=False)
+    assert gcp.per_node_usd == pytest.approx(200 * 0.10 + 730 * 0.0014)  # pd-balanced, NAT/VM
+    # No pd-balanced row in europe-west4 (nor a '*' one): the cloud's known regions' median
+    # is weighed, never $0, so a region is not favoured for lacking a row.
+    west4 = pricer.price("gcp", "europe-west4", "g2-standard-4", storage=False)
+    assert west4.per_node_usd == pytest.approx(gcp.per_node_usd)
+    assert pricer.price("site", "fra-dc", "site-H100x8", storage=True).per_node_usd == 0.0

@@ -59,7 +59,10 @@ def test_cost_picks_the_cheapest_fabric_offering(fixture_catalog: Catalog) -> No
     assert a.interconnect == "EFA" and a.interconnect_required
     assert a.hourly_usd == pytest.approx(55.04 * 2)
     assert a.cost.compute_usd == pytest.approx(55.04 * 2 * 720)
-    assert a.monthly_usd == pytest.approx(a.cost.compute_usd)
+    # Plus what the stack builds with the cluster: 2 gp3 boot volumes of 200 GB, a NAT
+    # gateway and its address (730 h), at the fixture's us-east-1 prices.
+    assert a.cost.infrastructure_usd == pytest.approx(2 * 200 * 0.08 + 730 * (0.045 + 0.005))
+    assert a.monthly_usd == pytest.approx(a.cost.compute_usd + a.cost.infrastructure_usd)
     assert "cheapest" in a.why and "Runner-up" in a.why
     assert p.totals.monthly_usd == pytest.approx(a.monthly_usd)
     assert a.zone == "use1-az2"  # the catalog's cheapest on-demand zone, ties by name
@@ -302,7 +305,12 @@ def test_measured_profile_changes_energy_and_is_labelled(fixture_catalog: Catalo
     a, m = measured.assignment("pretrain"), modelled.assignment("pretrain")
     assert a.energy_basis == "measured" and m.energy_basis == "modelled"
     region = fixture_catalog.region(a.cloud, a.region)
+    from cloudwright.optimizer.models.infrastructure import InfrastructurePricer
+
+    disks = InfrastructurePricer(fixture_catalog).price(a.cloud, a.region, a.instance_type, False)
+    # Measured node power, plus the boot disks' storage energy (not part of the profile).
     expected_kwh = 2000.0 * a.nodes * a.hours_per_month / 1000 * region.pue
+    expected_kwh += disks.per_node_kwh * a.nodes
     assert a.energy_kwh_month == pytest.approx(expected_kwh)
     assert a.carbon_kg_month == pytest.approx(expected_kwh * region.grid_intensity_g_per_kwh / 1000)
     assert a.energy_kwh_month != pytest.approx(m.energy_kwh_month)

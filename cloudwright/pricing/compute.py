@@ -25,6 +25,7 @@ from cloudwright.pricing.components import (
     InstanceHours,
     NetworkEnergy,
     Quantity,
+    StatedRate,
     Text,
     Unpriced,
     unknown_reason,
@@ -134,12 +135,14 @@ def egress(resource: Resource, ctx: PricingContext, cloud: str) -> list[CostComp
     A figure given for a whole workload (the plan's serving egress, a usage file's
     `workloads:` section) is the workload's total: it is priced once, on the first of the
     workload's compute resources to ask (in graph order), not once per node."""
+    out = _data_move(resource, ctx)
     hit = ctx.usage.lookup(resource, "egress_gb")
     if hit is None:
-        return []
+        return out
     if _per_workload(hit, resource) and not ctx.carries_workload_egress(resource):
-        return []
+        return out
     return [
+        *out,
         CostComponent(
             name="Outbound data transfer to Internet",
             unit="GB",
@@ -148,6 +151,29 @@ def egress(resource: Resource, ctx: PricingContext, cloud: str) -> list[CostComp
             usage_based=True,
             usage_key="egress_gb",
             energy=NetworkEnergy(),
+        ),
+    ]
+
+
+def _data_move(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
+    """The plan's one-off data move into the workload's region, amortised per month as the
+    plan priced it (the catalog's egress tiers from `data.location`; the move is no cloud
+    resource, so the plan states it), on the workload's first node resource."""
+    value = ctx.usage.plan.get(resource.workload or "", {}).get("data_move_usd")
+    if not value or not ctx.carries_workload_egress(resource):
+        return []
+    return [
+        CostComponent(
+            name="Data move into the region (one-off, amortised per month)",
+            unit="months",
+            quantity=1.0,
+            price=StatedRate(
+                value,
+                "the plan: data.size_gb across the catalog's egress tiers from data.location, "
+                "÷ fleet.data_amortization_months",
+                "",
+                f"plan:data-move:{resource.workload}",
+            ),
         )
     ]
 

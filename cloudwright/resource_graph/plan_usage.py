@@ -31,6 +31,8 @@ def plan_usage(plan: Plan) -> dict[str, dict[str, float]]:
             values["storage_gb"] = float(a.storage.object_tb) * GB_PER_TB
         if a.egress_gb_month:
             values["egress_gb"] = float(a.egress_gb_month)  # the workload's total, priced once
+        if a.cost.egress_usd:  # the one-off data move, amortised: no resource carries it
+            values["data_move_usd"] = float(a.cost.egress_usd)
         if a.pricing in TERM_YEARS:
             # Priced at the commit rate, 730 h/month (pricing.compute.committed).
             values["commit_years"] = float(TERM_YEARS[a.pricing])

@@ -39,6 +39,7 @@ from cloudwright.components.fabric import efa_count, efa_interfaces, supports_ef
 from cloudwright.components.interface import Market
 from cloudwright.components.sizing import aws_partition
 from cloudwright.core.errors import InputError
+from cloudwright.optimizer.models.infrastructure import BOOT_DISK_GB
 
 ROOT_DEVICE = "/dev/sda1"  # the DLAMI's (Ubuntu) root device name
 # Containers on the node reach IMDSv2 through one extra network hop.
@@ -56,7 +57,7 @@ IMAGELESS_FAMILIES = {"dl1": "Gaudi (dl1) needs an image with Habana's SynapseAI
 ARCH_NAMES = {"x86_64": "x86_64", "arm64": "arm64"}
 SSM_CORE_POLICY = "arn:{partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 TYPE_TOKEN = "cloudwright:aws:GpuCluster"
-DEFAULT_BOOT_DISK_GB = 200
+DEFAULT_BOOT_DISK_GB = BOOT_DISK_GB  # optimizer.models.infrastructure: the plan prices it
 
 
 class AwsGpuClusterArgs(TypedDict):

@@ -25,6 +25,7 @@ from cloudwright.components.base import bootstrap_script, child
 from cloudwright.components.fabric import check_azure_ib_scale, is_infiniband
 from cloudwright.components.interface import Market
 from cloudwright.core.errors import InputError
+from cloudwright.optimizer.models.infrastructure import BOOT_DISK_GB
 
 HPC_IMAGE = {
     "publisher": "microsoft-dsvm",
@@ -41,7 +42,7 @@ ADMIN_USER = "cloudwright"
 BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 COMPUTER_NAME_PREFIX_MAX = 15
 TYPE_TOKEN = "cloudwright:azure:GpuCluster"
-DEFAULT_BOOT_DISK_GB = 200
+DEFAULT_BOOT_DISK_GB = BOOT_DISK_GB  # optimizer.models.infrastructure: the plan prices it
 ROLE_DEFINITIONS = "/providers/Microsoft.Authorization/roleDefinitions/"
 
 

@@ -36,6 +36,7 @@ from cloudwright.components.interface import Market
 from cloudwright.components.tags import gcp_labels, service_account_id
 from cloudwright.core.errors import InputError
 from cloudwright.optimizer.catalog.shapes import AttachedShape, split_attached
+from cloudwright.optimizer.models.infrastructure import BOOT_DISK_GB
 
 # Ubuntu 22.04 with the NVIDIA driver preinstalled (the image Cluster Toolkit's A4 blueprint uses).
 GPU_IMAGES = {
@@ -51,7 +52,7 @@ DRIVERLESS_ACCELERATORS = {
     "nvidia-tesla-k80": "Kepler GPUs lost driver support after the R470 branch",
 }
 TYPE_TOKEN = "cloudwright:gcp:GpuCluster"
-DEFAULT_BOOT_DISK_GB = 200
+DEFAULT_BOOT_DISK_GB = BOOT_DISK_GB  # optimizer.models.infrastructure: the plan prices it
 
 
 class GcpGpuClusterArgs(TypedDict):

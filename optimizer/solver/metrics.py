@@ -16,7 +16,9 @@ All figures are per month and vectorised over candidates. For candidate (w, o, p
                the region (exact pair rows first: `Catalog.egress_table`), once,
                ÷ fleet.data_amortization_months (0 in data.location's own region)
   serving $  = egress_gb_month priced across the region's internet egress tiers
-  total $    = compute + storage + data move + serving
+  infra $    = boot disks per node + NAT gateway/address/key per workload, as the stack
+               creates them for a VM cluster (models/infrastructure.py)
+  total $    = compute + storage + data move + serving + infra
 
 Energy and carbon are estimates (Cloud Carbon Footprint's method plus GPU board power).
 """
@@ -33,6 +35,7 @@ from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.catalog.egress import EgressLadder, Tiers
 from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.models.energy import ProfileSource, network_energy_kwh
+from cloudwright.optimizer.models.infrastructure import InfrastructurePricer
 from cloudwright.optimizer.models.latency import LatencyModel, Population
 from cloudwright.optimizer.models.storage import StoragePricer
 from cloudwright.optimizer.models.throughput import WorkSizing
@@ -50,6 +53,7 @@ class Metrics:
     data_move_usd: np.ndarray  # amortised per month
     data_move_one_off_usd: np.ndarray
     serving_usd: np.ndarray
+    infrastructure_usd: np.ndarray  # boot disks, NAT, addresses, keys (VM clusters)
     total_usd: np.ndarray
     energy_kwh: np.ndarray
     carbon_kg: np.ndarray
@@ -69,6 +73,7 @@ _ARRAYS = (
     "data_move_usd",
     "data_move_one_off_usd",
     "serving_usd",
+    "infrastructure_usd",
     "total_usd",
     "energy_kwh",
     "carbon_kg",
@@ -269,7 +274,8 @@ def _compute(
     months = fleet.data_amortization_months
     serving = _serving(catalog, table, per, r)
     embodied = _embodied(catalog, table, fleet, r, nodes, hours)
-    total = hourly * billed + storage_usd + move_one_off / months + serving
+    infra, infra_kwh = _infrastructure(catalog, table, fleet, per, r, nodes)
+    total = hourly * billed + storage_usd + move_one_off / months + serving + infra
     return Metrics(
         hours=hours,
         hourly_usd=hourly,
@@ -278,11 +284,12 @@ def _compute(
         data_move_usd=move_one_off / months,
         data_move_one_off_usd=move_one_off,
         serving_usd=serving,
+        infrastructure_usd=infra,
         total_usd=total,
-        energy_kwh=compute_kwh + storage_kwh + net_kwh / months,
+        energy_kwh=compute_kwh + storage_kwh + infra_kwh + net_kwh / months,
         carbon_kg=compute_kg
         - saving_kg
-        + storage_kwh * intensity / 1000.0
+        + (storage_kwh + infra_kwh) * intensity / 1000.0
         + net_kg / months
         + embodied,
         shift_saving_kg=saving_kg,
@@ -292,6 +299,50 @@ def _compute(
         measured=measured,
         measured_source=sources,
     )
+
+
+def _infrastructure(
+    catalog: Catalog,
+    table: OfferTable,
+    fleet: Fleet,
+    per: _PerWorkload,
+    r: _Rows,
+    nodes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """($, boot-disk kWh) per row: boot disks per node and NAT gateway/address/key per
+    workload of a VM cluster (Kubernetes pools and own sites: none here), one price lookup
+    per distinct key."""
+    out, kwh = np.zeros(len(r.wl)), np.zeros(len(r.wl))
+    vm = np.array([w.platform != "kubernetes" for w in fleet.workloads], dtype=bool)
+    rows = np.nonzero(vm[r.wl])[0]
+    if not len(rows):
+        return out, kwh
+    pricer = InfrastructurePricer(catalog)
+    regions = table.regions
+    storage = ((per.object_tb > 0) | (per.fs_tb > 0))[r.wl[rows]].astype(np.int64)
+    region = r.region[rows].astype(np.int64)
+    offer = r.offer[rows].astype(np.int64)
+    gcp = regions.cloud[region] == "gcp"  # GCP's boot disk type depends on the machine
+    key = np.where(gcp, offer * 2 + storage, -(region * 2 + storage) - 1)
+    keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    per_key_node = np.empty(len(keys))
+    per_key_fixed = np.empty(len(keys))
+    per_key_kwh = np.empty(len(keys))
+    for k, at in enumerate(first):
+        g = int(region[at])
+        cost = pricer.price(
+            str(regions.cloud[g]),
+            str(regions.region[g]),
+            str(table.instance_type[offer[at]]),
+            bool(storage[at]),
+        )
+        per_key_node[k], per_key_fixed[k] = cost.per_node_usd, cost.fixed_usd
+        per_key_kwh[k] = cost.per_node_kwh
+    per_node = per_key_node[inverse.ravel()]
+    fixed = per_key_fixed[inverse.ravel()]
+    out[rows] = per_node * nodes[rows] + fixed
+    kwh[rows] = per_key_kwh[inverse.ravel()] * nodes[rows]
+    return out, kwh
 
 
 def _per_cloud(catalog: Catalog, table: OfferTable, name: str) -> np.ndarray:

@@ -178,19 +178,32 @@ def test_without_coupling_cost_takes_each_workloads_cheapest(
         p = plan(Fleet.model_validate(spec), fixture_catalog)
     except InfeasibleError:
         return
+    from cloudwright.optimizer.models.infrastructure import InfrastructurePricer
+
+    infra = InfrastructurePricer(fixture_catalog)
     offers = fixture_catalog.region_offerings
     for w in ws:
         a = p.assignment(w["name"])
         rows = offers[(offers.gpu == w["gpu"]["type"]) & (offers.gpu_count == w["gpu"]["count"])]
         if w["interconnect"] == "required":
             rows = rows[rows.interconnect != "none"]
-        prices = [float(x) for x in rows.price_on_demand_usd_hr.dropna()]
-        if w["spot"]:
-            for cloud, spot in zip(rows.cloud, rows.price_spot_usd_hr, strict=True):
-                if spot == spot and spot is not None:
-                    extra = fixture_catalog.coefficient("spot_interruption_overhead", cloud).value
-                    prices.append(float(spot) * (1 + extra))
-        cheapest = min(prices) * w["nodes"] * w["hours_per_month"]
+        totals = []  # compute at each row's best price, plus what the stack builds with it
+        for rec in rows.to_dict("records"):
+            prices = [float(rec["price_on_demand_usd_hr"])]
+            spot = rec["price_spot_usd_hr"]
+            if w["spot"] and spot == spot and spot is not None:
+                extra = fixture_catalog.coefficient("spot_interruption_overhead", rec["cloud"])
+                prices.append(float(spot) * (1 + extra.value))
+            prices = [x for x in prices if x == x]
+            if not prices:
+                continue
+            built = infra.price(rec["cloud"], rec["region"], rec["instance_type"], False)
+            totals.append(
+                min(prices) * w["nodes"] * w["hours_per_month"]
+                + built.per_node_usd * w["nodes"]
+                + built.fixed_usd
+            )
+        cheapest = min(totals)
         assert a.monthly_usd == pytest.approx(cheapest, rel=1e-9)
 
 

@@ -73,7 +73,13 @@ def test_measured_gpu_profile_changes_energy_and_carbon(
     assert _same_placement(before, after)
     # The profile's node power (35 + 6 + 4 W on a 4-vCPU/16 GB L4 node) replaces the model.
     pue = fixture_catalog.region(after.cloud, after.region).pue
+    from cloudwright.optimizer.models.infrastructure import InfrastructurePricer
+
+    disks = InfrastructurePricer(fixture_catalog).price(
+        after.cloud, after.region, after.instance_type, False
+    )
     expected_kwh = (35.0 + 6.0 + 4.0) * after.nodes * after.hours_per_month / 1000 * pue
+    expected_kwh += disks.per_node_kwh * after.nodes  # boot disks: not part of the profile
     assert after.energy_kwh_month == pytest.approx(expected_kwh, rel=1e-6)
     assert after.energy_kwh_month < before.energy_kwh_month
     assert after.carbon_kg_month < before.carbon_kg_month

@@ -290,6 +290,15 @@ def test_adopted_clusters_preview_offline() -> None:
     assert "azure-native:containerservice:ManagedCluster" not in types
     groups = [r for r in graph if r.type == "aws:eks/nodeGroup:NodeGroup"]
     assert groups and all(r.inputs.get("clusterName") == "shared-gpu" for r in groups)
+    # Nodes join the adopted cluster's own VPC/VNet, not the stack's network.
+    assert all(r.inputs.get("subnetIds", [""])[0].startswith("subnet-") for r in groups)
+    stack_subnets = {r.urn for r in graph if r.type == "aws:ec2/subnet:Subnet"}
+    assert stack_subnets  # the stack's network still exists (its NAT etc.), unused by pools
+    pools = [r for r in graph if r.type == "azure-native:containerservice:AgentPool"]
+    assert pools and all(
+        str(r.inputs.get("vnetSubnetID", "")).endswith("/virtualNetworks/aks-vnet/subnets/nodes")
+        for r in pools
+    )
 
 
 def test_the_solver_weighs_the_cluster_fee() -> None:

@@ -478,7 +478,14 @@ def _aks_cluster(args: Mapping[str, Any], provider: Mapping[str, Any]) -> dict[s
         "name": name,
         "location": provider.get("location"),
         "kubernetesVersion": "1.31",
-        "agentPoolProfiles": [],
+        "agentPoolProfiles": [
+            {
+                "name": "system",
+                "mode": "System",
+                "vnetSubnetID": f"/subscriptions/{subscription}/resourceGroups/{group}/providers/"
+                "Microsoft.Network/virtualNetworks/aks-vnet/subnets/nodes",
+            }
+        ],
     }
 
 

@@ -91,6 +91,12 @@ def _nth(i: int, zones: Sequence[str]) -> str | None:
     return zones[i] if len(zones) > i else None
 
 
+def _first_subnet(ids: Sequence[str]) -> str:
+    if not ids:
+        raise InputError("the adopted EKS cluster lists no subnets for its node groups")
+    return ids[0]
+
+
 def control_plane_cidrs(block: str) -> list[str]:
     """The last two /28s of the network's block: the cluster network carves its subnets from
     the bottom, so the top stays free for EKS's control-plane interfaces."""
@@ -127,6 +133,9 @@ class AwsKubernetesCluster(pulumi.ComponentResource):
     """The EKS cluster's name."""
     security_group_id: pulumi.Output[str]
     """The cluster security group EKS creates (nodes join it to reach the control plane)."""
+    node_subnet_id: pulumi.Output[str] | None
+    """An adopted cluster's first subnet: node groups must sit in the cluster's own VPC (one
+    subnet: one zone, as EFA and a cluster placement group need). None for a created one."""
 
     def __init__(
         self, name: str, args: AwsKubernetesClusterArgs, opts: pulumi.ResourceOptions | None = None
@@ -142,7 +151,9 @@ class AwsKubernetesCluster(pulumi.ComponentResource):
             )
             self.cluster_name = found.name
             self.security_group_id = found.vpc_config.cluster_security_group_id
+            self.node_subnet_id = found.vpc_config.subnet_ids.apply(_first_subnet)
         else:
+            self.node_subnet_id = None
             partition = aws_partition(str(need(args, "region", where)))
             self.cluster_name, self.security_group_id = self._create(
                 name, cluster, args, where, partition, tags
@@ -468,9 +479,11 @@ class AwsKubernetesKit(KubernetesKit):
             cluster_name=eks_cluster.cluster_name,
             instance_type=spec.instance_type,
             nodes=spec.nodes,
-            subnet_id=net.node_subnet_id,
+            # An adopted cluster's nodes go into its own VPC, with its security group only.
+            subnet_id=eks_cluster.node_subnet_id or net.node_subnet_id,
             security_group_ids=pulumi.Output.all(
-                net.security_group_id, eks_cluster.security_group_id
+                *(() if eks_cluster.node_subnet_id else (net.security_group_id,)),
+                eks_cluster.security_group_id,
             ).apply(lambda ids: [i for i in ids if i]),
             fabric=fabric_args(spec.fabric),
             arch=spec.arch,

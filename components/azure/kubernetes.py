@@ -74,6 +74,18 @@ def pool_name(cluster: str) -> str:
     return head + digest
 
 
+def _pool_subnet(profiles: Any) -> str:
+    """The subnet of an adopted AKS cluster's first agent pool that names one."""
+    for profile in profiles or []:
+        subnet = getattr(profile, "vnet_subnet_id", None)
+        if subnet:
+            return str(subnet)
+    raise InputError(
+        "the adopted AKS cluster's agent pools name no subnet (kubenet or a managed VNet)",
+        hint="GPU pools with InfiniBand need a cluster on your own VNet (Azure CNI)",
+    )
+
+
 class AzureKubernetesClusterArgs(TypedDict):
     """Inputs of cloudwright:azure:KubernetesCluster."""
 
@@ -102,6 +114,9 @@ class AzureKubernetesCluster(pulumi.ComponentResource):
     """The managed cluster's name."""
     resource_group_name: pulumi.Output[str]
     """Its resource group."""
+    node_subnet_id: pulumi.Output[str] | None
+    """An adopted cluster's node subnet (its first agent pool's): pools join the cluster's own
+    VNet. None for a created one."""
 
     def __init__(
         self,
@@ -126,7 +141,9 @@ class AzureKubernetesCluster(pulumi.ComponentResource):
             )
             self.cluster_name = found.name
             self.resource_group_name = pulumi.Output.from_input(group)
+            self.node_subnet_id = found.agent_pool_profiles.apply(_pool_subnet)
         else:
+            self.node_subnet_id = None
             group_input = need(args, "resource_group_name", where)
             aks = cs.ManagedCluster(
                 f"{name}-aks",
@@ -313,7 +330,7 @@ class AzureKubernetesKit(KubernetesKit):
             resource_group_name=aks.resource_group_name,
             instance_type=spec.instance_type,
             nodes=spec.nodes,
-            subnet_id=net.node_subnet_id,
+            subnet_id=aks.node_subnet_id or net.node_subnet_id,  # adopted: the cluster's VNet
             fabric=fabric_args(spec.fabric),
             market=spec.market,
             boot_disk_gb=spec.boot_disk_gb,

@@ -55,6 +55,42 @@ TYPE_TOKEN = "cloudwright:gcp:GpuCluster"
 DEFAULT_BOOT_DISK_GB = BOOT_DISK_GB  # optimizer.models.infrastructure: the plan prices it
 
 
+def node_identity(
+    parent: pulumi.Resource,
+    name: str,
+    account_id: str,
+    display_name: str,
+    project: pulumi.Input[str],
+    bucket_name: pulumi.Input[str] | None,
+) -> serviceaccount.Account:
+    """The nodes' own service account: log and metric writer in the project, object user on
+    the workload's bucket only (VM clusters and GKE pools alike)."""
+    account = serviceaccount.Account(
+        f"{name}-nodes",
+        account_id=account_id,
+        display_name=display_name,
+        opts=child(parent),
+    )
+    member = concat_computed("serviceAccount:", account.email)
+    for role in PROJECT_ROLES:
+        projects.IAMMember(
+            f"{name}-{role.split('.')[-1].lower()}",
+            project=project,
+            role=role,
+            member=member,
+            opts=child(parent),
+        )
+    if bucket_name is not None:
+        storage.BucketIAMMember(
+            f"{name}-bucket-user",
+            bucket=bucket_name,
+            role=BUCKET_ROLE,
+            member=member,
+            opts=child(parent),
+        )
+    return account
+
+
 class GcpGpuClusterArgs(TypedDict):
     """Inputs of cloudwright:gcp:GpuCluster."""
 
@@ -223,30 +259,14 @@ class GcpGpuCluster(pulumi.ComponentResource):
                 location=f"{where}: input project",
                 hint="set gcp:project in the stack config",
             )
-        account = serviceaccount.Account(
-            f"{name}-nodes",
-            account_id=service_account_id(self.cluster),
-            display_name=f"Cloudwright {self.cluster} GPU nodes",
-            opts=child(self),
+        return node_identity(
+            self,
+            name,
+            service_account_id(self.cluster),
+            f"Cloudwright {self.cluster} GPU nodes",
+            args["project"],
+            args.get("bucket_name"),
         )
-        member = concat_computed("serviceAccount:", account.email)
-        for role in PROJECT_ROLES:
-            projects.IAMMember(
-                f"{name}-{role.split('.')[-1].lower()}",
-                project=args["project"],
-                role=role,
-                member=member,
-                opts=child(self),
-            )
-        if args.get("bucket_name") is not None:
-            storage.BucketIAMMember(
-                f"{name}-bucket-user",
-                bucket=args["bucket_name"],
-                role=BUCKET_ROLE,
-                member=member,
-                opts=child(self),
-            )
-        return account
 
     def _image(self, args: Mapping[str, Any], instance_type: str) -> pulumi.Input[str]:
         if args.get("image"):

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
-from pulumi_gcp import container, projects, serviceaccount, storage
+from pulumi_gcp import container, serviceaccount
 
 from cloudwright.components.args import (
     FabricArgs,
@@ -30,14 +30,14 @@ from cloudwright.components.args import (
     plain_int,
     string_map,
 )
-from cloudwright.components.base import child, concat_computed, expect
+from cloudwright.components.base import child, expect
 from cloudwright.components.fabric import (
     GcpNicLayout,
     gcp_boot_disk_type,
     gcp_machine_family,
     gcp_nic_layout,
 )
-from cloudwright.components.gcp.cluster import BUCKET_ROLE, PROJECT_ROLES, RESERVATION_KEY
+from cloudwright.components.gcp.cluster import RESERVATION_KEY, node_identity
 from cloudwright.components.gcp.network import GcpClusterNetwork
 from cloudwright.components.gcp.storage import GcpClusterStorage
 from cloudwright.components.interface import ClusterNetwork, ClusterStorage, Market
@@ -322,30 +322,14 @@ class GcpGpuNodePool(pulumi.ComponentResource):
         )
 
     def _identity(self, name: str, args: Mapping[str, Any]) -> serviceaccount.Account:
-        account = serviceaccount.Account(
-            f"{name}-nodes",
-            account_id=service_account_id(f"{self.cluster}-gke"),
-            display_name=f"Cloudwright {self.cluster} GKE GPU nodes",
-            opts=child(self),
+        return node_identity(
+            self,
+            name,
+            service_account_id(f"{self.cluster}-gke"),
+            f"Cloudwright {self.cluster} GKE GPU nodes",
+            args["project"],
+            args.get("bucket_name"),
         )
-        member = concat_computed("serviceAccount:", account.email)
-        for role in PROJECT_ROLES:
-            projects.IAMMember(
-                f"{name}-{role.split('.')[-1].lower()}",
-                project=args["project"],
-                role=role,
-                member=member,
-                opts=child(self),
-            )
-        if args.get("bucket_name") is not None:
-            storage.BucketIAMMember(
-                f"{name}-bucket-user",
-                bucket=args["bucket_name"],
-                role=BUCKET_ROLE,
-                member=member,
-                opts=child(self),
-            )
-        return account
 
 
 def _name(links: list[str], k: int) -> str:

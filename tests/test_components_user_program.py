@@ -282,7 +282,11 @@ def test_azure_network_storage_cluster(mocks: PlainMocks) -> Any:
         assert role["roleDefinitionId"].startswith("/providers/Microsoft.Authorization/")
         assert inputs_of(mocks, "azure-native:storagecache:AmlFilesystem")
 
-    return pulumi.Output.all(store.mount_command, cluster.node_group).apply(check)
+    # Waiting on the role assignment's id: its registration is then recorded by the mocks.
+    assert cluster.blob_access_id is not None
+    return pulumi.Output.all(store.mount_command, cluster.node_group, cluster.blob_access_id).apply(
+        check
+    )
 
 
 @pulumi.runtime.test

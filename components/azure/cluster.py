@@ -152,15 +152,16 @@ class AzureGpuCluster(pulumi.ComponentResource):
             opts=child(self),
         )
         container_id = args.get("container_id")
+        self.blob_access_id: pulumi.Output[str] | None = None
         if container_id is not None:
-            authorization.RoleAssignment(
+            self.blob_access_id = authorization.RoleAssignment(
                 f"{name}-blob-access",
                 principal_id=self.identity_resource.principal_id,
                 principal_type="ServicePrincipal",
                 role_definition_id=pulumi.Output.from_input(container_id).apply(role_definition_id),
                 scope=container_id,
                 opts=child(self),
-            )
+            ).id
         infiniband = is_infiniband(fabric)
         self.scale_set = self._scale_set(name, args, where, group, nodes, infiniband, tags)
         self.node_group = self.scale_set.id
@@ -171,6 +172,7 @@ class AzureGpuCluster(pulumi.ComponentResource):
                 "nodeGroup": self.node_group,
                 "identity": self.identity,
                 "principalId": self.principal_id,
+                "blobAccessId": self.blob_access_id,
             }
         )
 

@@ -474,26 +474,10 @@ class Catalog:
         Returns None when the catalog has no row at all; a row whose price is unknown comes
         back with usd_per_unit=None so callers can say "unknown" rather than $0.
         """
-        base = self._names.unit_price_rows((cloud, service, product, unit))
-        if base is None:
+        regions = self._names.unit_price_regions((cloud, service, product, unit))
+        if regions is None:
             return None
-        for wanted in (region, "*"):
-            hit = base[base["region"] == wanted]
-            if not hit.empty:
-                rec = hit.sort_values("tier_start", na_position="first").iloc[0]
-                price = _none_if_na(rec["usd_per_unit"])
-                return UnitPrice(
-                    cloud,
-                    wanted,
-                    service,
-                    product,
-                    unit,
-                    float(price) if price is not None else None,
-                    str(rec["source"]),
-                    str(rec["source_date"]),
-                    _none_if_na(rec["notes"]),
-                )
-        return None
+        return regions.get(region) or regions.get("*")
 
     def coefficient(self, name: str, cloud: str = "*") -> Coefficient:
         for wanted in (cloud, "*"):

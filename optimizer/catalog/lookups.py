@@ -11,10 +11,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from cloudwright.optimizer.catalog import schema
-from cloudwright.optimizer.catalog.types import Coefficient
+from cloudwright.optimizer.catalog.types import Coefficient, UnitPrice, _none_if_na
 
 if TYPE_CHECKING:
     from cloudwright.optimizer.catalog.catalog import Catalog
@@ -145,23 +143,43 @@ class Names:
         return out
 
     @cached_property
-    def _unit_price_positions(self) -> dict[tuple[str, str, str, str], Any]:
+    def _unit_prices(self) -> dict[tuple[str, str, str, str], dict[str, UnitPrice]]:
+        """(cloud, service, product, unit) → region → the row `Catalog.unit_price` answers
+        with: the lowest tier_start, an unknown tier_start first, ties in table order (what a
+        stable sort of the region's rows would put first). One pass over the table: a plan
+        prices hundreds of (item, region) pairs, and a frame filter and sort each cost ~1 ms."""
         frame = self.catalog.unit_prices
-        indices: dict[Any, Any] = frame.groupby(
-            ["cloud", "service", "product", "unit"], sort=False
-        ).indices
-        return {(str(k[0]), str(k[1]), str(k[2]), str(k[3])): v for k, v in indices.items()}
+        names = ("cloud", "service", "product", "unit", "region", "tier_start", "usd_per_unit")
+        columns = [frame[c].tolist() for c in (*names, "source", "source_date", "notes")]
+        best: dict[tuple[str, str, str, str], dict[str, tuple[tuple[int, float], UnitPrice]]] = {}
+        for cloud, service, product, unit, region, tier, usd, source, day, notes in zip(
+            *columns, strict=True
+        ):
+            if any(_none_if_na(v) is None for v in (cloud, service, product, unit, region)):
+                continue  # a row without its key is never found (groupby drops NA keys)
+            start = _none_if_na(tier)
+            rank = (0, 0.0) if start is None else (1, float(start))
+            regions = best.setdefault((str(cloud), str(service), str(product), str(unit)), {})
+            held = regions.get(str(region))
+            if held is not None and held[0] <= rank:
+                continue
+            price = _none_if_na(usd)
+            regions[str(region)] = (
+                rank,
+                UnitPrice(
+                    str(cloud),
+                    str(region),
+                    str(service),
+                    str(product),
+                    str(unit),
+                    float(price) if price is not None else None,
+                    str(source),
+                    str(day),
+                    _none_if_na(notes),
+                ),
+            )
+        return {k: {r: held[1] for r, held in v.items()} for k, v in best.items()}
 
-    @cached_property
-    def _unit_price_frames(self) -> dict[tuple[str, str, str, str], pd.DataFrame]:
-        return {}
-
-    def unit_price_rows(self, key: tuple[str, str, str, str]) -> pd.DataFrame | None:
-        """The unit_prices rows of (cloud, service, product, unit), in table order."""
-        frames = self._unit_price_frames
-        if key not in frames:
-            rows = self._unit_price_positions.get(key)
-            if rows is None:
-                return None
-            frames[key] = self.catalog.unit_prices.iloc[rows]
-        return frames[key]
+    def unit_price_regions(self, key: tuple[str, str, str, str]) -> dict[str, UnitPrice] | None:
+        """Region → price of (cloud, service, product, unit); None when it has no row."""
+        return self._unit_prices.get(key)

@@ -127,6 +127,8 @@ def preview_plan(
     # Workload names as GCP labels and as component names (slugs) map back to the real name.
     workloads = {label_value(a.workload): a.workload for a in plan.assignments}
     workloads.update({slug(a.workload): a.workload for a in plan.assignments})
+    # A workload served from several regions names each region's resources `<name>-<region>`.
+    workloads.update({slug(a.deployment): a.workload for a in plan.assignments})
     workloads.update({a.workload: a.workload for a in plan.assignments})
     plan_id = plan.id or content_id(plan)
     return Graph(

@@ -159,7 +159,7 @@ def _data_move(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
     """The plan's one-off data move into the workload's region, amortised per month as the
     plan priced it (the catalog's egress tiers from `data.location`; the move is no cloud
     resource, so the plan states it), on the workload's first node resource."""
-    value = ctx.usage.plan.get(resource.workload or "", {}).get("data_move_usd")
+    value = ctx.usage.plan_values(resource).get("data_move_usd")
     if not value or not ctx.carries_workload_egress(resource):
         return []
     return [
@@ -179,7 +179,12 @@ def _data_move(resource: Resource, ctx: PricingContext) -> list[CostComponent]:
 
 
 def _per_workload(hit: UsageValue, resource: Resource) -> bool:
-    return bool(resource.workload) and hit.source.endswith(f"workloads.{resource.workload}")
+    """A figure for the whole workload (or its region's share of a split one)."""
+    name = resource.workload
+    return bool(name) and (
+        hit.source.endswith(f"workloads.{name}")
+        or hit.source.endswith(f"workloads.{name}@{resource.region}")
+    )
 
 
 def node_count(

@@ -75,7 +75,8 @@ class PricingContext:
     def carries_workload_egress(self, resource: Resource) -> bool:
         """Whether `resource` is the one that carries its workload's egress total: the first
         of the workload's nodes to ask (graph order: the same resource on every run)."""
-        owner = self._egress_owner.setdefault(resource.workload or "", resource.urn)
+        key = self.usage.plan_key(resource)  # per region for a split workload
+        owner = self._egress_owner.setdefault(key, resource.urn)
         return owner == resource.urn
 
     def usage_quantity(self, resource: Resource, key: str) -> Quantity:

@@ -112,6 +112,16 @@ class Usage:
         out.plan = {k: dict(v) for k, v in plan.items()}
         return out
 
+    def plan_key(self, resource: Resource) -> str:
+        """The plan entry a resource's workload usage comes from: its region's, for a
+        workload served from several regions (plan_usage.usage_key), else its workload's."""
+        workload = resource.workload or ""
+        regional = f"{workload}@{resource.region}"
+        return regional if resource.region and regional in self.plan else workload
+
+    def plan_values(self, resource: Resource) -> dict[str, float]:
+        return self.plan.get(self.plan_key(resource), {})
+
     def value(self, resource: Resource, key: str) -> float | None:
         hit = self.lookup(resource, key)
         return hit.value if hit is not None else None
@@ -119,7 +129,7 @@ class Usage:
     def _places(self, resource: Resource) -> list[tuple[str, str]]:
         places = [("resources", resource.urn), ("resources", resource.name)]
         if resource.workload:
-            places += [("workloads", resource.workload), ("plan", resource.workload)]
+            places += [("workloads", resource.workload), ("plan", self.plan_key(resource))]
         places += [("defaults", resource.type), ("defaults", "*")]
         return places
 

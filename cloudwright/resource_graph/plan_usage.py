@@ -36,8 +36,14 @@ def plan_usage(plan: Plan) -> dict[str, dict[str, float]]:
         if a.pricing in TERM_YEARS:
             # Priced at the commit rate, 730 h/month (pricing.compute.committed).
             values["commit_years"] = float(TERM_YEARS[a.pricing])
-        out[a.workload] = values
+        out[usage_key(a.workload, a.region) if a.serves else a.workload] = values
     return out
+
+
+def usage_key(workload: str, region: str) -> str:
+    """The plan usage key of one region of a workload served from several regions (each
+    region prices its own share: hours, storage copy, serving egress)."""
+    return f"{workload}@{region}"
 
 
 def commitment_notes(plan: Plan) -> list[str]:

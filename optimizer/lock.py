@@ -28,9 +28,10 @@ import numpy as np
 from cloudwright.core.errors import CloudwrightError
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.fleet.split import SEPARATOR
 from cloudwright.optimizer.models.energy import network_energy_kwh
 from cloudwright.optimizer.models.storage import GB_PER_TB
-from cloudwright.optimizer.plan import Change, Plan
+from cloudwright.optimizer.plan import Assignment, Change, Plan
 from cloudwright.optimizer.solver.candidates import CandidateSet, PlacementKey
 from cloudwright.optimizer.solver.objective import KG_PER_TONNE, ObjectiveSpec
 from cloudwright.optimizer.solver.work import nodes_of
@@ -51,15 +52,30 @@ class MoveCosts:
 
 
 def lock_context(lock: Plan, fleet: Fleet) -> LockContext:
-    index = {w.name: i for i, w in enumerate(fleet.workloads)}
     keys: dict[int, PlacementKey] = {}
     nodes: dict[int, int] = {}
-    for a in lock.assignments:
-        if a.workload in index:
-            i = index[a.workload]
+    locked = locked_by_name(lock)
+    for i, w in enumerate(fleet.workloads):
+        # A population of a workload split since the lock starts where the workload ran.
+        a = locked.get(w.name) or (locked.get(w.origin) if w.split is not None else None)
+        if a is not None:
             keys[i] = (a.cloud, a.region, a.instance_type, a.pricing)
-            nodes[i] = a.nodes
+            # A population of a split workload: its own share, not its region's replicas.
+            nodes[i] = w.node_count if w.split is not None else a.nodes
     return LockContext(lock, keys, nodes)
+
+
+def locked_by_name(lock: Plan) -> dict[str, Assignment]:
+    """The lock's assignments by the name the solver knows them by: the workload's, or for a
+    workload served from several regions `<workload>@<population>` for each population a
+    region serves (fleet/split.py), so each population stays or moves on its own merits."""
+    out: dict[str, Assignment] = {}
+    for a in lock.assignments:
+        if a.serves:
+            out.update({f"{a.workload}{SEPARATOR}{s.name}": a for s in a.serves})
+        else:
+            out[a.workload] = a
+    return out
 
 
 def move_costs(
@@ -160,7 +176,7 @@ def changes(
     `blockers` names the constraints that hold a workload whose best move would pay."""
     fleet, m = cands.fleet, cands.metrics
     out: list[Change] = []
-    old_by_name = {a.workload: a for a in ctx.lock.assignments}
+    old_by_name = locked_by_name(ctx.lock)
     for i, w in enumerate(fleet.workloads):
         row = int(choice[i])
         new_key = cands.key(row)
@@ -178,10 +194,11 @@ def changes(
                 )
             )
             continue
-        old = old_by_name[w.name]
+        old = old_by_name.get(w.name) or old_by_name[w.origin]
         stay = moves.stay_rows.get(i)
-        old_usd = float(m.total_usd[stay]) if stay is not None else old.monthly_usd
-        old_kg = float(m.carbon_kg[stay]) if stay is not None else old.carbon_kg_month
+        share = ctx.nodes[i] / old.nodes if w.split is not None else 1.0  # its share of a region
+        old_usd = float(m.total_usd[stay]) if stay is not None else old.monthly_usd * share
+        old_kg = float(m.carbon_kg[stay]) if stay is not None else old.carbon_kg_month * share
         frm = placement(ctx.keys[i], ctx.nodes[i])
         d_usd, d_kg = float(m.total_usd[row]) - old_usd, float(m.carbon_kg[row]) - old_kg
         action, reason = lock_reason(cands, moves, i, row, int(raw_best[i]), unit, raw, blockers)
@@ -198,7 +215,7 @@ def changes(
                 reason=reason,
             )
         )
-    names = {w.name for w in fleet.workloads}
+    names = {w.name for w in fleet.workloads} | {w.origin for w in fleet.workloads}
     for a in ctx.lock.assignments:
         if a.workload not in names:
             key = (a.cloud, a.region, a.instance_type, a.pricing)

@@ -163,7 +163,13 @@ def _latency(problem: Problem) -> list[str]:
     coef = problem.catalog.coefficient("latency_inflation")
     return [
         "Latency is the user-weighted round-trip time from the catalog's great-circle model "
-        f"(fitted to {coef.source}), plus a last-mile allowance; SLOs bound that average."
+        f"(fitted to {coef.source}), plus a last-mile allowance; SLOs bound that average"
+        + (
+            " (for a workload served from several regions, each population's own RTT to the "
+            "region that serves it)."
+            if any(w.split is not None for w in problem.fleet.workloads)
+            else "."
+        )
     ]
 
 
@@ -178,7 +184,9 @@ def _skipped(problem: Problem) -> list[str]:
 
 
 def _owners(problem: Problem) -> list[str]:
-    missing = [w.name for w in problem.fleet.workloads if not (w.owner and w.cost_center)]
+    missing = list(
+        dict.fromkeys(w.origin for w in problem.fleet.workloads if not (w.owner and w.cost_center))
+    )
     if not missing:
         return []
     return [

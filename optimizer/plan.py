@@ -109,6 +109,13 @@ class WorkFacts(_Model):
     kg_co2e_per_h100_equivalent_hour: float | None = Field(default=None, ge=0)
 
 
+class Served(_Model):
+    """A user population a region's share of a split workload serves, with its modelled RTT."""
+
+    name: str
+    latency_ms: float = Field(ge=0)
+
+
 class Assignment(_Model):
     workload: str
     kind: Literal["training", "inference", "batch"]
@@ -148,6 +155,16 @@ class Assignment(_Model):
     site: SiteFacts | None = None
     # Work-sized workloads only: chips, the throughput ratio used and its source.
     work: WorkFacts | None = None
+    # Inference served from several regions (`placement.max_regions`): one assignment per
+    # region, each with its share of the replicas and the populations it serves.
+    replicas: int | None = Field(default=None, ge=1, le=MAX_NODES)
+    serves: list[Served] = []
+
+    @property
+    def deployment(self) -> str:
+        """The assignment's name within the plan (resources, stack outputs): the workload's,
+        with the region appended for a workload served from several regions."""
+        return f"{self.workload}-{self.region}" if self.serves else self.workload
 
 
 class Totals(_Model):

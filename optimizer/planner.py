@@ -28,6 +28,7 @@ from cloudwright.optimizer.fleet.spec import (
     DEFAULT_CARBON_PRICE_USD_PER_TONNE,
     Fleet,
 )
+from cloudwright.optimizer.fleet.split import expand_splits
 from cloudwright.optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.notes import plan_notes
@@ -38,17 +39,22 @@ from cloudwright.optimizer.plan import (
     Plan,
     SolverInfo,
     Totals,
+    placement_id,
 )
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
 from cloudwright.optimizer.solver.coupling import Coupling, build_coupling
 from cloudwright.optimizer.solver.milp import ModelInfeasible, SolveResult, segment_argmin, solve
 from cloudwright.optimizer.solver.objective import (
     ObjectiveSpec,
+    deployment_vectors,
     kubernetes_fees,
     objective_vectors,
 )
 from cloudwright.optimizer.solver.objective import objective_unit as unit_of
 from cloudwright.optimizer.solver.offers import OfferTable, build_offer_table
+from cloudwright.optimizer.solver.splits import build_splits
+from cloudwright.optimizer.solver.work import nodes_of
+from cloudwright.optimizer.split_plan import SplitMerge
 
 DEFAULT_TIME_LIMIT_S = 60.0
 
@@ -93,11 +99,14 @@ def _prepare(
 ) -> Problem:
     catalog = site_catalog(resolved, catalog)  # the fleet's own sites as rows (sites.py)
     table = build_offer_table(catalog)
-    ctx = lock_context(lock, resolved) if lock is not None else None
+    # Inference served from several regions: one part per user population (fleet/split.py).
+    fleet = expand_splits(resolved)
+    ctx = lock_context(lock, fleet) if lock is not None else None
     cands = build_candidates(
-        resolved, catalog, table, profiles=profiles, keep=ctx.keys if ctx else None
+        fleet, catalog, table, profiles=profiles, keep=ctx.keys if ctx else None
     )
-    return Problem(resolved, catalog, table, cands, build_coupling(cands), ctx)
+    coupling = build_coupling(cands, build_splits(cands, catalog))
+    return Problem(fleet, catalog, table, cands, coupling, ctx)
 
 
 def objective_spec(
@@ -122,6 +131,9 @@ def optimise(
 ) -> Outcome:
     cands, coupling = problem.cands, problem.coupling
     vectors = objective_vectors(cands, spec, kubernetes_fees(cands, problem.catalog))
+    if coupling.splits is not None:  # what opening each split deployment weighs
+        usd, kg = coupling.splits.fixed_usd, coupling.splits.fixed_kg
+        coupling = coupling.with_split_costs(*deployment_vectors(spec, usd, kg))
     raw = vectors.primary
     moves: MoveCosts | None = None
     primary = raw
@@ -193,16 +205,25 @@ class PlanDraft:
     count: int
     # Adds an own site's facts and sentence to assignments placed there (optimizer/fleet/sites.py).
     finish: Callable[[Assignment], Assignment] | None = None
+    # Split workloads: their parts become one assignment per region (split_plan.py).
+    merge: SplitMerge | None = None
 
     def assignments(self) -> Iterator[Assignment]:
-        for i in range(self.count):
-            a = self.explainer.assignment(i)
+        for a in self._built():
             yield self.finish(a) if self.finish is not None else a
+
+    def _built(self) -> Iterator[Assignment]:
+        merge = self.merge
+        for i in range(self.count):
+            if merge is None or not merge.is_part(i):
+                yield self.explainer.assignment(i)
+            elif i in merge.first:
+                yield from merge.assignments(i, self.explainer)
 
     def plan(self) -> Plan:
         """The whole plan, every assignment built."""
         with gc_paused():  # 10^5 models, no cycles
-            tagged = self.explainer.assignments()
+            tagged = self.explainer.assignments() if self.merge is None else list(self._built())
         if self.finish is not None:
             tagged = [self.finish(a) for a in tagged]
         return self.head.model_copy(update={"assignments": tagged})
@@ -228,8 +249,12 @@ def draft_plan(
 ) -> PlanDraft:
     """The plan of `outcome`, its assignments not yet built (see `PlanDraft`)."""
     solution, result, spec = outcome.solution, outcome.result, outcome.spec
-    plan_id = solution_id(solution)
     cands = problem.cands
+    merge = None
+    plan_id = solution_id(solution)
+    if solution.coupling.splits is not None:
+        merge = SplitMerge(solution, problem.catalog)
+        plan_id = placement_id(_placements(solution, merge))
     fees = None
     if any(w.platform == "kubernetes" for w in problem.fleet.workloads):
         fees = fee_shares(
@@ -253,6 +278,7 @@ def draft_plan(
             explainer.blockers,
         )
     when = created_at or datetime.now(UTC)
+    d_usd, d_kwh, d_kg = merge.totals_delta(solution) if merge is not None else (0.0, 0.0, 0.0)
     catalog = problem.catalog
     metrics, choice = problem.cands.metrics, solution.choice
     # Summed as Python floats in workload order: the figures the assignments carry, added
@@ -271,9 +297,10 @@ def draft_plan(
         assignments=[],
         totals=Totals(
             monthly_usd=sum(metrics.total_usd[choice].tolist())
-            + sum(f.usd_month or 0.0 for f in fees or () if f is not None),
-            energy_kwh_month=sum(solution.chosen.energy_kwh.tolist()),
-            carbon_kg_month=sum(metrics.carbon_kg[choice].tolist()),
+            + sum(f.usd_month or 0.0 for f in fees or () if f is not None)
+            + d_usd,
+            energy_kwh_month=sum(solution.chosen.energy_kwh.tolist()) + d_kwh,
+            carbon_kg_month=sum(metrics.carbon_kg[choice].tolist()) + d_kg,
         ),
         solver=SolverInfo(
             status=result.status,
@@ -293,7 +320,21 @@ def draft_plan(
         ],
         changes=diff,
     )
-    return PlanDraft(head, explainer, len(choice), site_annotator(problem.fleet, catalog))
+    return PlanDraft(head, explainer, len(choice), site_annotator(problem.fleet, catalog), merge)
+
+
+def _placements(
+    solution: Solution, merge: SplitMerge
+) -> Iterator[tuple[str, str, str, str, int, str]]:
+    """The plan's placements in assignment order, split workloads merged (the plan id)."""
+    cands = solution.cands
+    for i, row in enumerate(solution.choice.tolist()):
+        if not merge.is_part(i):
+            cloud, region, itype, pricing = cands.key(int(row))
+            nodes = nodes_of(cands, i, int(cands.offer[int(row)]))
+            yield (cands.fleet.workloads[i].name, cloud, region, itype, nodes, pricing)
+        elif i in merge.first:
+            yield from merge.placements(i)
 
 
 def objective_unit(spec: ObjectiveSpec) -> str:

@@ -95,13 +95,13 @@ def market_of(assignment: Assignment, overrides: WorkloadOverrides) -> Market:
 def check_workloads(plan: Plan) -> None:
     seen: dict[str, str] = {}
     for a in plan.assignments:
-        key = slug(a.workload)
+        key = slug(a.deployment)
         if key in seen:
             raise InputError(
-                f"workloads {seen[key]!r} and {a.workload!r} share the resource name {key!r}",
+                f"workloads {seen[key]!r} and {a.deployment!r} share the resource name {key!r}",
                 location="plan.assignments",
             )
-        seen[key] = a.workload
+        seen[key] = a.deployment
 
 
 @dataclass
@@ -121,7 +121,9 @@ def run(plan: Plan, catalog: Catalog, settings: StackSettings) -> dict[str, dict
         plan_id=plan.id or content_id(plan),
         catalog=catalog,
         settings=settings,
-        blocks=allocate_blocks([a.workload for a in plan.assignments], settings.cidr_pool, pinned),
+        blocks=allocate_blocks(
+            [a.deployment for a in plan.assignments], settings.cidr_pool, pinned
+        ),
         providers={},
     )
     # Own sites (cloud `site`): nothing to create in a cloud; one GpuAllocation component
@@ -129,19 +131,19 @@ def run(plan: Plan, catalog: Catalog, settings: StackSettings) -> dict[str, dict
     on_site = [a for a in plan.assignments if a.cloud == SITE_CLOUD]
     cloud = [a for a in plan.assignments if a.cloud != SITE_CLOUD]
     outputs = {
-        a.workload: (deploy_tpu_assignment(a, ctx) if is_tpu(a) else deploy_assignment(a, ctx))
+        a.deployment: (deploy_tpu_assignment(a, ctx) if is_tpu(a) else deploy_assignment(a, ctx))
         for a in cloud
         if a.platform == "vm"
     }
     outputs.update(_deploy_kubernetes([a for a in cloud if a.platform != "vm"], ctx))
-    outputs.update({a.workload: deploy_site_assignment(a, ctx) for a in on_site})
+    outputs.update({a.deployment: deploy_site_assignment(a, ctx) for a in on_site})
     return outputs
 
 
 def deploy_site_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
     """A workload on an own site: no cloud resources, said so; one GpuAllocation component."""
     pulumi.log.info(
-        f"site {a.region}: no cloud resources for {a.workload} ({a.nodes} × {a.instance_type} "
+        f"site {a.region}: no cloud resources for {a.deployment} ({a.nodes} × {a.instance_type} "
         "on the team's own GPUs)"
     )
     tags = base_tags(
@@ -151,7 +153,7 @@ def deploy_site_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
         cost_center=a.tags.get("cost-center"),
         extra=a.tags,
     )
-    GpuAllocation(slug(a.workload), allocation_inputs(a, tags))
+    GpuAllocation(slug(a.deployment), allocation_inputs(a, tags))
     return {"site": a.region, "cloud_resources": 0, "gpus": a.gpu_count * a.nodes}
 
 
@@ -170,7 +172,7 @@ def _provider(kit: CloudKit, region: str, ctx: _Context) -> pulumi.ProviderResou
 
 
 def deploy_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
-    where = f"plan.assignments[{a.workload}]"
+    where = f"plan.assignments[{a.deployment}]"
     kit = load_kit(ctx.catalog.check_cloud(a.cloud, location=where))
     spec = ctx.catalog.instance(a.cloud, a.instance_type)
     fabric = FabricSpec(spec.interconnect, spec.interconnect_nics, spec.interconnect_gbps)
@@ -191,7 +193,7 @@ def deploy_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
         cost_center=ctx.settings.cost_center,
         extra=a.tags,
     )
-    name = slug(a.workload)
+    name = slug(a.deployment)
     opts = pulumi.ResourceOptions(providers=[_provider(kit, a.region, ctx)])
     network = kit.network(name, _network_args(a, name, fabric, placement, tags, ctx), opts)
     storage = kit.storage(
@@ -227,7 +229,7 @@ def _network_args(
         workload=a.workload,
         region=a.region,
         zone=placement.zone,
-        cidr_block=ctx.blocks[a.workload],
+        cidr_block=ctx.blocks[a.deployment],
         instance_type=a.instance_type,
         nodes=a.nodes,
         fabric=fabric,
@@ -311,7 +313,7 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
 
     groups: dict[tuple[str, str], list[Assignment]] = {}
     for a in assignments:
-        cloud = ctx.catalog.check_cloud(a.cloud, location=f"plan.assignments[{a.workload}]")
+        cloud = ctx.catalog.check_cloud(a.cloud, location=f"plan.assignments[{a.deployment}]")
         groups.setdefault((cloud, a.region), []).append(a)
     adopted_regions: dict[str, list[str]] = {}
     for cloud, region in groups:
@@ -329,13 +331,13 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
             )
         name = slug(f"{cloud}-{region}-k8s")
         first = members[0]
-        specs = {a.workload: ctx.catalog.instance(cloud, a.instance_type) for a in members}
+        specs = {a.deployment: ctx.catalog.instance(cloud, a.instance_type) for a in members}
         fabrics = {
             w: FabricSpec(s.interconnect, s.interconnect_nics, s.interconnect_gbps)
             for w, s in specs.items()
         }
         # The network carries the widest fabric of the group (GCP: its GPU NIC networks).
-        widest = max(members, key=lambda a: fabrics[a.workload].nics or 0)
+        widest = max(members, key=lambda a: fabrics[a.deployment].nics or 0)
         kinds = {f.kind for f in fabrics.values() if f.present}
         if cloud == "gcp" and len(kinds) > 1:
             raise InputError(
@@ -345,15 +347,15 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
                 hint="give one of them platform: vm, or plan them into different regions",
             )
         placements = {
-            a.workload: place(a, ctx.settings.overrides(a.workload), ctx.catalog) for a in members
+            a.deployment: place(a, ctx.settings.overrides(a.workload), ctx.catalog) for a in members
         }
-        zone = placements[first.workload].zone
+        zone = placements[first.deployment].zone
         for a in members[1:]:
-            if placements[a.workload].zone not in (None, zone):
+            if placements[a.deployment].zone not in (None, zone):
                 raise InputError(
-                    f"kubernetes workloads {first.workload!r} and {a.workload!r} on "
+                    f"kubernetes workloads {first.deployment!r} and {a.deployment!r} on "
                     f"{cloud}:{region} are placed in different zones ({zone}, "
-                    f"{placements[a.workload].zone}); their cluster network has one node zone",
+                    f"{placements[a.deployment].zone}); their cluster network has one node zone",
                     location="plan.assignments",
                     hint="pin both to one zone with cloudwright:workloads.<name>.zone",
                 )
@@ -364,7 +366,7 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
             cost_center=ctx.settings.cost_center,
         )
         opts = pulumi.ResourceOptions(providers=[_provider(kit, region, ctx)])
-        block = ctx.blocks[first.workload]
+        block = ctx.blocks[first.deployment]
         network = kit.network(
             name,
             NetworkArgs(
@@ -375,7 +377,7 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
                 cidr_block=block,
                 instance_type=widest.instance_type,
                 nodes=sum(a.nodes for a in members),
-                fabric=fabrics[widest.workload],
+                fabric=fabrics[widest.deployment],
                 tags=tags,
                 admin_cidrs=ctx.settings.admin_cidrs,
                 nat=ctx.settings.nat,
@@ -398,7 +400,7 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
             opts,
         )
         for a in members:
-            where = f"plan.assignments[{a.workload}]"
+            where = f"plan.assignments[{a.deployment}]"
             overrides = ctx.settings.overrides(a.workload)
             market = market_of(a, overrides)
             feature = market_feature(market)
@@ -415,8 +417,8 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
                 cost_center=ctx.settings.cost_center,
                 extra=a.tags,
             )
-            own = slug(a.workload)
-            placement = placements[a.workload]
+            own = slug(a.deployment)
+            placement = placements[a.deployment]
             storage = kit.storage(
                 own,
                 _storage_args(a, own, Placement(zone, placement.arch), pool_tags, filesystem, ctx),
@@ -434,7 +436,7 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
                     nodes=a.nodes,
                     gpu=a.gpu,
                     gpu_count=a.gpu_count,
-                    fabric=fabrics[a.workload],
+                    fabric=fabrics[a.deployment],
                     tags=pool_tags,
                     arch=placement.arch,
                     market=market,
@@ -449,7 +451,7 @@ def _deploy_kubernetes(assignments: list[Assignment], ctx: _Context) -> dict[str
                 storage,
                 opts,
             )
-            outputs[a.workload] = {
+            outputs[a.deployment] = {
                 "cloud": cloud,
                 "region": region,
                 "zone": zone,
@@ -482,7 +484,7 @@ def deploy_tpu_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
     storage as for GPUs, then one `GcpTpuSlice` per node of the plan in the plan's zone."""
     from cloudwright.components.gcp.tpu import GcpTpuSlice, GcpTpuSliceArgs
 
-    where = f"plan.assignments[{a.workload}]"
+    where = f"plan.assignments[{a.deployment}]"
     kit = load_kit(ctx.catalog.check_cloud(a.cloud, location=where))
     overrides = ctx.settings.overrides(a.workload)
     market = market_of(a, overrides)
@@ -501,7 +503,7 @@ def deploy_tpu_assignment(a: Assignment, ctx: _Context) -> dict[str, Any]:
         cost_center=ctx.settings.cost_center,
         extra=a.tags,
     )
-    name = slug(a.workload)
+    name = slug(a.deployment)
     opts = pulumi.ResourceOptions(providers=[_provider(kit, a.region, ctx)])
     no_fabric = FabricSpec("none")
     network = kit.network(name, _network_args(a, name, no_fabric, placement, tags, ctx), opts)

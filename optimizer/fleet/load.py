@@ -22,7 +22,7 @@ from cloudwright.core.errors import InputError, closest
 from cloudwright.core.gcpause import gc_paused
 from cloudwright.core.yamlsource import SourceMap, format_path, load_yaml, parse_yaml
 from cloudwright.optimizer.fleet.fieldshare import FieldSets
-from cloudwright.optimizer.fleet.spec import Fleet
+from cloudwright.optimizer.fleet.spec import Fleet, Workload
 
 MAX_REPORTED = 8
 
@@ -110,6 +110,7 @@ def consistency_problems(fleet: Fleet) -> list[Problem]:
                     "add users: [{name, lat, lon, weight}]",
                 )
             )
+        problems.extend(_placement_problems(w, at))
         spot_set = "spot" in w.model_fields_set
         if w.purchase is not None and spot_set and w.spot != ("spot" in w.purchase):
             problems.append(
@@ -131,6 +132,36 @@ def consistency_problems(fleet: Fleet) -> list[Problem]:
             )
     problems.extend(_colocation_problems(fleet))
     return problems
+
+
+def _placement_problems(w: Workload, at: tuple[str | int, ...]) -> list[Problem]:
+    """`placement.max_regions` > 1 splits an inference workload by user population."""
+    if w.placement.max_regions == 1:
+        return []
+    field = (*at, "placement", "max_regions")
+    if w.kind != "inference":
+        return [(field, "only inference workloads are served from several regions", None)]
+    out: list[Problem] = []
+    names = [u.name for u in w.users]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        out.append(
+            (
+                (*at, "users"),
+                f"user population {twice[0]!r} is named twice",
+                "a workload served from several regions routes each population by its name",
+            )
+        )
+    if w.colocate is not None and len(w.users) > 1:
+        out.append(
+            (
+                (*at, "colocate"),
+                "a workload served from several regions cannot join a co-location group "
+                "(the group shares one region)",
+                "drop colocate, or set placement.max_regions: 1",
+            )
+        )
+    return out
 
 
 def _colocation_problems(fleet: Fleet) -> list[Problem]:

@@ -14,6 +14,7 @@ errors can point at the exact line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -114,6 +115,14 @@ class UserPopulation(_Spec):
     weight: float = Field(default=1.0, gt=0, le=MAX_AMOUNT)
 
 
+class Placement(_Spec):
+    """How a workload may be spread: `max_regions` > 1 lets an inference workload with
+    several user populations be served from up to that many regions, each population routed
+    to one that meets the SLO on its own (docs/fleet.md#placement)."""
+
+    max_regions: int = Field(default=1, ge=1, le=16)
+
+
 class Deferral(_Spec):
     """A workload that may start anywhere within `window_hours` of being released.
 
@@ -135,6 +144,16 @@ class Deferral(_Spec):
                 f"({self.window_hours:g}): the run cannot fit in its window"
             )
         return self
+
+
+@dataclass(frozen=True)
+class SplitPart:
+    """What a per-population part of a split workload stands for."""
+
+    parent: Workload  # as resolved, all populations
+    population: str
+    share: float  # of the parent's traffic (the population's weight share)
+    index: int  # the population's position in parent.users
 
 
 class Workload(_Spec):
@@ -161,6 +180,7 @@ class Workload(_Spec):
     latency_slo_ms: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     egress_gb_month: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
     colocate: str | None = Field(default=None, pattern=NAME_PATTERN)
+    placement: Placement = Field(default_factory=Placement)
     owner: str | None = None
     cost_center: str | None = None
     platform: Platform | None = None  # None: the fleet's (resolve fills it)
@@ -168,6 +188,9 @@ class Workload(_Spec):
     throughput: dict[str, Annotated[float, Field(gt=0, le=100)]] | None = None
     # Families resolve left out for want of a ratio, with the reason (the explanation says).
     _unrated: tuple[str, ...] = PrivateAttr(default=())
+    # Set on the per-population parts of a workload served from several regions
+    # (optimizer/fleet/split.py); None on every workload a user wrote.
+    _split: SplitPart | None = PrivateAttr(default=None)
 
     _listify = field_validator("clouds", "instance_types", "purchase", mode="before")(_as_list)
 
@@ -178,6 +201,21 @@ class Workload(_Spec):
     @property
     def unrated(self) -> tuple[str, ...]:
         return self._unrated
+
+    @property
+    def split(self) -> SplitPart | None:
+        return self._split
+
+    @property
+    def origin(self) -> str:
+        """The name the user gave: the parent's for a per-population part."""
+        return self._split.parent.name if self._split is not None else self.name
+
+    @property
+    def is_split(self) -> bool:
+        """Served from several regions: an inference workload with two or more user
+        populations and `placement.max_regions` > 1."""
+        return self.kind == "inference" and len(self.users) > 1 and self.placement.max_regions > 1
 
 
 class CapacityEntry(_Spec):

@@ -11,7 +11,7 @@ spot); a co-location group's regions are the regions every member can use, sorte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from cloudwright.core.errors import InfeasibleError
 from cloudwright.optimizer.fleet.resolve import region_matches
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.sparse import RowMatrix
+from cloudwright.optimizer.solver.splits import Splits
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,20 @@ class Coupling:
     upper: np.ndarray
     groups: dict[str, list[int]]  # co-location group → workload indexes
     group_regions: dict[str, list[int]]  # group → region indexes every member can use
+    # Workloads served from several regions: their deployment binaries (solver/splits.py).
+    splits: Splits | None = None
 
     def __len__(self) -> int:
         return len(self.names)
 
     @property
     def coupled(self) -> bool:
-        return bool(self.names) or bool(self.groups)
+        return bool(self.names) or bool(self.groups) or self.splits is not None
+
+    def with_split_costs(self, primary: np.ndarray, secondary: np.ndarray | None) -> Coupling:
+        if self.splits is None:
+            return self
+        return replace(self, splits=self.splits.with_costs(primary, secondary))
 
     def usage(self, rows: np.ndarray) -> np.ndarray:
         """Left-hand side of every row for a choice of candidate rows."""
@@ -45,7 +53,7 @@ class Coupling:
         return self.matrix.dot(x)
 
 
-def build_coupling(cands: CandidateSet) -> Coupling:
+def build_coupling(cands: CandidateSet, splits: Splits | None = None) -> Coupling:
     fleet, table = cands.fleet, cands.table
     names: list[str] = []
     kinds: list[str] = []
@@ -100,6 +108,7 @@ def build_coupling(cands: CandidateSet) -> Coupling:
         np.array(uppers, dtype=float),
         groups,
         _group_regions(cands, groups),
+        splits,
     )
 
 

@@ -18,7 +18,7 @@ from cloudwright.core.errors import InfeasibleError
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.model import Model, build_model, run_milp
-from cloudwright.optimizer.solver.sparse import diagonal, hstack
+from cloudwright.optimizer.solver.sparse import RowMatrix, diagonal, hstack, vstack
 
 SLACK_TOL = 1e-6
 TIME_LIMIT_S = 60.0
@@ -32,6 +32,8 @@ def explain_infeasible(cands: CandidateSet, coupling: Coupling) -> InfeasibleErr
     zeros = np.zeros(len(coupling))
     base = build_model(cands, coupling, np.zeros(len(cands)), columns, coupled, zeros)
     slack = _elastic(base, coupling)
+    if slack is None and coupling.splits is not None:
+        return _split_error(cands, coupling)
     if slack is None:
         return InfeasibleError(
             "the co-location groups cannot be satisfied together with one option per workload"
@@ -55,7 +57,10 @@ def _elastic(model: Model, coupling: Coupling) -> np.ndarray | None:
     # Slack s in real units enters the scaled rows as row_scale · s; the objective weighs
     # it by the row's size, so GPUs and dollars count alike.
     weight = 1.0 / np.maximum(np.abs(coupling.upper), 1.0)
-    a_ub = hstack([model.a_ub, diagonal(-model.row_scale)])
+    slack = diagonal(-model.row_scale[:k])
+    if model.a_ub.n_rows > k:  # split workloads' rows (solver/splits.py) take no slack
+        slack = vstack([slack, RowMatrix.empty(model.a_ub.n_rows - k, k)])
+    a_ub = hstack([model.a_ub, slack])
     a_eq = model.a_eq.pad_columns(k)
     c = np.concatenate([np.zeros(n), weight])
     elastic = Model(
@@ -68,6 +73,7 @@ def _elastic(model: Model, coupling: Coupling) -> np.ndarray | None:
         model.n_y,
         model.eq_workload,
         model.row_scale,
+        model.deps,
     )
     x, _, _ = run_milp(elastic, TIME_LIMIT_S, continuous_tail=k)
     if x is None:
@@ -114,6 +120,7 @@ def _cheapest_without_budget(cands: CandidateSet, coupling: Coupling, k: int) ->
         coupling.upper[keep],
         coupling.groups,
         coupling.group_regions,
+        coupling.splits,
     )
     n_w = len(cands.start) - 1
     model = build_model(
@@ -123,6 +130,7 @@ def _cheapest_without_budget(cands: CandidateSet, coupling: Coupling, k: int) ->
         np.arange(len(cands)),
         np.ones(n_w, bool),
         np.zeros(len(keep)),
+        y_cost=None if coupling.splits is None else coupling.splits.fixed_usd,
     )
     x, _, value = run_milp(model, TIME_LIMIT_S)
     return None if x is None else value
@@ -138,3 +146,28 @@ def _fix_hint(coupling: Coupling, k: int) -> str:
     if kind == "budget":
         return "raise budget.monthly_usd, allow spot, or relax the constraints that force cost"
     return "raise max_spot_fraction or allow on-demand for the spot-only workloads"
+
+
+def _split_error(cands: CandidateSet, coupling: Coupling) -> InfeasibleError:
+    """A workload served from several regions whose populations need more regions than
+    `placement.max_regions` allows (each population's regions within the SLO listed)."""
+    splits = coupling.splits
+    assert splits is not None
+    table = cands.table
+    lines = []
+    for name, parts, limit in zip(splits.names, splits.parts, splits.max_regions, strict=True):
+        per = []
+        for i in parts.tolist():
+            w = cands.fleet.workloads[i]
+            regions = sorted(
+                {table.regions.keys[table.region_idx[cands.offer[r]]] for r in cands.rows(i)}
+            )
+            shown = ", ".join(regions[:4]) + (f" (+{len(regions) - 4})" if len(regions) > 4 else "")
+            per.append(f"{w.split.population if w.split else w.name}: {shown}")
+        lines.append(f"{name} (max_regions {limit}): " + "; ".join(per))
+    return InfeasibleError(
+        "no plan serves every user population within its SLO from the regions allowed",
+        hint="regions each population can use:\n"
+        + "\n".join(lines)
+        + "\nraise placement.max_regions or latency_slo_ms, or widen clouds/residency",
+    )

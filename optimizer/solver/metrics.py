@@ -103,6 +103,9 @@ class _PerWorkload:
     def __init__(self, fleet: Fleet) -> None:
         ws = fleet.workloads
         self.nodes = np.array([w.node_count for w in ws], dtype=float)
+        # Parts of a workload served from several regions (fleet/split.py) carry none of the
+        # once-per-region costs: the solver weighs those per region (solver/splits.py).
+        self.per_region = np.array([w.split is None for w in ws], dtype=bool)
         # Work-sized workloads (gpu.h100_equivalents) need a node count per offer.
         self.work_sized = any(w.gpu.h100_equivalents is not None for w in ws)
         self.sizing: WorkSizing | None = None
@@ -271,6 +274,10 @@ def _compute(
     saving_kg = compute_kg * _shift_fraction(deferrals, regions.keys, r)
     storage_usd, storage_kwh, unknown = _storage(catalog, table, per, r)
     move_one_off, net_kwh, net_kg = _data_moves(catalog, table, per, r)
+    if not per.per_region.all():
+        once = per.per_region[wl]
+        storage_usd, storage_kwh = storage_usd * once, storage_kwh * once
+        move_one_off, net_kwh, net_kg = move_one_off * once, net_kwh * once, net_kg * once
     months = fleet.data_amortization_months
     serving = _serving(catalog, table, per, r)
     embodied = _embodied(catalog, table, fleet, r, nodes, hours)
@@ -340,7 +347,7 @@ def _infrastructure(
         per_key_kwh[k] = cost.per_node_kwh
     per_node = per_key_node[inverse.ravel()]
     fixed = per_key_fixed[inverse.ravel()]
-    out[rows] = per_node * nodes[rows] + fixed
+    out[rows] = per_node * nodes[rows] + fixed * per.per_region[r.wl[rows]]
     kwh[rows] = per_key_kwh[inverse.ravel()] * nodes[rows]
     return out, kwh
 

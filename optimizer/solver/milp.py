@@ -124,7 +124,8 @@ def solve(
     fixed_value = float(primary[best[~coupled]].sum())
     choice = best.copy()
     sifted = None
-    if int(coupled.sum()) >= lagrange.SIFT_MIN_WORKLOADS:
+    # Split workloads' deployment rows are not Lagrangian-relaxed: column generation.
+    if int(coupled.sum()) >= lagrange.SIFT_MIN_WORKLOADS and coupling.splits is None:
         sifted = lagrange.solve_sifted(
             cands,
             coupling,
@@ -160,6 +161,8 @@ def solve(
             cands, coupling, primary, secondary, choice, coupled, fixed_usage, time_limit_s, started
         )
     total_value = float(primary[choice].sum())
+    if coupling.splits is not None:  # the deployments the choice opens
+        total_value += coupling.splits.chosen_cost(choice)
     bound = min(coupled_bound + fixed_value, total_value)
     gap = 0.0 if total_value == bound else (total_value - bound) / max(abs(total_value), 1e-9)
     return SolveResult(
@@ -190,8 +193,9 @@ def _integer_solve(
     done; else reduced-cost fixing and the MILP (see the module docstring)."""
     columns = lp.columns
     incumbent = _incumbent(cands, coupling, primary, lp, coupled, fixed_usage)
+    splits = coupling.splits
     if incumbent is not None:
-        value = float(primary[incumbent].sum())
+        value = _value(coupling, primary, incumbent)
         bound = lp.value + lp.correction
         if value - bound <= MIP_REL_GAP * max(1.0, abs(value)):
             model, ones = _fixed(cands, coupling, primary, incumbent, coupled, fixed_usage)
@@ -201,6 +205,8 @@ def _integer_solve(
             tol = 1e-9 * max(1.0, abs(lp.value))
             keep = coupled[cands.wl] & (lp.reduced <= value - lp.value + tol)
             keep[incumbent] = True
+            if splits is not None:  # their reduced costs leave out the deployment rows
+                keep |= splits.part_rows
             survivors = np.flatnonzero(keep)
             columns = (
                 survivors
@@ -218,14 +224,20 @@ def _integer_solve(
         if x is None:
             raise ModelInfeasible(status)
     if incumbent is not None and (
-        x is None
-        or float(model.c[: len(model.columns)] @ x[: len(model.columns)])
-        > float(primary[incumbent].sum())
+        x is None or float(model.c @ x) > _value(coupling, primary, incumbent)
     ):
         model, ones = _fixed(cands, coupling, primary, incumbent, coupled, fixed_usage)
         return model, ones, status
     assert x is not None
     return model, x, status
+
+
+def _value(coupling: Coupling, primary: np.ndarray, rows: np.ndarray) -> float:
+    """Objective of the coupled workloads' `rows`, with the split deployments they open."""
+    value = float(primary[rows].sum())
+    if coupling.splits is not None:
+        value += coupling.splits.chosen_cost(rows)
+    return value
 
 
 def _fixed(
@@ -277,6 +289,9 @@ def _coupled_workloads(cands: CandidateSet, coupling: Coupling) -> np.ndarray:
         coupled |= np.bincount(cands.wl[touched], minlength=n_w) > 0
     for members in coupling.groups.values():
         coupled[members] = True
+    if coupling.splits is not None:
+        for parts in coupling.splits.parts:
+            coupled[parts] = True
     return coupled
 
 
@@ -327,6 +342,8 @@ def _working_set(
         member = np.isin(wl, members)
         chosen |= member & regions
         chosen &= ~member | regions
+    if coupling.splits is not None:  # every candidate of a split workload's parts
+        chosen |= coupling.splits.part_rows
     if keep_rows is not None:
         chosen[keep_rows] = True
     return np.flatnonzero(chosen & coupled[wl])
@@ -377,6 +394,8 @@ def _price(
     grouped = np.zeros(len(cands), dtype=bool)
     for members in coupling.groups.values():
         grouped |= np.isin(cands.wl, members)
+    if coupling.splits is not None:
+        grouped |= coupling.splits.part_rows
     priceable = in_model & ~grouped
     coupled = np.bincount(cands.wl[in_model], minlength=len(cands.start) - 1) > 0
     for rounds in range(1, MAX_ROUNDS + 1):
@@ -404,7 +423,7 @@ def _price(
         x = lp.x
         credit = 0.0
         if has_ub:
-            lam = -lp.ineq_duals * model.row_scale
+            lam = (-lp.ineq_duals * model.row_scale)[: len(coupling)]
             credit = float(np.maximum(lam, 0.0) @ dollar_margin(coupling))
         if not negative.any():
             return LpState(columns, float(lp.fun), 0.0, rounds, reduced, x, True, credit)
@@ -434,7 +453,7 @@ def _reduced_costs(
     pi[has_row] = eq_duals[model.eq_workload[has_row]]
     reduced = primary - pi[cands.wl]
     if model.a_ub.shape[0]:
-        lam = lp.ineq_duals * model.row_scale
+        lam = (lp.ineq_duals * model.row_scale)[: len(coupling)]  # split rows: parts only
         reduced = reduced - coupling.matrix.tdot(lam)
     return np.asarray(reduced, dtype=float)
 
@@ -467,9 +486,12 @@ def _second_stage(
     """Among plans as good on `primary` as `choice`, the best on `secondary`."""
     in_model = coupled[cands.wl]
     columns = np.flatnonzero(in_model)
-    model = build_model(cands, coupling, secondary, columns, coupled, fixed_usage)
-    target = float(primary[choice[coupled]].sum())
-    row = RowMatrix.dense_row(np.concatenate([primary[columns], np.zeros(model.n_y)]))
+    splits = coupling.splits
+    second = None if splits is None else splits.secondary_cost
+    model = build_model(cands, coupling, secondary, columns, coupled, fixed_usage, y_cost=second)
+    target = _value(coupling, primary, choice[coupled])
+    first = build_model(cands, coupling, primary, columns, coupled, fixed_usage)
+    row = RowMatrix.dense_row(first.c)
     tol = 1e-9 * max(1.0, abs(target)) + 1e-9
     bounded = Model(
         model.columns,
@@ -481,6 +503,7 @@ def _second_stage(
         model.n_y,
         model.eq_workload,
         np.append(model.row_scale, 1.0),
+        model.deps,
     )
     x, status, _ = run_milp(bounded, time_limit_s - (time.perf_counter() - started))
     if x is None:

@@ -10,7 +10,7 @@ budget; nothing is printed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,7 +20,8 @@ from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.highs import (
     silence_native_stdout as silence_native_stdout,  # re-exported: tests import it from here
 )
-from cloudwright.optimizer.solver.sparse import RowMatrix
+from cloudwright.optimizer.solver.sparse import RowMatrix, hstack, vstack
+from cloudwright.optimizer.solver.splits import SplitBlock, split_block
 
 MIP_REL_GAP = 1e-5
 BUDGET_MARGIN = 1e-6  # share of the budget held back from the solver (see dollar_margin)
@@ -34,9 +35,12 @@ class Model:
     b_eq: np.ndarray
     a_ub: RowMatrix
     b_ub: np.ndarray
-    n_y: int  # co-location binaries after the x columns
+    n_y: int  # co-location then deployment binaries after the x columns
     eq_workload: np.ndarray  # eq row of each coupled, non-grouped workload (−1 otherwise)
     row_scale: np.ndarray  # a_ub = diag(row_scale) · coupling rows (numerics: GPUs vs $)
+    # Deployments of split workloads (solver/splits.py), the last y columns; their rows
+    # follow the coupling rows in a_ub (unit scale).
+    deps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def build_model(
@@ -46,7 +50,11 @@ def build_model(
     columns: np.ndarray,
     coupled: np.ndarray,
     fixed_usage: np.ndarray,
+    *,
+    y_cost: np.ndarray | None = None,
 ) -> Model:
+    """`y_cost`: the objective of each split deployment (default: the coupling's primary
+    costs, `Splits.cost`)."""
     n_x = len(columns)
     wl = cands.wl[columns]
     grouped_w = {i for members in coupling.groups.values() for i in members}
@@ -103,7 +111,44 @@ def build_model(
     else:
         a_ub, b_ub = RowMatrix.empty(0, n), np.zeros(0)
     c = np.concatenate([primary[columns], np.zeros(n_y)])
-    return Model(columns, c, a_eq, np.array(b_eq), a_ub, b_ub, n_y, eq_workload, scale)
+    model = Model(columns, c, a_eq, np.array(b_eq), a_ub, b_ub, n_y, eq_workload, scale)
+    splits = coupling.splits
+    block = None if splits is None else split_block(splits, columns, n, n + len(splits.dep_offer))
+    if block is None or splits is None:
+        return model
+    return _with_deployments(model, coupling, block, y_cost if y_cost is not None else splits.cost)
+
+
+def _with_deployments(
+    model: Model, coupling: Coupling, block: SplitBlock, costs: np.ndarray | None
+) -> Model:
+    """`model` with the split deployments' y columns and rows (solver/splits.py); the budget
+    row counts each open deployment's once-per-region $."""
+    n_s = len(block.deps)
+    a_ub, scale = model.a_ub, model.row_scale
+    if len(coupling):
+        budget = [k for k, kind in enumerate(coupling.kinds) if kind == "budget"]
+        dep_cols = RowMatrix.from_triplets(
+            np.full(n_s, budget[0] if budget else 0),
+            np.arange(n_s),
+            block.budget_usd * (scale[budget[0]] if budget else 0.0),
+            (len(coupling), n_s),
+        )
+        a_ub = hstack([a_ub, dep_cols])
+    n = len(model.c) + n_s
+    block_a = RowMatrix(block.a_ub.indptr, block.a_ub.indices, block.a_ub.data, n)
+    return Model(
+        model.columns,
+        np.concatenate([model.c, np.zeros(n_s) if costs is None else costs[block.deps]]),
+        model.a_eq.pad_columns(n_s),
+        model.b_eq,
+        vstack([a_ub, block_a]) if a_ub.n_rows else block_a,
+        np.concatenate([model.b_ub, block.b_ub]),
+        model.n_y + n_s,
+        model.eq_workload,
+        np.concatenate([scale, np.ones(len(block.b_ub))]),
+        block.deps,
+    )
 
 
 def dollar_margin(coupling: Coupling) -> np.ndarray:

@@ -101,3 +101,18 @@ def latency_penalty(cands: CandidateSet, pct_per_ms: float) -> np.ndarray:
     ref_cost = np.minimum.reduceat(m.total_usd, starts)
     excess = np.where(has, m.latency_ms - best_latency[cands.wl], 0.0)
     return np.asarray(pct_per_ms / 100.0 * ref_cost[cands.wl] * excess, dtype=float)
+
+
+def deployment_vectors(
+    spec: ObjectiveSpec, usd: np.ndarray, kg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(primary, secondary) objective of opening each split deployment (solver/splits.py):
+    its once-per-region $ and kgCO2e, weighed as `objective_vectors` weighs a candidate's
+    (it has no latency of its own)."""
+    if spec.name == "cost":
+        return usd + TIE_BREAK * kg, None
+    if spec.name == "carbon":
+        return kg + TIE_BREAK * usd, None
+    if spec.name == "latency":
+        return np.zeros(len(usd)), usd + TIE_BREAK * kg
+    return usd + spec.carbon_price_usd_per_tonne * kg / KG_PER_TONNE, None

@@ -43,6 +43,7 @@ def _amount(text: str, pattern: str) -> float:
         "examples/three-clouds.yaml",
         "examples/commitments.yaml",
         "examples/sites.yaml",
+        "examples/multi-region.yaml",  # one workload served from three regions
     ],
 )
 def test_four_totals_agree(tmp_path: Path, fleet: str) -> None:

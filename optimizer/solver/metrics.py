@@ -280,6 +280,9 @@ def _compute(
         move_one_off, net_kwh, net_kg = move_one_off * once, net_kwh * once, net_kg * once
     months = fleet.data_amortization_months
     serving = _serving(catalog, table, per, r)
+    # The serving traffic's network energy, drawn in the serving region (CCF kWh/GB × PUE):
+    # what `cost` counts on the same egress line.
+    serving_kwh = per.egress_gb[wl] * _network_kwh_per_gb(catalog, table)[r.region]
     embodied = _embodied(catalog, table, fleet, r, nodes, hours)
     infra, infra_kwh = _infrastructure(catalog, table, fleet, per, r, nodes)
     total = hourly * billed + storage_usd + move_one_off / months + serving + infra
@@ -293,10 +296,10 @@ def _compute(
         serving_usd=serving,
         infrastructure_usd=infra,
         total_usd=total,
-        energy_kwh=compute_kwh + storage_kwh + infra_kwh + net_kwh / months,
+        energy_kwh=compute_kwh + storage_kwh + infra_kwh + serving_kwh + net_kwh / months,
         carbon_kg=compute_kg
         - saving_kg
-        + (storage_kwh + infra_kwh) * intensity / 1000.0
+        + (storage_kwh + infra_kwh + serving_kwh) * intensity / 1000.0
         + net_kg / months
         + embodied,
         shift_saving_kg=saving_kg,
@@ -350,6 +353,16 @@ def _infrastructure(
     out[rows] = per_node * nodes[rows] + fixed * per.per_region[r.wl[rows]]
     kwh[rows] = per_key_kwh[inverse.ravel()] * nodes[rows]
     return out, kwh
+
+
+def _network_kwh_per_gb(catalog: Catalog, table: OfferTable) -> np.ndarray:
+    """CCF networking kWh per GB × PUE, per region of the table (`network_energy_kwh`)."""
+    regions = table.regions
+    per_cloud = {
+        c: catalog.coefficient("network_kwh_per_gb", c).value for c in sorted(set(regions.cloud))
+    }
+    coef = np.array([per_cloud[str(c)] for c in regions.cloud], dtype=float)
+    return np.asarray(coef * regions.pue, dtype=float)
 
 
 def _per_cloud(catalog: Catalog, table: OfferTable, name: str) -> np.ndarray:

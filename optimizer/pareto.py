@@ -20,6 +20,7 @@ import numpy as np
 
 from cloudwright.optimizer.planner import Problem
 from cloudwright.optimizer.purchase import is_commitment, label
+from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.milp import solve
 from cloudwright.optimizer.solver.objective import KG_PER_TONNE, TIE_BREAK
 
@@ -66,10 +67,15 @@ def frontier(
     m = cands.metrics
     raw: list[tuple[float | None, np.ndarray]] = []
     for p in prices:
-        vector = m.total_usd + p * m.carbon_kg / KG_PER_TONNE + TIE_BREAK * m.carbon_kg
-        raw.append((float(p), solve(cands, coupling, vector, time_limit_s=time_limit_s).choice))
+        kg_weight = p / KG_PER_TONNE + TIE_BREAK
+        vector = m.total_usd + kg_weight * m.carbon_kg
+        at = _weighed(coupling, 1.0, kg_weight)
+        raw.append((float(p), solve(cands, at, vector, time_limit_s=time_limit_s).choice))
     greenest = solve(
-        cands, coupling, m.carbon_kg + TIE_BREAK * m.total_usd, time_limit_s=time_limit_s
+        cands,
+        _weighed(coupling, TIE_BREAK, 1.0),
+        m.carbon_kg + TIE_BREAK * m.total_usd,
+        time_limit_s=time_limit_s,
     ).choice
     raw.append((None, greenest))
     points: list[ParetoPoint] = []
@@ -80,6 +86,10 @@ def frontier(
             continue
         seen.add(key)
         usd, kg = float(m.total_usd[choice].sum()), float(m.carbon_kg[choice].sum())
+        if coupling.splits is not None:  # the regions a split workload opens
+            opened = coupling.splits.opened(choice)
+            usd += float(coupling.splits.fixed_usd[opened].sum())
+            kg += float(coupling.splits.fixed_kg[opened].sum())
         if points and not (kg < points[-1].carbon_kg_month - MIN_STEP * points[0].carbon_kg_month):
             continue  # not materially greener than the previous point: dominated or equal
         abatement = average = None
@@ -93,6 +103,16 @@ def frontier(
         )
         points.append(ParetoPoint(price, usd, kg, places, abatement, average))
     return points
+
+
+def _weighed(coupling: Coupling, usd_weight: float, kg_weight: float) -> Coupling:
+    """`coupling` with split deployments weighed as the sweep weighs candidates."""
+    splits = coupling.splits
+    if splits is None:
+        return coupling
+    return coupling.with_split_costs(
+        usd_weight * splits.fixed_usd + kg_weight * splits.fixed_kg, None
+    )
 
 
 def _per_tonne(reference: ParetoPoint, usd: float, kg: float) -> float | None:

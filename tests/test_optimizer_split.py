@@ -225,3 +225,13 @@ def test_cli_plan_cost_preview_and_relock_handle_a_split_workload(tmp_path: Path
         "chat@singapore",
     }
     assert {c["action"] for c in changes} == {"kept"}
+
+
+def test_the_pareto_sweep_counts_each_regions_copies(catalog: Catalog) -> None:
+    from cloudwright.optimizer.pareto import frontier
+
+    problem = prepare(_fleet(_spec()), catalog)
+    plan = build_plan(problem, optimise(problem, objective_spec(problem)))
+    points = frontier(problem, [0.0])
+    assert points[0].monthly_usd == pytest.approx(plan.totals.monthly_usd, rel=1e-9)
+    assert points[-1].carbon_kg_month <= plan.totals.carbon_kg_month

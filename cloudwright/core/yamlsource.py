@@ -35,6 +35,7 @@ from typing import Any, Literal
 import yaml
 
 from cloudwright.core.errors import InputError
+from cloudwright.core.yamlblock import BlockReader, Decline
 
 PathKey = tuple[str | int, ...]
 # Items of a top-level list: each item's line and its layout, {path inside the item: lines
@@ -105,8 +106,14 @@ def parse_yaml(
         raise InputError(
             f"not valid {syntax}: a NUL byte (binary data?)", location=f"{origin}:{line}"
         )
+    try:  # most files: plain block YAML, read line by line without libyaml's events
+        reader = BlockReader(text, _core_scalar, MAX_DEPTH)
+        data = reader.read()
+        return data, SourceMap(origin, reader.lines, base_dir, reader.items)
+    except (Decline, RecursionError):
+        pass
     lines: dict[PathKey, int] = {}
-    if _Events is not None:  # most files: no anchors, aliases, tags or merge keys
+    if _Events is not None:  # no anchors, aliases, tags or merge keys
         try:
             events = _Events(text, lines)
             data = events.document()

@@ -18,9 +18,16 @@ from __future__ import annotations
 
 import math
 
-from cloudwright.optimizer.fleet.spec import Fleet, GpuRequest, SplitPart, StorageSpec, Workload
+from cloudwright.optimizer.fleet.spec import (
+    PART_SEPARATOR,
+    Fleet,
+    GpuRequest,
+    SplitPart,
+    StorageSpec,
+    Workload,
+)
 
-SEPARATOR = "@"  # not allowed in workload names: a part's name never collides with a user's
+SEPARATOR = PART_SEPARATOR
 
 
 def expand_splits(fleet: Fleet) -> Fleet:

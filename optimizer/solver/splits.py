@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cloudwright.optimizer.catalog import Catalog
-from cloudwright.optimizer.fleet.spec import SplitPart, Workload
+from cloudwright.optimizer.fleet.spec import PART_SEPARATOR, SplitPart, Workload
 from cloudwright.optimizer.fleet.split import split_groups
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.metrics import compute_metrics
@@ -141,7 +141,7 @@ def deployment_fixed(
     """($, kgCO2e, kWh) per month that opening each (offer, purchase) adds once for the
     region: the parent's figures there minus a part's (the same workload without them)."""
     whole = parent.model_copy(update={"users": []})
-    part = whole.model_copy()
+    part = whole.model_copy(update={"name": f"{parent.name}{PART_SEPARATOR}"})
     part._split = SplitPart(parent=parent, population="", share=1.0, index=0)
     figures = []
     for w in (whole, part):

@@ -106,6 +106,10 @@ class _PerWorkload:
         # Parts of a workload served from several regions (fleet/split.py) carry none of the
         # once-per-region costs: the solver weighs those per region (solver/splits.py).
         self.per_region = np.array([w.split is None for w in ws], dtype=bool)
+        self.vm = np.array([w.platform != "kubernetes" for w in ws], dtype=bool)
+        # Infrastructure per (offer, has storage): $ per node, fixed $, kWh per node; NaN
+        # until a row asks (filled per distinct offer, not per row: `_infrastructure`).
+        self.infra: np.ndarray | None = None
         # Work-sized workloads (gpu.h100_equivalents) need a node count per offer.
         self.work_sized = any(w.gpu.h100_equivalents is not None for w in ws)
         self.sizing: WorkSizing | None = None
@@ -328,35 +332,31 @@ def _infrastructure(
     workload of a VM cluster (Kubernetes pools and own sites: none here), one price lookup
     per distinct key."""
     out, kwh = np.zeros(len(r.wl)), np.zeros(len(r.wl))
-    vm = np.array([w.platform != "kubernetes" for w in fleet.workloads], dtype=bool)
-    rows = np.nonzero(vm[r.wl])[0]
+    rows = np.nonzero(per.vm[r.wl])[0]
     if not len(rows):
         return out, kwh
-    pricer = InfrastructurePricer(catalog)
-    regions = table.regions
+    if per.infra is None:
+        per.infra = np.full((len(table.cloud), 2, 3), np.nan)
     storage = ((per.object_tb > 0) | (per.fs_tb > 0))[r.wl[rows]].astype(np.int64)
-    region = r.region[rows].astype(np.int64)
     offer = r.offer[rows].astype(np.int64)
-    gcp = regions.cloud[region] == "gcp"  # GCP's boot disk type depends on the machine
-    key = np.where(gcp, offer * 2 + storage, -(region * 2 + storage) - 1)
-    keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    per_key_node = np.empty(len(keys))
-    per_key_fixed = np.empty(len(keys))
-    per_key_kwh = np.empty(len(keys))
-    for k, at in enumerate(first):
-        g = int(region[at])
-        cost = pricer.price(
-            str(regions.cloud[g]),
-            str(regions.region[g]),
-            str(table.instance_type[offer[at]]),
-            bool(storage[at]),
-        )
-        per_key_node[k], per_key_fixed[k] = cost.per_node_usd, cost.fixed_usd
-        per_key_kwh[k] = cost.per_node_kwh
-    per_node = per_key_node[inverse.ravel()]
-    fixed = per_key_fixed[inverse.ravel()]
-    out[rows] = per_node * nodes[rows] + fixed * per.per_region[r.wl[rows]]
-    kwh[rows] = per_key_kwh[inverse.ravel()] * nodes[rows]
+    missing = np.isnan(per.infra[offer, storage, 0])
+    if missing.any():
+        pricer = InfrastructurePricer(catalog)  # its lookups are cached per (region, type)
+        regions = table.regions
+        pairs = np.unique(offer[missing] * 2 + storage[missing])
+        for pair in pairs.tolist():
+            o, has = divmod(pair, 2)
+            g = int(table.region_idx[o])
+            cost = pricer.price(
+                str(regions.cloud[g]),
+                str(regions.region[g]),
+                str(table.instance_type[o]),
+                bool(has),
+            )
+            per.infra[o, has] = (cost.per_node_usd, cost.fixed_usd, cost.per_node_kwh)
+    found = per.infra[offer, storage]
+    out[rows] = found[:, 0] * nodes[rows] + found[:, 1] * per.per_region[r.wl[rows]]
+    kwh[rows] = found[:, 2] * nodes[rows]
     return out, kwh
 
 

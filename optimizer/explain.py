@@ -25,10 +25,12 @@ from cloudwright.optimizer.purchase import label as purchase_label
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.coupling import Coupling
 from cloudwright.optimizer.solver.filters import requirement
-from cloudwright.optimizer.solver.metrics import CandidateMetrics, Metrics
+from cloudwright.optimizer.solver.metrics import Metrics
 from cloudwright.optimizer.solver.objective import objective_unit
 from cloudwright.optimizer.solver.work import nodes_of, ratios_sentence, work_facts, work_sentence
 
+_validate_cost = CostBreakdown.__pydantic_validator__.validate_python
+_validate_alternative = Alternative.__pydantic_validator__.validate_python
 MAX_ALTERNATIVES = 3
 ALTERNATIVES_CHUNK = 8192  # workloads whose alternatives are chosen in one vectorised pass
 SCAN_ROWS = 24  # rows per workload scanned for distinct alternatives (a few per region)
@@ -79,10 +81,6 @@ class Explainer:
         self.chosen = solution.chosen
         self._usage = self.coupling.usage(self.choice)
         self._alt_rows = self._select_alternatives()
-        # Every figure the assignments and their alternatives carry, checked at once: finite
-        # and not negative (what the plan schema asks). Then the per-assignment models skip
-        # pydantic's per-object validation (~3 µs × 4 objects × 10^5 workloads).
-        self._finite = _bulk_valid(self.chosen, self.cands.metrics, self._alt_rows)
         self._storages: dict[tuple[float, float, int], Storage] = {}
         pairs = [(i, int(r)) for i, rows in enumerate(self._alt_rows) for r in rows]
         pairs += [(i, int(b)) for i, b in enumerate(self.best) if b != self.choice[i]]
@@ -94,17 +92,15 @@ class Explainer:
         change[1:] = (region[1:] != region[:-1]) | (c.wl[1:] != c.wl[:-1])
         self._regions = np.bincount(c.wl[change], minlength=len(c.start) - 1)
 
-    # ---- parts built without re-validating what was checked in bulk --------------------
-    def _breakdown(self, **figures: float) -> CostBreakdown:
-        """The cost breakdown; validated only where a figure failed the bulk check."""
-        if self._finite and all(v >= 0 for v in figures.values()):
-            return CostBreakdown.model_construct(None, **figures)
-        return CostBreakdown(**figures)
+    # ---- parts validated from a dict by pydantic-core directly (2.7 µs, not 4.1 µs, each:
+    # 4 × 10^5 of them in a 10^5-workload plan) ---------------------------------------------
+    @staticmethod
+    def _breakdown(**figures: float) -> CostBreakdown:
+        return _validate_cost(figures)
 
-    def _alternative(self, **fields: object) -> Alternative:
-        if self._finite:
-            return Alternative.model_construct(None, **fields)
-        return Alternative(**fields)  # type: ignore[arg-type]
+    @staticmethod
+    def _alternative(**fields: object) -> Alternative:
+        return _validate_alternative(fields)
 
     def _storage_of(self, w: Workload) -> Storage:
         """One Storage per distinct size (10^5 workloads share a handful)."""
@@ -521,26 +517,6 @@ def _deferral_text(note: str, saving_kg: float, carbon_kg: float) -> str:
 def _opt(value: float) -> float | None:
     number = float(value)  # a Python float: NaN test without a numpy ufunc call per figure
     return None if number != number else number
-
-
-def _bulk_valid(chosen: Metrics, m: CandidateMetrics, alt_rows: list[np.ndarray]) -> bool:
-    """Whether every chosen figure and every alternative's is finite and not negative
-    (latency may be NaN: no users)."""
-    parts = [
-        chosen.compute_usd,
-        chosen.storage_usd,
-        chosen.data_move_usd,
-        chosen.serving_usd,
-        chosen.infrastructure_usd,
-    ]
-    ok = all(bool(np.isfinite(a).all() and (a >= 0).all()) for a in parts)
-    rows = np.concatenate(alt_rows) if alt_rows else np.zeros(0, dtype=np.int64)
-    if len(rows):
-        for a in (m.total_usd[rows], m.carbon_kg[rows]):
-            ok &= bool(np.isfinite(a).all() and (a >= 0).all())
-        lat = m.latency_ms[rows]
-        ok &= bool(((lat >= 0) | np.isnan(lat)).all() and not np.isinf(lat).any())
-    return ok
 
 
 def _tags(w: Workload, plan_id: str) -> dict[str, str]:

@@ -285,13 +285,15 @@ class Catalog:
         canonical = self.check_gpu(model)
         key = (canonical, variant)
         if key not in self._gpu_specs:
-            rows = self.gpus[self.gpus["gpu"] == canonical]
-            if rows.empty:
+            rows = self._gpu_rows.get(canonical)
+            if not rows:
                 raise DataError(f"GPU {canonical} is sold but has no row in the gpus table")
-            chosen = rows[rows["variant"] == variant] if variant is not None else rows
-            if chosen.empty:
+            chosen = rows
+            if variant is not None:
+                chosen = [r for r in rows if _none_if_na(r["variant"]) == variant]
+            if not chosen:
                 raise DataError(f"GPU {canonical} has no variant {variant!r} in the gpus table")
-            rec = chosen.iloc[0]
+            rec = chosen[0]
             platform = _none_if_na(rec.get("platform_w_per_gpu"))
             self._gpu_specs[key] = GpuSpec(
                 canonical,
@@ -303,6 +305,15 @@ class Catalog:
                 float(platform) if platform is not None else 0.0,
             )
         return self._gpu_specs[key]
+
+    @cached_property
+    def _gpu_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """gpu → its rows of the gpus table, in table order (a frame filter per lookup cost
+        ~2 ms; a plan asks for dozens)."""
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for rec in self.gpus.to_dict("records"):
+            rows.setdefault(rec["gpu"], []).append(rec)
+        return rows
 
     @cached_property
     def _gpu_specs(self) -> dict[tuple[str, str | None], GpuSpec]:

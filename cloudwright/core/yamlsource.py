@@ -18,6 +18,12 @@ Invariants:
 - size and depth are bounded (an alias bomb or 10,000 nested lists is an error, not a hang);
 - nothing here knows any file's schema; messages name the file, never its kind's fields.
 
+Three readers, the fastest that can take the text: `core.yamlblock` (plain block YAML, line
+by line, no libyaml: most files, and generated fleets of 10^5 workloads), then libyaml's
+events (`_EventBuilder`: no anchors, aliases, tags or merge keys), then libyaml's composer
+(`_Builder`: everything, and the wording of every error). All three give the same data and
+lines for any text the faster ones accept.
+
 Also here: `load_stack_config`, the one reader of `Pulumi.<stack>.yaml` files (used by the
 stack program's settings and by the resource-graph readers), with the handling of encrypted
 (`secure:`) values chosen by the caller.

@@ -70,6 +70,8 @@ def test_row_matrix_matches_scipy_sparse_bit_for_bit() -> None:
     y[2] = 0.0  # a zero dual: the row is skipped, the sums stay exact
     assert np.array_equal(ours.dot(x), theirs @ x)
     assert np.array_equal(ours.tdot(y), theirs.T @ y)
+    some = np.array([39, 0, 7, 7, 22, 3])  # any order, repeats allowed
+    assert np.array_equal(ours.structure_tdot_at(some, y), ours.structure().tdot(y)[some])
     cols = np.array([1, 4, 5, 20, 39])
     assert np.array_equal(ours.take_columns(cols).toarray(), dense[:, cols])
     assert np.array_equal(ours.take_rows([4, 0]).toarray(), dense[[4, 0]])

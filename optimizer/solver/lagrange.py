@@ -236,7 +236,7 @@ class Sifter:
     def _pool_bests(self, rows: np.ndarray) -> np.ndarray:
         """Each sampled workload's best candidate per set of coupling rows it draws on."""
         weights = np.random.default_rng(0).integers(1, 2**40, size=len(self.coupling))
-        signature = self.a.structure().tdot(weights.astype(np.float64))[rows]
+        signature = self.a.structure_tdot_at(rows, weights.astype(np.float64))
         order = np.lexsort((rows, self.c[rows], signature.ravel(), self.wl[rows]))
         key_w, key_s = self.wl[rows][order], signature.ravel()[order]
         first = np.ones(len(order), dtype=bool)

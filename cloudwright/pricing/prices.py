@@ -83,9 +83,10 @@ class PriceBook:
         own offering index (built once per catalog, not per estimate)."""
         if self._types is None:
             types: dict[str, set[str]] = {}
-            for cloud, _, instance_type in self.catalog.region_offering_keys():
+            # Latest row first: of two spellings, the one a table scan would see last wins.
+            for cloud, instance_type in self.catalog.region_offering_types:
                 types.setdefault(cloud, set()).add(instance_type)
-                self._spelling[(cloud, instance_type.lower())] = instance_type
+                self._spelling.setdefault((cloud, instance_type.lower()), instance_type)
             self._types = types
 
     def canonical_instance_type(self, cloud: str, instance_type: str) -> str:

@@ -433,8 +433,9 @@ class Catalog:
         """(cloud, region, instance_type) → row in `_region_offering_columns`, built once per
         catalog: pricing looks up thousands of resources, and a table scan per lookup would
         dominate. A row's record dict is made on first use (a few dozen of 10^5 are)."""
-        keys = zip(*self._region_offering_columns[:3], strict=True)
-        return {(str(c), str(r), str(t)): n for n, (c, r, t) in enumerate(keys)}
+        clouds, regions, types = (map(str, c) for c in self._region_offering_columns[:3])
+        keys = zip(clouds, regions, types, strict=True)
+        return dict(zip(keys, range(len(self.region_offerings)), strict=True))
 
     @cached_property
     def _region_offering_columns(self) -> list[list[Any]]:
@@ -464,6 +465,15 @@ class Catalog:
     def region_offering_keys(self) -> list[tuple[str, str, str]]:
         """Every (cloud, region, instance_type) the catalog sells."""
         return list(self._region_offering_index)
+
+    @cached_property
+    def region_offering_types(self) -> tuple[tuple[str, str], ...]:
+        """Every (cloud, instance_type) the catalog sells, once, latest table row first
+        (10^5 region rows, a few thousand types: callers that need only the types skip the
+        rest)."""
+        clouds, _, types = self._region_offering_columns[:3]
+        pairs = zip(map(str, reversed(clouds)), map(str, reversed(types)), strict=True)
+        return tuple(dict.fromkeys(pairs))
 
     def hourly_price(
         self, cloud: str, region: str, instance_type: str, *, spot: bool = False

@@ -312,7 +312,7 @@ class Catalog:
         ~2 ms; a plan asks for dozens)."""
         rows: dict[str, list[dict[str, Any]]] = {}
         for rec in self.gpus.to_dict("records"):
-            rows.setdefault(rec["gpu"], []).append(rec)
+            rows.setdefault(rec["gpu"], []).append({str(k): v for k, v in rec.items()})
         return rows
 
     @cached_property

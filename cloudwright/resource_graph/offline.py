@@ -112,7 +112,7 @@ def preview_plan(
     from cloudwright.resource_graph.plan_usage import commitment_notes, plan_usage
     from cloudwright.resource_graph.sdkload import load_only_what_is_used
 
-    load_only_what_is_used()
+    load_only_what_is_used(sorted({a.cloud for a in plan.assignments}))
     from cloudwright.stacks.program import run
     from cloudwright.stacks.settings import StackSettings
 

@@ -1,7 +1,7 @@
-"""The offline preview imports only the provider SDKs of the clouds the plan uses
-(`sdkload.load_only_what_is_used(clouds)`): examples/plan.json places work on AWS and GCP, so
-Azure's SDK (~30 ms to import) stays out. Run in a fresh interpreter: the test process has
-imported every SDK already."""
+"""Offline preview speed-ups that must not leak: only the provider SDKs of the plan's clouds
+are imported (`sdkload.load_only_what_is_used(clouds)`; examples/plan.json is AWS and GCP, so
+Azure's SDK stays out: checked in a fresh interpreter, the test process has imported every SDK
+already), and the SDK's stack walk is skipped only while the preview runs."""
 
 from __future__ import annotations
 
@@ -32,3 +32,16 @@ def test_preview_of_an_aws_and_gcp_plan_leaves_azure_sdk_unimported() -> None:
     loaded, resources = out.stdout.strip().rsplit(" ", 1)
     assert loaded == "['pulumi_aws', 'pulumi_gcp']"
     assert int(resources) > 50  # the preview really ran
+
+
+def test_preview_restores_the_sdk_stack_walk() -> None:
+    """The preview skips the SDK's per-resource stack walk only while it runs."""
+    from pulumi.runtime import resource as pulumi_resource
+
+    from cloudwright.resource_graph.offline import run_mocked
+
+    original = pulumi_resource._get_stack_trace
+    seen: list[object] = []
+    run_mocked(lambda: seen.append(pulumi_resource._get_stack_trace), project="p", stack="s")
+    assert seen and seen[0] is not original
+    assert pulumi_resource._get_stack_trace is original

@@ -86,6 +86,7 @@ class BlockReader:
         self.indents, self.bodies, self.numbers = indents, bodies, numbers
         # Keys, scalars and flows repeat from item to item: each text is read once.
         self.keys: dict[str, tuple[Any, str]] = {}
+        self.entries: dict[str, tuple[Any, str, str]] = {}  # whole `key: value` lines
         self.scalars: dict[str, Any] = {}
         self.flows: dict[str, tuple[bool, list[tuple[Any, str]], list[Any]]] = {}
         self.at = 0
@@ -107,28 +108,21 @@ class BlockReader:
             raise Decline
         out: dict[Any, Any] = {}
         indents, bodies, numbers = self.indents, self.bodies, self.numbers
-        keys, scalars, lines, shift = self.keys, self.scalars, self.lines, self.shift
+        entries, scalars, lines, shift = self.entries, self.scalars, self.lines, self.shift
         at = self.at
         while indents[at] == indent:
             body = bodies[at]
-            cut = body.find(": ")
-            if cut > 0:
-                text, rest = body[:cut], body[cut + 2 :].lstrip(" ")
-            elif body[-1] == ":":
-                text, rest = body[:-1], ""
-            else:
-                raise Decline  # a list item or a scalar among keys
-            known = keys.get(text)
-            if known is None:
-                known = keys[text] = self.key(text)
-            key, name = known
+            entry = entries.get(body)
+            if entry is None:
+                entry = entries[body] = self.entry(body)
+            key, name, rest = entry
             if key in out:
                 raise Decline  # a duplicate: libyaml's path words the error
             child = (*path, name)
             number = numbers[at]
             lines[child] = number + shift
             at += 1
-            if rest and rest[0] != "#":
+            if rest:
                 value = scalars.get(rest, _MISS)
                 if value is _MISS:
                     value = self.inline(rest, child, number, depth + 1)
@@ -152,6 +146,21 @@ class BlockReader:
         if deeper == indent and self.bodies[self.at][:2] in _DASHES:
             return self.sequence(indent, path, depth)  # `key:` then `- item` at its indent
         return None
+
+    def entry(self, body: str) -> tuple[Any, str, str]:
+        """A `key: value` line: the key, its name in paths, and the value's text ("" when
+        the line has none, or only a comment)."""
+        cut = body.find(": ")
+        if cut > 0:
+            text, rest = body[:cut], body[cut + 2 :].lstrip(" ")
+        elif body[-1] == ":":
+            text, rest = body[:-1], ""
+        else:
+            raise Decline  # a list item or a scalar among keys
+        known = self.keys.get(text)
+        if known is None:
+            known = self.keys[text] = self.key(text)
+        return *known, "" if rest[:1] == "#" else rest
 
     def key(self, text: str) -> tuple[Any, str]:
         """A mapping key's value and its name in paths; plain names only."""

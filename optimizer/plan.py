@@ -263,41 +263,54 @@ def parse_plan(data: object, origin: str = "plan") -> Plan:
 
 
 def save_plan(
-    plan: Plan, path: str | Path, assignments: Iterable[Assignment] | None = None
+    plan: Plan,
+    path: str | Path,
+    assignments: Iterable[Assignment] | None = None,
+    *,
+    rendered: Iterable[bytes] | None = None,
 ) -> None:
     """Write plan.json atomically: the text of `plan.model_dump_json(indent=2)` plus a newline,
     serialised one assignment at a time (100,000 workloads make 0.3 GB of JSON; it is never
     held whole). `assignments`, when given, are written in place of `plan.assignments`, as
-    they come (a `planner.PlanDraft` builds them one at a time: none is kept)."""
+    they come (a `planner.PlanDraft` builds them one at a time: none is kept); `rendered`,
+    when given, are those assignments already serialised (`assignment_json`)."""
+    if rendered is None:
+        source = plan.assignments if assignments is None else assignments
+        rendered = (assignment_json(a) for a in source)
     with atomic_writer(path, "wb") as handle:
-        for chunk in _json_chunks(plan, plan.assignments if assignments is None else assignments):
+        for chunk in _json_chunks(plan, rendered):
             handle.write(chunk)
         handle.write(b"\n")
+
+
+_SEPARATOR = b"\n    "  # an assignment's lines, indented to its depth in the document
+
+
+def assignment_json(assignment: Assignment) -> bytes:
+    """One assignment as it sits in plan.json's `assignments` list (indented to its depth:
+    the pretty printer indents nested values the same way), without the separating comma."""
+    return _SEPARATOR + _to_json(assignment, indent=2).replace(b"\n", _SEPARATOR)
 
 
 _ASSIGNMENTS = b'\n  "assignments": []'  # where the assignments go in the plan without them
 _BUFFER = 1 << 20  # bytes of JSON gathered before a write
 
 
-def _json_chunks(plan: Plan, assignments: Iterable[Assignment]) -> Iterable[bytes]:
-    """`model_dump_json(indent=2)` of `plan` with `assignments` as UTF-8 pieces: the
-    assignments one by one, each indented to its depth in the document (the pretty printer
-    indents nested values the same way), gathered into writes of about _BUFFER bytes."""
+_to_json = Assignment.__pydantic_serializer__.to_json
+
+
+def _json_chunks(plan: Plan, assignments: Iterable[bytes]) -> Iterable[bytes]:
+    """`model_dump_json(indent=2)` of `plan` with the serialised `assignments`
+    (`assignment_json`) as UTF-8 pieces, gathered into writes of about _BUFFER bytes."""
     header = plan.model_copy(update={"assignments": []}) if plan.assignments else plan
     head, tail = plan.__pydantic_serializer__.to_json(header, indent=2).split(_ASSIGNMENTS)
-    to_json = Assignment.__pydantic_serializer__.to_json
-    separator = b"\n    "
     pieces: list[bytes] = []
     size = 0
     n = -1
-    for n, assignment in enumerate(assignments):
+    for n, rendered in enumerate(assignments):
         if n == 0:
             pieces.append(head + b'\n  "assignments": [')
-        piece = (
-            (b"," if n else b"")
-            + separator
-            + to_json(assignment, indent=2).replace(b"\n", separator)
-        )
+        piece = b"," + rendered if n else rendered
         pieces.append(piece)
         size += len(piece)
         if size >= _BUFFER:

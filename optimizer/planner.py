@@ -29,6 +29,7 @@ from cloudwright.optimizer.fleet.spec import (
     Fleet,
 )
 from cloudwright.optimizer.fleet.split import expand_splits
+from cloudwright.optimizer.forked import default_workers, render_ranges
 from cloudwright.optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.notes import plan_notes
@@ -39,6 +40,7 @@ from cloudwright.optimizer.plan import (
     Plan,
     SolverInfo,
     Totals,
+    assignment_json,
     placement_id,
 )
 from cloudwright.optimizer.solver.candidates import CandidateSet, build_candidates
@@ -209,12 +211,25 @@ class PlanDraft:
     merge: SplitMerge | None = None
 
     def assignments(self) -> Iterator[Assignment]:
-        for a in self._built():
+        for a in self._built(0, self.count):
             yield self.finish(a) if self.finish is not None else a
 
-    def _built(self) -> Iterator[Assignment]:
+    def rendered(self, workers: int | None = None) -> Iterator[bytes]:
+        """Every assignment's JSON (`plan.assignment_json`), in order: a large plan's are
+        built on every usable core (optimizer/forked.py; `workers` overrides)."""
+        n = default_workers(self.count) if workers is None else workers
+        return render_ranges(self.count, self._render, n)
+
+    def _render(self, start: int, stop: int) -> Iterator[bytes]:
+        with gc_paused():  # 10^5 short-lived models, no cycles
+            for a in self._built(start, stop):
+                yield assignment_json(self.finish(a) if self.finish is not None else a)
+
+    def _built(self, start: int, stop: int) -> Iterator[Assignment]:
+        """Assignments of workloads start..stop-1 (a split workload's regions at its first
+        part)."""
         merge = self.merge
-        for i in range(self.count):
+        for i in range(start, stop):
             if merge is None or not merge.is_part(i):
                 yield self.explainer.assignment(i)
             elif i in merge.first:
@@ -223,7 +238,11 @@ class PlanDraft:
     def plan(self) -> Plan:
         """The whole plan, every assignment built."""
         with gc_paused():  # 10^5 models, no cycles
-            tagged = self.explainer.assignments() if self.merge is None else list(self._built())
+            tagged = (
+                self.explainer.assignments()
+                if self.merge is None
+                else list(self._built(0, self.count))
+            )
         if self.finish is not None:
             tagged = [self.finish(a) for a in tagged]
         return self.head.model_copy(update={"assignments": tagged})

@@ -122,7 +122,7 @@ def plan_command(
     brief = out is not None and draft.count > render.BRIEF_ROWS
     if out is not None and (fmt is not PlanFormat.table or brief):
         # Only the file needs the assignments: each is built, written and dropped in turn.
-        save_plan(head, out, draft.assignments())
+        save_plan(head, out, rendered=draft.rendered())
         err_console().print(f"wrote {out}", highlight=False)
         if points is not None:
             _write_chart(points, chart or _default_chart(out))

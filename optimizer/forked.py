@@ -1,0 +1,93 @@
+"""Render a long sequence in forked processes: the plan's assignments on every core.
+
+A 10^5-workload plan spends most of its last phase explaining and serialising assignments,
+one at a time, each independent of the others. `render_ranges` splits the indexes into
+contiguous ranges, forks a child per range but the first (copy-on-write: the solved
+problem is shared, not copied), renders the first range itself meanwhile, then streams each
+child's pieces back in order. Each child writes its pieces to a temporary file (length-
+prefixed) and leaves with `os._exit`, running nothing of the parent's exit handlers.
+
+Invariants: the pieces come out exactly as `render(0, count)` yields them, whatever the
+number of workers; a child that fails (any exception, a signal) has its range rendered again
+by the parent, so a failure costs time, never output; a child's file is read as a stream
+(never held whole). Without `os.fork`
+(Windows) or with one worker, nothing is forked.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+Render = Callable[[int, int], Iterator[bytes]]  # (start, stop) → pieces, in order
+PARALLEL_MIN = 4000  # below this a fork (tens of ms with a large heap) does not pay
+MAX_WORKERS = 4
+_LENGTH = struct.Struct("<Q")
+_END = 2**64 - 1
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask where there is one)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def default_workers(count: int) -> int:
+    """Workers for `count` items: one per usable core (≤ MAX_WORKERS), one when few."""
+    if count < PARALLEL_MIN or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(MAX_WORKERS, usable_cores()))
+
+
+def render_ranges(count: int, render: Render, workers: int) -> Iterator[bytes]:
+    """`render(0, count)`'s pieces, the ranges after the first rendered by forked children."""
+    if workers <= 1 or count < 2 or not hasattr(os, "fork"):
+        yield from render(0, count)
+        return
+    bounds = [count * k // workers for k in range(workers + 1)]
+    children: list[tuple[int, Path, int, int]] = []
+    with tempfile.TemporaryDirectory(prefix="cloudwright-render-") as scratch:
+        for k in range(1, workers):
+            lo, hi = bounds[k], bounds[k + 1]
+            path = Path(scratch) / f"range-{k}.bin"
+            pid = os.fork()
+            if pid == 0:  # the child: render, write, leave without the parent's handlers
+                _child(render, lo, hi, path)
+            children.append((pid, path, lo, hi))
+        yield from render(bounds[0], bounds[1])
+        for pid, path, lo, hi in children:
+            _, status = os.waitpid(pid, 0)
+            ok = os.waitstatus_to_exitcode(status) == 0
+            yield from _read(path) if ok else render(lo, hi)
+
+
+def _child(render: Render, lo: int, hi: int, path: Path) -> None:
+    code = 1
+    try:
+        with path.open("wb") as fh:
+            for piece in render(lo, hi):
+                fh.write(_LENGTH.pack(len(piece)))
+                fh.write(piece)
+            fh.write(_LENGTH.pack(_END))  # end mark: a file without it is a failed child
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _read(path: Path) -> Iterator[bytes]:
+    """The child's pieces, streamed (a child that exited 0 wrote its end mark)."""
+    with path.open("rb") as fh:
+        while True:
+            head = fh.read(_LENGTH.size)
+            if len(head) < _LENGTH.size:
+                raise OSError(f"{path}: rendered pieces end without their end mark")
+            (size,) = _LENGTH.unpack(head)
+            if size == _END:
+                return
+            piece = fh.read(size)
+            if len(piece) < size:
+                raise OSError(f"{path}: a rendered piece is cut short")
+            yield piece

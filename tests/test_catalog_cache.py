@@ -27,6 +27,10 @@ def assert_same(a: Catalog, b: Catalog) -> None:
     for name in TABLES:
         pd.testing.assert_frame_equal(a.table(name), b.table(name), check_exact=True)
     pd.testing.assert_frame_equal(a.region_offerings, b.region_offerings, check_exact=True)
+    for view in ("accelerator_offerings", "accelerator_region_offerings"):
+        pd.testing.assert_frame_equal(getattr(a, view), getattr(b, view), check_exact=True)
+    assert a.clouds() == b.clouds() and a.gpu_names() == b.gpu_names()
+    assert {c: a.region_names(c) for c in a.clouds()} == {c: b.region_names(c) for c in b.clouds()}
 
 
 def test_cached_frames_equal_a_fresh_parse(tmp_path: Path) -> None:
@@ -38,6 +42,21 @@ def test_cached_frames_equal_a_fresh_parse(tmp_path: Path) -> None:
     stored = {p.name for p in folder.iterdir()}
     assert {f"{n}.pickle" for n in TABLES} | {"region_offerings.pickle"} <= stored
     assert_same(Catalog.load(snap, cache=cache), fresh)  # read back from the pickles
+    views = {"accelerator_offerings", "accelerator_region_offerings", "offering_names"}
+    assert {f"{v}.pickle" for v in views} <= {p.name for p in folder.iterdir()}
+
+
+def test_the_accelerator_views_hold_every_accelerator_row_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    catalog = Catalog.load(snapshot(tmp_path), cache=tmp_path / "cache")
+    for full, view in (
+        (catalog.offerings, catalog.accelerator_offerings),
+        (catalog.region_offerings, catalog.accelerator_region_offerings),
+    ):
+        accelerated = full["gpu"].notna() & (full["gpu_count"].fillna(0) > 0)
+        pd.testing.assert_frame_equal(view, full[accelerated])
+        assert len(view) < len(full)  # the fixture lists CPU types too
 
 
 def test_a_changed_table_file_gets_a_new_folder(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 CACHE_ENV = "CLOUDWRIGHT_CACHE_DIR"
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape (2: derived accelerator views, names)
 KEEP_SNAPSHOTS = 4
 _CODE = (
     "catalog.py",
@@ -39,6 +39,7 @@ _CODE = (
     "flags.py",
     "validate.py",
     "regional.py",
+    "lookups.py",
 )  # the code the cached frames come out of
 
 

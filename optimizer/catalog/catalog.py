@@ -11,6 +11,7 @@ Every lookup that misses raises `UnknownNameError` with the closest valid names.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -208,15 +209,9 @@ class Catalog:
     def region_names(self, cloud: str) -> list[str]:
         return self._region_names.get(cloud, [])
 
-    @cached_property
+    @property
     def _region_names(self) -> dict[str, list[str]]:
-        names: dict[str, set[str]] = {}
-        for frame in (self.regions, self.offerings):
-            for cloud, region in (
-                frame[["cloud", "region"]].drop_duplicates().itertuples(index=False)
-            ):
-                names.setdefault(str(cloud), set()).add(str(region))
-        return {c: sorted(r) for c, r in names.items()}
+        return self._names.region_names
 
     def check_region(self, cloud: str, region: str, *, location: str | None = None) -> str:
         cloud = self.check_cloud(cloud, location=location)
@@ -420,6 +415,22 @@ class Catalog:
     def _region_offerings(self) -> pd.DataFrame:
         """`region_offerings`, computed from the offerings table."""
         return regional.region_offerings(self.offerings)
+
+    @cached_property
+    def accelerator_offerings(self) -> pd.DataFrame:
+        """The zone rows of accelerator types (`regional.accelerator_rows`): the optimizer's."""
+        return self.derived(
+            "accelerator_offerings", lambda: regional.accelerator_rows(self.offerings)
+        )
+
+    @cached_property
+    def accelerator_region_offerings(self) -> pd.DataFrame:
+        build = lambda: regional.accelerator_rows(self.region_offerings)  # noqa: E731
+        return self.derived("accelerator_region_offerings", build)
+
+    def derived(self, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A frame computed from the tables, kept in the table cache when there is one."""
+        return self._cache.frame(name, build) if self._cache is not None else build()
 
     # Columns of `region_offering` records: what per-resource price lookups need.
     OFFERING_RECORD_COLUMNS = (

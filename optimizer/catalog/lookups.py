@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from cloudwright.optimizer.catalog import schema
+from cloudwright.optimizer.catalog.regional import offering_names
 from cloudwright.optimizer.catalog.types import Coefficient, UnitPrice, _none_if_na
 
 if TYPE_CHECKING:
@@ -77,15 +78,36 @@ class Names:
         self.catalog = catalog
 
     @cached_property
+    def _offered(self) -> dict[str, set[str]]:
+        """Clouds, GPU names and `cloud:region`s in the offerings, from the table cache (not
+        the 10^5 rows)."""
+        catalog = self.catalog
+        names = catalog.derived("offering_names", lambda: offering_names(catalog.offerings))
+        return {
+            kind: set(names.loc[names["kind"] == kind, "name"])
+            for kind in ("cloud", "gpu", "region")
+        }
+
+    @cached_property
+    def region_names(self) -> dict[str, list[str]]:
+        """Regions per cloud: the regions table's and every region something is sold in."""
+        names: dict[str, set[str]] = {}
+        regions = self.catalog.regions[["cloud", "region"]].drop_duplicates()
+        pairs = [(str(c), str(r)) for c, r in regions.itertuples(index=False)]
+        pairs += [(k.split(":", 1)[0], k.split(":", 1)[1]) for k in self._offered["region"]]
+        for cloud, region in pairs:
+            names.setdefault(cloud, set()).add(region)
+        return {c: sorted(r) for c, r in names.items()}
+
+    @cached_property
     def clouds(self) -> tuple[str, ...]:
-        present = set(self.catalog.offerings["cloud"].unique())
+        present = self._offered["cloud"]
         return tuple(c for c in schema.CLOUDS if c in present)
 
     @cached_property
     def gpus(self) -> tuple[str, ...]:
-        catalog = self.catalog
-        in_offerings = set(catalog.offerings["gpu"].dropna().unique())
-        return tuple(sorted(in_offerings | set(catalog.gpus["gpu"].unique())))
+        in_offerings = self._offered["gpu"]
+        return tuple(sorted(in_offerings | set(self.catalog.gpus["gpu"].unique())))
 
     @cached_property
     def gpu_lookup(self) -> dict[str, str]:

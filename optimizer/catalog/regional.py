@@ -78,3 +78,20 @@ def _edge_zone_columns(out: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) 
     best = best.set_index(keys).reindex(touched)
     out.loc[touched, "price_spot_az_usd_hr"] = best["price_spot_usd_hr"].to_numpy()
     out.loc[touched, "spot_az_zone"] = best["zone"].to_numpy()
+
+
+def accelerator_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of types with accelerators (a GPU/AI-chip name and a count > 0): a few % of the
+    catalog, which lists every CPU type too."""
+    return frame[frame["gpu"].notna() & (frame["gpu_count"].fillna(0) > 0)]
+
+
+def offering_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The clouds, GPU names and `cloud:region`s the offerings table holds (the name checks
+    need only these)."""
+    clouds = sorted(set(frame["cloud"].unique()))
+    gpus = sorted(set(frame["gpu"].dropna().unique()))
+    pairs = frame[["cloud", "region"]].drop_duplicates()
+    regions = sorted(f"{c}:{r}" for c, r in pairs.itertuples(index=False))
+    kinds = ["cloud"] * len(clouds) + ["gpu"] * len(gpus) + ["region"] * len(regions)
+    return pd.DataFrame({"kind": kinds, "name": clouds + gpus + regions})

@@ -21,9 +21,9 @@ import numpy as np
 
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.cluster_fees import FeeShare
-from cloudwright.optimizer.explain import Explainer, Solution
+from cloudwright.optimizer.explain import Explainer, Solution, cost_breakdown
 from cloudwright.optimizer.fleet.spec import GpuRequest, UserPopulation, Workload
-from cloudwright.optimizer.plan import Assignment, CostBreakdown, Served
+from cloudwright.optimizer.plan import Assignment, Served
 from cloudwright.optimizer.solver.candidates import CandidateSet
 from cloudwright.optimizer.solver.metrics import Metrics, compute_metrics
 from cloudwright.optimizer.solver.work import nodes_of
@@ -122,14 +122,7 @@ class SplitMerge:
                     "serves": serves,
                     "hourly_usd": float(f.hourly_usd[k]),
                     "monthly_usd": float(f.total_usd[k]) + fee,
-                    "cost": CostBreakdown(
-                        compute_usd=float(f.compute_usd[k]),
-                        storage_usd=float(f.storage_usd[k]),
-                        egress_usd=float(f.data_move_usd[k]),
-                        serving_egress_usd=float(f.serving_usd[k]),
-                        infrastructure_usd=float(f.infrastructure_usd[k]),
-                        cluster_fee_usd=fee,
-                    ),
+                    "cost": cost_breakdown(f, k, fee),
                     "hours_per_month": float(f.hours[k]),
                     "energy_kwh_month": float(f.energy_kwh[k]),
                     "carbon_kg_month": float(f.carbon_kg[k]),

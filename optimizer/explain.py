@@ -80,12 +80,15 @@ class Explainer:
         self.secondary = solution.secondary
         self.chosen = solution.chosen
         self._usage = self.coupling.usage(self.choice)
-        self._alt_rows = self._select_alternatives()
         self._storages: dict[tuple[float, float, int], Storage] = {}
-        pairs = [(i, int(r)) for i, rows in enumerate(self._alt_rows) for r in rows]
-        pairs += [(i, int(b)) for i, b in enumerate(self.best) if b != self.choice[i]]
-        self._blocked = self._blockers_for(pairs)
         c = self.cands
+        # Alternatives and what blocks them, chosen a chunk of workloads at a time when an
+        # assignment of the chunk is first built (`_chunk`): a plan rendered by several
+        # processes (optimizer/forked.py) computes each chunk in the process that needs it.
+        self._chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 4
+        self._chosen_place += c.purchase[self.choice]
+        self._alt_chunks: dict[int, list[np.ndarray]] = {}
+        self._blocked: dict[tuple[int, int], list[str]] = {}
         # Distinct regions per workload: rows are sorted by offer, and offers by region.
         region = c.table.region_idx[c.offer]
         change = np.ones(len(c), dtype=bool)
@@ -176,21 +179,27 @@ class Explainer:
         )
 
     # ---- alternatives -----------------------------------------------------------------
-    def _select_alternatives(self) -> list[np.ndarray]:
-        """Per workload, its best rows on the objective, one per (region, pricing) other than
-        the chosen one's, at most MAX_ALTERNATIVES (vectorised over ALTERNATIVES_CHUNK
-        workloads at a time: each workload's answer depends on its own rows only)."""
+    def _alt_rows(self, i: int) -> np.ndarray:
+        """Workload i's best rows on the objective, one per (region, pricing) other than the
+        chosen one's, at most MAX_ALTERNATIVES."""
+        k = i // ALTERNATIVES_CHUNK
+        if k not in self._alt_chunks:
+            self._chunk(k)
+        return self._alt_chunks[k][i - k * ALTERNATIVES_CHUNK]
+
+    def _chunk(self, k: int) -> None:
+        """Alternatives of workloads in chunk k (vectorised: each workload's answer depends
+        on its own rows only) and the blockers of them and of each one's own best."""
         c = self.cands
-        n_w = len(c.start) - 1
-        chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 4
-        chosen_place += c.purchase[self.choice]
+        w0 = k * ALTERNATIVES_CHUNK
+        w1 = min(w0 + ALTERNATIVES_CHUNK, len(c.start) - 1)
+        lo, hi = int(c.start[w0]), int(c.start[w1])
         n_places = 4 * len(c.table.regions.keys) + 4
-        out: list[np.ndarray] = []
-        for w0 in range(0, n_w, ALTERNATIVES_CHUNK):
-            w1 = min(w0 + ALTERNATIVES_CHUNK, n_w)
-            lo, hi = int(c.start[w0]), int(c.start[w1])
-            out.extend(self._alternatives_of(lo, hi, w0, w1, chosen_place, n_places))
-        return out
+        rows = self._alternatives_of(lo, hi, w0, w1, self._chosen_place, n_places)
+        self._alt_chunks[k] = rows
+        pairs = [(w0 + j, int(r)) for j, mine in enumerate(rows) for r in mine]
+        pairs += [(i, int(self.best[i])) for i in range(w0, w1) if self.best[i] != self.choice[i]]
+        self._blocked.update(self._blockers_for(pairs))
 
     def _alternatives_of(
         self, lo: int, hi: int, w0: int, w1: int, chosen_place: np.ndarray, n_places: int
@@ -219,7 +228,7 @@ class Explainer:
     def alternatives(self, i: int) -> list[Alternative]:
         c, m = self.cands, self.cands.metrics
         row = int(self.choice[i])
-        rows = self._alt_rows[i]
+        rows = self._alt_rows(i)
         if not len(rows):
             return []
         usd0, kg0, lat0 = float(m.total_usd[row]), float(m.carbon_kg[row]), _opt(m.latency_ms[row])
@@ -248,6 +257,8 @@ class Explainer:
 
     def blockers(self, i: int, row: int) -> list[str]:
         """Constraints that swapping workload i onto `row` (alone) would break."""
+        if (i, row) not in self._blocked and i // ALTERNATIVES_CHUNK not in self._alt_chunks:
+            self._chunk(i // ALTERNATIVES_CHUNK)  # the pairs an assignment asks for, at once
         if (i, row) not in self._blocked:
             self._blocked.update(self._blockers_for([(i, row)]))
         return self._blocked[(i, row)]

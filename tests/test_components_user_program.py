@@ -315,7 +315,9 @@ def test_azure_cluster_in_your_own_subnet(mocks: PlainMocks) -> Any:
         (role,) = inputs_of(mocks, "azure-native:authorization:RoleAssignment")
         assert role["roleDefinitionId"].startswith("/subscriptions/1111/providers/")
 
-    return cluster.node_group.apply(check)
+    # Wait on the role assignment too: its registration may land after the scale set's.
+    assert cluster.blob_access_id is not None
+    return pulumi.Output.all(cluster.node_group, cluster.blob_access_id).apply(check)
 
 
 def test_missing_required_input_names_it() -> None:

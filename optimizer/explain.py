@@ -545,9 +545,18 @@ def _tags(w: Workload, plan_id: str) -> dict[str, str]:
 def solution_id(solution: Solution) -> str:
     """The plan id (`plan.content_id`) of a solution, before its Plan exists."""
     c = solution.cands
-    placements = []
-    for i, (w, row) in enumerate(zip(c.fleet.workloads, solution.choice, strict=True)):
-        cloud, region, itype, pricing = c.key(int(row))
-        nodes = nodes_of(c, i, int(c.offer[int(row)]))
-        placements.append((w.name, cloud, region, itype, nodes, pricing))
-    return placement_id(placements)
+    return placement_id(placement_of(c, i, row) for i, row in enumerate(solution.choice.tolist()))
+
+
+def placement_of(c: CandidateSet, i: int, row: int) -> tuple[str, str, str, str, int, str]:
+    """(workload, cloud, region, instance type, nodes, pricing) of workload i on `row`: what
+    `plan.placement_id` hashes."""
+    cloud, region, itype, pricing = c.key(row)
+    return (
+        c.fleet.workloads[i].name,
+        cloud,
+        region,
+        itype,
+        nodes_of(c, i, int(c.offer[row])),
+        pricing,
+    )

@@ -20,7 +20,7 @@ import numpy as np
 from cloudwright.core.gcpause import gc_paused
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.cluster_fees import fee_shares
-from cloudwright.optimizer.explain import Explainer, Solution, solution_id
+from cloudwright.optimizer.explain import Explainer, Solution, placement_of, solution_id
 from cloudwright.optimizer.fleet.resolve import resolve
 from cloudwright.optimizer.fleet.sites import site_annotator, site_catalog, site_notes
 from cloudwright.optimizer.fleet.spec import (
@@ -55,7 +55,6 @@ from cloudwright.optimizer.solver.objective import (
 from cloudwright.optimizer.solver.objective import objective_unit as unit_of
 from cloudwright.optimizer.solver.offers import OfferTable, build_offer_table
 from cloudwright.optimizer.solver.splits import build_splits
-from cloudwright.optimizer.solver.work import nodes_of
 from cloudwright.optimizer.split_plan import SplitMerge
 
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -346,12 +345,9 @@ def _placements(
     solution: Solution, merge: SplitMerge
 ) -> Iterator[tuple[str, str, str, str, int, str]]:
     """The plan's placements in assignment order, split workloads merged (the plan id)."""
-    cands = solution.cands
     for i, row in enumerate(solution.choice.tolist()):
         if not merge.is_part(i):
-            cloud, region, itype, pricing = cands.key(int(row))
-            nodes = nodes_of(cands, i, int(cands.offer[int(row)]))
-            yield (cands.fleet.workloads[i].name, cloud, region, itype, nodes, pricing)
+            yield placement_of(solution.cands, i, row)
         elif i in merge.first:
             yield from merge.placements(i)
 

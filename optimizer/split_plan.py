@@ -221,7 +221,7 @@ def _deployment_metrics(catalog: Catalog, cands: CandidateSet, deps: list[Deploy
             "users": users,
             "replicas": d.nodes,
             "nodes": d.nodes,
-            "egress_gb_month": sum(fleet.workloads[p].egress_gb_month for p in d.parts),
+            "egress_gb_month": _egress(cands, d.parts),
         }
         if d.parent.gpu.h100_equivalents is not None:  # the parts' whole nodes, as placed
             update["gpu"] = GpuRequest.model_construct(

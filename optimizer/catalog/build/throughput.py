@@ -92,6 +92,16 @@ def _repos(sources: pd.Series) -> str:
     return "; ".join(dict.fromkeys(found))
 
 
+def _provenance(own: pd.DataFrame, ref: pd.DataFrame) -> dict[str, str]:
+    """Which results a ratio compares: counts, submitters, systems, availability."""
+    return {
+        "results": f"{len(own)} vs {len(ref)}",
+        "submitters": _names(own["submitter"]) + " vs " + _names(ref["submitter"]),
+        "systems": _names(own["system"]) + " vs " + _names(ref["system"]),
+        "availability": _availability(own["availability"]),
+    }
+
+
 def _names(values: pd.Series) -> str:
     return ", ".join(sorted({str(v) for v in values.dropna()}))
 
@@ -147,10 +157,7 @@ def _training(path: Path) -> list[dict[str, object]]:
                     "chips": int(chips),
                     "h100_chips": int(nearest),
                     "scale_mismatch": round(abs(math.log2(nearest / chips)), 4),
-                    "results": f"{len(own)} vs {len(base)}",
-                    "submitters": _names(own["submitter"]) + " vs " + _names(base["submitter"]),
-                    "systems": _names(own["system"]) + " vs " + _names(base["system"]),
-                    "availability": _availability(own["availability"]),
+                    **_provenance(own, base),
                     "method": (
                         f"median H100 chip-hours at {int(nearest)} chips ({base_h:g}) ÷ median "
                         f"{family} chip-hours at {int(chips)} chips ({own_h:g}); "
@@ -196,10 +203,7 @@ def _inference(path: Path) -> list[dict[str, object]]:
                     "h100_chips": max(ref_chips),
                     # tokens/s per chip is a per-chip figure already: no scale correction.
                     "scale_mismatch": 0.0,
-                    "results": f"{len(own)} vs {len(ref)}",
-                    "submitters": _names(own["submitter"]) + " vs " + _names(ref["submitter"]),
-                    "systems": _names(own["system"]) + " vs " + _names(ref["system"]),
-                    "availability": _availability(own["availability"]),
+                    **_provenance(own, ref),
                     "method": (
                         f"median {family} tokens/s per accelerator ({value:g}; systems of "
                         f"{'/'.join(map(str, chips))} chips) ÷ median H100 ({base:g}; "

@@ -84,7 +84,7 @@ class Explainer:
         c = self.cands
         # Alternatives and what blocks them, chosen a chunk of workloads at a time when an
         # assignment of the chunk is first built (`_chunk`): a plan rendered by several
-        # processes (optimizer/forked.py) computes each chunk in the process that needs it.
+        # processes (cloudwright/core/forked.py) computes each chunk in the process that needs it.
         self._chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 4
         self._chosen_place += c.purchase[self.choice]
         self._alt_chunks: dict[int, list[np.ndarray]] = {}

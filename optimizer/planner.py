@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from cloudwright.core.forked import default_workers, render_ranges
 from cloudwright.core.gcpause import gc_paused
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.cluster_fees import fee_shares
@@ -29,7 +30,6 @@ from cloudwright.optimizer.fleet.spec import (
     Fleet,
 )
 from cloudwright.optimizer.fleet.split import expand_splits
-from cloudwright.optimizer.forked import default_workers, render_ranges
 from cloudwright.optimizer.lock import LockContext, MoveCosts, changes, lock_context, move_costs
 from cloudwright.optimizer.models.energy import ProfileSource
 from cloudwright.optimizer.notes import plan_notes
@@ -215,7 +215,7 @@ class PlanDraft:
 
     def rendered(self, workers: int | None = None) -> Iterator[bytes]:
         """Every assignment's JSON (`plan.assignment_json`), in order: a large plan's are
-        built on every usable core (optimizer/forked.py; `workers` overrides)."""
+        built on every usable core (cloudwright/core/forked.py; `workers` overrides)."""
         n = default_workers(self.count) if workers is None else workers
         return render_ranges(self.count, self._render, n)
 

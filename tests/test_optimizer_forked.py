@@ -1,4 +1,4 @@
-"""Rendering in forked processes (optimizer/forked.py): the same pieces in the same order,
+"""Rendering in forked processes (cloudwright/core/forked.py): the same pieces in the same order,
 whatever the number of workers, and a failed child costs time, never output."""
 
 from __future__ import annotations
@@ -7,13 +7,15 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from cloudwright.core.forked import default_workers, render_ranges, run_ranges, shared_buffer
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet
-from cloudwright.optimizer.forked import default_workers, render_ranges
 from cloudwright.optimizer.plan import load_plan, save_plan
 from cloudwright.optimizer.planner import draft_plan, objective_spec, optimise, prepare
+from cloudwright.optimizer.solver import metrics
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
 
@@ -62,3 +64,50 @@ def test_a_plan_rendered_on_two_cores_is_byte_for_byte_the_same(
     assert len(load_plan(two).assignments) == 30
     save_plan(draft.head, tmp_path / "plain.json", draft.assignments())
     assert (tmp_path / "plain.json").read_bytes() == one.read_bytes()
+
+
+def _shared(count: int) -> np.ndarray:
+    return np.frombuffer(shared_buffer(count * 8), dtype=np.int64, count=count)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_children_fill_shared_arrays_as_one_process_would(workers: int) -> None:
+    out = _shared(1001)
+    out[:] = -1
+
+    def square(lo: int, hi: int) -> None:
+        out[lo:hi] = np.arange(lo, hi) ** 2
+
+    run_ranges(1001, square, workers)
+    assert np.array_equal(out, np.arange(1001) ** 2)
+
+
+def test_a_failing_child_has_its_range_done_again() -> None:
+    parent, out = os.getpid(), _shared(90)
+
+    def flaky(lo: int, hi: int) -> None:
+        out[lo:hi] = np.arange(lo, hi)
+        if os.getpid() != parent:
+            out[lo] = -7  # a half-done range, then the child fails
+            os.kill(os.getpid(), 9)
+
+    run_ranges(90, flaky, 3)
+    assert np.array_equal(out, np.arange(90))
+
+
+def test_candidate_metrics_filled_on_two_cores_equal_one_process(
+    fixture_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workloads = [
+        {"name": f"w{i}", "kind": "inference", "gpu": {"type": "L4"}, "egress_gb_month": i}
+        for i in range(40)
+    ]
+    fleet = Fleet.model_validate({"version": 1, "workloads": workloads})
+    monkeypatch.setattr(metrics, "CHUNK_ROWS", 7)  # many chunks, ranges that split them
+    monkeypatch.setattr(metrics, "default_workers", lambda count, minimum: 2)
+    two = prepare(fleet, fixture_catalog).cands.metrics
+    monkeypatch.setattr(metrics, "default_workers", lambda count, minimum: 1)
+    one = prepare(fleet, fixture_catalog).cands.metrics
+    assert len(one.total_usd) > 14
+    for name in metrics.FULL:
+        assert np.array_equal(getattr(one, name), getattr(two, name), equal_nan=True), name

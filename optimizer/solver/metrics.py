@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from cloudwright.core.forked import default_workers, run_ranges, shared_buffer
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.catalog.egress import EgressLadder, Tiers
 from cloudwright.optimizer.fleet.spec import Fleet
@@ -95,6 +96,7 @@ class _Rows:
 
 
 CHUNK_ROWS = 1 << 18  # candidates per pass: bounds the temporaries at 10^7 candidates
+PARALLEL_MIN_ROWS = 2 * CHUNK_ROWS  # fewer candidates: one process (a fork costs ~10-50 ms)
 
 
 class _PerWorkload:
@@ -169,7 +171,15 @@ class CandidateMetrics:
         self._per = _PerWorkload(fleet)
         self._latency = _latency_table(catalog, table, fleet)
         full = _compute_chunked(
-            catalog, table, fleet, rows, deferrals, profiles, FULL, (self._per, self._latency)
+            catalog,
+            table,
+            fleet,
+            rows,
+            deferrals,
+            profiles,
+            FULL,
+            (self._per, self._latency),
+            workers=default_workers(len(rows[0]), PARALLEL_MIN_ROWS),
         )
         self.total_usd, self.carbon_kg = full["total_usd"], full["carbon_kg"]
         self.latency_ms = full["latency_ms"]
@@ -223,26 +233,46 @@ def _compute_chunked(
     profiles: ProfileSource | None,
     keep: tuple[str, ...],
     read: tuple[_PerWorkload, tuple[np.ndarray, np.ndarray] | None] | None = None,
+    *,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """The `keep` figures of every row. Each figure is a function of its own row: large
     sets go through in chunks of CHUNK_ROWS rows into preallocated arrays (the same values,
-    a fraction of the temporaries)."""
+    a fraction of the temporaries), with `workers` > 1 on that many cores: children forked
+    after the arrays are made in shared memory each fill a range of rows (core/forked.py).
+    Measured profiles name their sources per row: with `profiles`, one process does all."""
     wl, offer, buy = rows
     per, latency = read or (_PerWorkload(fleet), _latency_table(catalog, table, fleet))
-    out: dict[str, Any] = {}
     sources: dict[tuple[int, int], str] = {}
-    for lo in range(0, max(len(wl), 1), CHUNK_ROWS):
-        hi = min(lo + CHUNK_ROWS, len(wl))
+
+    def part(lo: int, hi: int) -> Metrics:
         chunk = (wl[lo:hi], offer[lo:hi], buy[lo:hi])
-        part = _compute(catalog, table, fleet, per, latency, chunk, deferrals, profiles)
-        for name in keep:
-            values = getattr(part, name)
-            if name not in out:
-                out[name] = np.empty(len(wl), dtype=values.dtype)
-            out[name][lo:hi] = values
-        sources.update(part.measured_source)
+        return _compute(catalog, table, fleet, per, latency, chunk, deferrals, profiles)
+
+    # One row gives each figure's dtype: the arrays are made before any child is forked.
+    probe = part(0, min(1, len(wl)))
+    forked = workers > 1 and profiles is None
+    out: dict[str, Any] = {}
+    for name in keep:
+        dtype = getattr(probe, name).dtype
+        out[name] = _shared_empty(len(wl), dtype) if forked else np.empty(len(wl), dtype)
+
+    def fill(lo: int, hi: int) -> None:
+        for start in range(lo, max(hi, lo + 1), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, hi)
+            got = part(start, stop)
+            for name in keep:
+                out[name][start:stop] = getattr(got, name)
+            sources.update(got.measured_source)
+
+    run_ranges(len(wl), fill, workers if forked else 1)
     out["measured_source"] = sources
     return out
+
+
+def _shared_empty(count: int, dtype: np.dtype) -> np.ndarray:
+    """An uninitialised array that children forked after this call write into."""
+    return np.frombuffer(shared_buffer(count * dtype.itemsize), dtype=dtype, count=count)
 
 
 def _compute(

@@ -1,4 +1,5 @@
-"""Render a long sequence in forked processes: the plan's assignments on every core.
+"""Work on every core through forked processes: rendering a long sequence of pieces
+(`render_ranges`: the plan's assignments), and filling shared arrays (`run_ranges`).
 
 A 10^5-workload plan spends most of its last phase explaining and serialising assignments,
 one at a time, each independent of the others. `render_ranges` splits the indexes into
@@ -7,15 +8,20 @@ problem is shared, not copied), renders the first range itself meanwhile, then s
 child's pieces back in order. Each child writes its pieces to a temporary file (length-
 prefixed) and leaves with `os._exit`, running nothing of the parent's exit handlers.
 
-Invariants: the pieces come out exactly as `render(0, count)` yields them, whatever the
-number of workers; a child that fails (any exception, a signal) has its range rendered again
-by the parent, so a failure costs time, never output; a child's file is read as a stream
-(never held whole). Without `os.fork`
-(Windows) or with one worker, nothing is forked.
+`run_ranges(count, work, workers)` is the same split for work that writes its results into
+memory made by `shared_buffer` before the fork (an anonymous shared mapping: what a child
+writes there, the parent reads; nothing else a child does is seen by the parent).
+
+Invariants: the pieces come out exactly as `render(0, count)` yields them, and shared
+buffers hold exactly what `work(0, count)` writes, whatever the number of workers; a child
+that fails (any exception, a signal) has its range done again by the parent, so a failure
+costs time, never output; a child's file is read as a stream (never held whole). Without
+`os.fork` (Windows) or with one worker, nothing is forked.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import tempfile
@@ -23,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 Render = Callable[[int, int], Iterator[bytes]]  # (start, stop) → pieces, in order
+Work = Callable[[int, int], None]  # (start, stop) → results written to shared buffers
 PARALLEL_MIN = 4000  # below this a fork (tens of ms with a large heap) does not pay
 MAX_WORKERS = 4
 _LENGTH = struct.Struct("<Q")
@@ -35,11 +42,49 @@ def usable_cores() -> int:
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
-def default_workers(count: int) -> int:
-    """Workers for `count` items: one per usable core (≤ MAX_WORKERS), one when few."""
-    if count < PARALLEL_MIN or not hasattr(os, "fork"):
+def default_workers(count: int, minimum: int = PARALLEL_MIN) -> int:
+    """Workers for `count` items: one per usable core (≤ MAX_WORKERS), one when fewer than
+    `minimum` (where a fork does not pay)."""
+    if count < minimum or not hasattr(os, "fork"):
         return 1
     return max(1, min(MAX_WORKERS, usable_cores()))
+
+
+def shared_buffer(size: int) -> mmap.mmap:
+    """`size` bytes (at least one) that children forked after this call share with the
+    parent: what `run_ranges` work writes here comes back."""
+    return mmap.mmap(-1, max(size, 1))  # anonymous, MAP_SHARED: the default on POSIX
+
+
+def run_ranges(count: int, work: Work, workers: int) -> None:
+    """`work(0, count)`, the ranges after the first done by forked children (their results
+    must go to `shared_buffer` memory; see the module docstring)."""
+    if workers <= 1 or count < 2 or not hasattr(os, "fork"):
+        work(0, count)
+        return
+    bounds = [count * k // workers for k in range(workers + 1)]
+    children: list[tuple[int, int, int]] = []
+    for k in range(1, workers):
+        lo, hi = bounds[k], bounds[k + 1]
+        pid = os.fork()
+        if pid == 0:  # the child: work, leave without the parent's handlers
+            code = 1
+            try:
+                work(lo, hi)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append((pid, lo, hi))
+    failed: list[tuple[int, int]] = []
+    try:
+        work(bounds[0], bounds[1])
+    finally:  # every child waited for, even when the parent's own range raised
+        for pid, lo, hi in children:
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                failed.append((lo, hi))
+    for lo, hi in failed:
+        work(lo, hi)
 
 
 def render_ranges(count: int, render: Render, workers: int) -> Iterator[bytes]:

@@ -10,7 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cloudwright.core.forked import default_workers, render_ranges, run_ranges, shared_buffer
+from cloudwright.core.errors import InputError
+from cloudwright.core.forked import (
+    Ahead,
+    default_workers,
+    render_ranges,
+    run_ranges,
+    shared_buffer,
+)
+from cloudwright.core.yamlsource import load_yaml, load_yaml_ahead
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.plan import load_plan, save_plan
@@ -111,3 +119,60 @@ def test_candidate_metrics_filled_on_two_cores_equal_one_process(
     assert len(one.total_usd) > 14
     for name in metrics.FULL:
         assert np.array_equal(getattr(one, name), getattr(two, name), equal_nan=True), name
+
+
+def test_a_job_ahead_gives_its_value_from_the_child() -> None:
+    parent = os.getpid()
+    with Ahead(lambda: {"pid": os.getpid(), "xs": [1.5, None, True]}, dict, dict) as ahead:
+        got = ahead.result()
+    assert got["pid"] != parent and got["xs"] == [1.5, None, True]
+
+
+def test_a_job_whose_child_fails_runs_here_and_raises_here() -> None:
+    parent = os.getpid()
+
+    def job() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return 7
+
+    assert Ahead(job, int, int).result() == 7
+    with pytest.raises(ZeroDivisionError):
+        Ahead(lambda: 1 // 0, int, int).result()
+    # A value marshal cannot carry: the child fails to send it, the parent does the job.
+    assert Ahead(lambda: Path("x"), str, Path).result() == Path("x")
+
+
+def test_a_child_never_asked_for_is_ended() -> None:
+    import time
+
+    started = time.monotonic()
+    with Ahead(lambda: time.sleep(60), lambda _: 0, lambda _: None) as ahead:
+        pid = ahead._pid
+    assert pid is not None and time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def test_yaml_read_ahead_is_load_yaml(tmp_path: Path) -> None:
+    text = "version: 1\nworkloads:\n  - name: a\n    gpu: {type: L4}\n    countries: [NO]\n"
+    good = tmp_path / "fleet.yaml"
+    good.write_text(text)
+    with load_yaml_ahead(good, what="fleet file") as ahead:
+        assert ahead._pid is not None  # a regular file: read in a child
+        assert ahead.result() == load_yaml(good, what="fleet file")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("workloads:\n  - name: a\n  name: b\n   oops\n")
+    with pytest.raises(InputError) as here:
+        load_yaml(bad, what="fleet file")
+    with pytest.raises(InputError) as ahead_error:
+        load_yaml_ahead(bad, what="fleet file").result()
+    assert str(ahead_error.value) == str(here.value)
+    assert ahead_error.value.location == here.value.location
+
+
+def test_a_pipe_is_read_once_by_the_parent(tmp_path: Path) -> None:
+    fifo = tmp_path / "fleet.fifo"
+    os.mkfifo(fifo)
+    with load_yaml_ahead(fifo, what="fleet file") as ahead:
+        assert ahead._pid is None  # not forked: a child would consume the stream

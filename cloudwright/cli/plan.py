@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from cloudwright.optimizer.fleet.spec import Fleet
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.optimizer.pareto import ParetoPoint
     from cloudwright.optimizer.planner import Problem
@@ -91,16 +92,15 @@ def plan_command(
 
     refuse_inputs(out, fleet, lock)
     refuse_inputs(chart, fleet, lock, out)
+    loaded = _read_fleet(fleet)
     from cloudwright.cli.common import open_catalog
     from cloudwright.cli.console import emit, err_console
     from cloudwright.core.gcpause import gc_paused
-    from cloudwright.optimizer.fleet import load_fleet
     from cloudwright.optimizer.fleet.resolve import resolve
     from cloudwright.optimizer.plan import load_plan, save_plan
     from cloudwright.optimizer.planner import draft_plan, objective_spec, optimise, prepare
     from cloudwright.reports import plan as render
 
-    loaded = load_fleet(fleet)
     catalog = open_catalog(catalog_dir)
     with gc_paused():
         resolved = resolve(loaded, catalog)
@@ -143,6 +143,19 @@ def plan_command(
         emit(render.render_markdown(result, points), None)
     else:
         _print(render.plan_renderables(result, brief=out is not None), points)
+
+
+def _read_fleet(path: Path) -> Fleet:
+    """The fleet file, its YAML read on the other core while the plan path imports
+    (~0.5 s: pandas, the solver, the plan models)."""
+    from cloudwright.core.yamlsource import load_yaml_ahead
+
+    with load_yaml_ahead(path, what="fleet file") as parsed:
+        import cloudwright.optimizer.planner
+        import cloudwright.reports.plan  # noqa: F401  (imported here to overlap the read)
+        from cloudwright.optimizer.fleet import load_fleet
+
+        return load_fleet(path, parsed.result())
 
 
 def _print(items: list[RenderableType], points: list[ParetoPoint] | None) -> None:

@@ -41,6 +41,7 @@ from typing import Any, Literal
 import yaml
 
 from cloudwright.core.errors import InputError
+from cloudwright.core.forked import Ahead
 from cloudwright.core.yamlblock import BlockReader, Decline
 
 PathKey = tuple[str | int, ...]
@@ -167,6 +168,30 @@ def load_yaml(
     source = Path(path)
     text = read_text(source, what=what)
     return parse_yaml(text, str(source), source.resolve().parent, syntax=syntax)
+
+
+def load_yaml_ahead(
+    path: str | Path, *, what: str = "file", syntax: str = "YAML"
+) -> Ahead[tuple[Any, SourceMap]]:
+    """`load_yaml(path)` started in a forked child (`core.forked.Ahead`), so a command can
+    import what it needs meanwhile; `.result()` is what `load_yaml` returns or raises. Only
+    a regular file is read ahead: a pipe or a device is read once, by this process."""
+    return Ahead(
+        lambda: load_yaml(path, what=what, syntax=syntax),
+        _pack_parsed,
+        _unpack_parsed,
+        fork=Path(path).is_file(),
+    )
+
+
+def _pack_parsed(parsed: tuple[Any, SourceMap]) -> tuple[Any, ...]:
+    data, smap = parsed
+    return (data, smap.origin, smap.lines, str(smap.base_dir), smap.items)
+
+
+def _unpack_parsed(packed: tuple[Any, ...]) -> tuple[Any, SourceMap]:
+    data, origin, lines, base_dir, items = packed
+    return data, SourceMap(origin, lines, Path(base_dir), items)
 
 
 # ---- YAML 1.2 core schema -------------------------------------------------------------------

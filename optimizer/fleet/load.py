@@ -27,10 +27,11 @@ from cloudwright.optimizer.fleet.spec import Fleet, Workload
 MAX_REPORTED = 8
 
 
-def load_fleet(path: str | Path) -> Fleet:
-    """Parse and validate the fleet file at `path`."""
+def load_fleet(path: str | Path, parsed: tuple[Any, SourceMap] | None = None) -> Fleet:
+    """Parse and validate the fleet file at `path` (`parsed`: its YAML already read, by
+    `core.yamlsource.load_yaml_ahead`)."""
     with gc_paused():
-        data, smap = load_yaml(path, what="fleet file")
+        data, smap = parsed if parsed is not None else load_yaml(path, what="fleet file")
         return fleet_from_data(data, smap)
 
 

@@ -82,13 +82,15 @@ class Explainer:
         self._usage = self.coupling.usage(self.choice)
         self._storages: dict[tuple[float, float, int], Storage] = {}
         c = self.cands
-        # Alternatives and what blocks them, chosen a chunk of workloads at a time when an
-        # assignment of the chunk is first built (`_chunk`): a plan rendered by several
-        # processes (cloudwright/core/forked.py) computes each chunk in the process that needs it.
+        # Alternatives and what blocks them, chosen for a window of workloads at a time, from
+        # the first one asked for (`_window`): a plan rendered by several processes
+        # (cloudwright/core/forked.py) computes each range's in the process that builds it,
+        # and no further than the range's end (`stop_at`).
         self._chosen_place = c.table.region_idx[c.offer[self.choice]].astype(np.int64) * 4
         self._chosen_place += c.purchase[self.choice]
-        self._alt_chunks: dict[int, list[np.ndarray]] = {}
+        self._alternative_rows: dict[int, np.ndarray] = {}
         self._blocked: dict[tuple[int, int], list[str]] = {}
+        self._stop = len(c.start) - 1
         # Distinct regions per workload: rows are sorted by offer, and offers by region.
         region = c.table.region_idx[c.offer]
         change = np.ones(len(c), dtype=bool)
@@ -179,24 +181,31 @@ class Explainer:
         )
 
     # ---- alternatives -----------------------------------------------------------------
+    def stop_at(self, stop: int) -> None:
+        """Assignments from here on are asked for up to workload `stop` (exclusive) only: a
+        window of alternatives ends there."""
+        self._stop = stop
+
     def _alt_rows(self, i: int) -> np.ndarray:
         """Workload i's best rows on the objective, one per (region, pricing) other than the
         chosen one's, at most MAX_ALTERNATIVES."""
-        k = i // ALTERNATIVES_CHUNK
-        if k not in self._alt_chunks:
-            self._chunk(k)
-        return self._alt_chunks[k][i - k * ALTERNATIVES_CHUNK]
+        found = self._alternative_rows.get(i)
+        if found is None:
+            self._window(i)
+            found = self._alternative_rows[i]
+        return found
 
-    def _chunk(self, k: int) -> None:
-        """Alternatives of workloads in chunk k (vectorised: each workload's answer depends
-        on its own rows only) and the blockers of them and of each one's own best."""
+    def _window(self, w0: int) -> None:
+        """Alternatives of workloads w0.. (ALTERNATIVES_CHUNK of them, or up to `stop_at`'s
+        workload), vectorised: each workload's answer depends on its own rows only; and the
+        blockers of them and of each one's own best."""
         c = self.cands
-        w0 = k * ALTERNATIVES_CHUNK
-        w1 = min(w0 + ALTERNATIVES_CHUNK, len(c.start) - 1)
+        n = len(c.start) - 1
+        w1 = min(w0 + ALTERNATIVES_CHUNK, self._stop if w0 < self._stop else n)
         lo, hi = int(c.start[w0]), int(c.start[w1])
         n_places = 4 * len(c.table.regions.keys) + 4
         rows = self._alternatives_of(lo, hi, w0, w1, self._chosen_place, n_places)
-        self._alt_chunks[k] = rows
+        self._alternative_rows.update(zip(range(w0, w1), rows, strict=True))
         pairs = [(w0 + j, int(r)) for j, mine in enumerate(rows) for r in mine]
         pairs += [(i, int(self.best[i])) for i in range(w0, w1) if self.best[i] != self.choice[i]]
         self._blocked.update(self._blockers_for(pairs))
@@ -257,8 +266,8 @@ class Explainer:
 
     def blockers(self, i: int, row: int) -> list[str]:
         """Constraints that swapping workload i onto `row` (alone) would break."""
-        if (i, row) not in self._blocked and i // ALTERNATIVES_CHUNK not in self._alt_chunks:
-            self._chunk(i // ALTERNATIVES_CHUNK)  # the pairs an assignment asks for, at once
+        if (i, row) not in self._blocked and i not in self._alternative_rows:
+            self._window(i)  # the pairs an assignment asks for, at once
         if (i, row) not in self._blocked:
             self._blocked.update(self._blockers_for([(i, row)]))
         return self._blocked[(i, row)]

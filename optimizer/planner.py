@@ -220,6 +220,7 @@ class PlanDraft:
         return render_ranges(self.count, self._render, n)
 
     def _render(self, start: int, stop: int) -> Iterator[bytes]:
+        self.explainer.stop_at(stop)  # this process builds start..stop-1 only
         with gc_paused():  # 10^5 short-lived models, no cycles
             for a in self._built(start, stop):
                 yield assignment_json(self.finish(a) if self.finish is not None else a)

@@ -154,8 +154,9 @@ class RowMatrix:
 
     def take_columns(self, columns: np.ndarray) -> RowMatrix:
         """The columns `columns` (ascending, distinct), renumbered 0..len(columns)-1."""
-        position = np.full(self.n_cols, -1, dtype=np.int64)
-        position[columns] = np.arange(len(columns))
+        # int32 positions (columns < 2^31): half the bytes to write and gather at 10^7.
+        position = np.full(self.n_cols, -1, dtype=np.int32)
+        position[columns] = np.arange(len(columns), dtype=np.int32)
         new = position[self.indices]
         del position
         keep = new >= 0
@@ -165,7 +166,7 @@ class RowMatrix:
         counts = [int(np.count_nonzero(keep[lo:hi])) for lo, hi in pairwise(bounds)]
         indptr = np.zeros(self.n_rows + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
-        return RowMatrix(indptr, new[keep], self.data[keep], len(columns))
+        return RowMatrix(indptr, new[keep].astype(np.int64), self.data[keep], len(columns))
 
     def scale_rows(self, scale: np.ndarray) -> RowMatrix:
         return RowMatrix(self.indptr, self.indices, self.data * self._per_entry(scale), self.n_cols)

@@ -37,12 +37,12 @@ from cloudwright.optimizer.catalog.egress import EgressLadder, Tiers
 from cloudwright.optimizer.fleet.spec import Fleet
 from cloudwright.optimizer.models.energy import ProfileSource, network_energy_kwh
 from cloudwright.optimizer.models.infrastructure import InfrastructurePricer
-from cloudwright.optimizer.models.latency import LatencyModel, Population
 from cloudwright.optimizer.models.storage import StoragePricer
 from cloudwright.optimizer.models.throughput import WorkSizing
 from cloudwright.optimizer.purchase import COMMIT_1Y, COMMIT_3Y, COMMIT_BILLED_HOURS, SPOT
 from cloudwright.optimizer.solver.deferral import DeferralPlan
 from cloudwright.optimizer.solver.offers import OfferTable
+from cloudwright.optimizer.solver.user_latency import LatencyTable, candidate_latency, latency_table
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ class CandidateMetrics:
         self._inputs = (catalog, table, fleet, rows, deferrals, profiles)
         # Read once: at 10^5 workloads each read of the fleet takes ~0.1 s.
         self._per = _PerWorkload(fleet)
-        self._latency = _latency_table(catalog, table, fleet)
+        self._latency = latency_table(catalog, table, fleet)
         full = _compute_chunked(
             catalog,
             table,
@@ -232,7 +232,7 @@ def _compute_chunked(
     deferrals: dict[int, DeferralPlan],
     profiles: ProfileSource | None,
     keep: tuple[str, ...],
-    read: tuple[_PerWorkload, tuple[np.ndarray, np.ndarray] | None] | None = None,
+    read: tuple[_PerWorkload, LatencyTable] | None = None,
     *,
     workers: int = 1,
 ) -> dict[str, Any]:
@@ -242,7 +242,7 @@ def _compute_chunked(
     after the arrays are made in shared memory each fill a range of rows (core/forked.py).
     Measured profiles name their sources per row: with `profiles`, one process does all."""
     wl, offer, buy = rows
-    per, latency = read or (_PerWorkload(fleet), _latency_table(catalog, table, fleet))
+    per, latency = read or (_PerWorkload(fleet), latency_table(catalog, table, fleet))
     sources: dict[tuple[int, int], str] = {}
 
     def part(lo: int, hi: int) -> Metrics:
@@ -280,7 +280,7 @@ def _compute(
     table: OfferTable,
     fleet: Fleet,
     per: _PerWorkload,
-    latency: tuple[np.ndarray, np.ndarray] | None,
+    latency: LatencyTable,
     rows: tuple[np.ndarray, np.ndarray, np.ndarray],
     deferrals: dict[int, DeferralPlan],
     profiles: ProfileSource | None,
@@ -342,7 +342,7 @@ def _compute(
         + net_kg / months
         + embodied,
         shift_saving_kg=saving_kg,
-        latency_ms=_latency(latency, r),
+        latency_ms=candidate_latency(latency, r.wl, r.region),
         gpus=table.gpu_count[offer] * nodes,
         storage_unknown=unknown,
         measured=measured,
@@ -595,35 +595,3 @@ def _embodied(
     return np.asarray(
         per_gpu_month * table.gpu_count[r.offer] * nodes * hours / hours_in_month, dtype=float
     )
-
-
-def _latency_table(
-    catalog: Catalog, table: OfferTable, fleet: Fleet
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Weighted user RTT per (set of users, region), and each workload's set (row 0: no
-    users, NaN); None when no workload has users."""
-    if not any(w.users for w in fleet.workloads):
-        return None
-    model = LatencyModel.from_catalog(catalog)
-    regions = table.regions
-    keys: dict[tuple[tuple[float, float, float], ...], int] = {}
-    rows = [np.full(len(regions.keys), np.nan)]
-    slot = np.zeros(len(fleet.workloads), dtype=np.int64)
-    for i, w in enumerate(fleet.workloads):
-        if not w.users:
-            continue
-        key = tuple((u.lat, u.lon, u.weight) for u in w.users)
-        if key not in keys:
-            keys[key] = len(rows)
-            pops = [Population(u.lat, u.lon, u.weight) for u in w.users]
-            rows.append(model.weighted_rtt_ms(pops, regions.lat, regions.lon))
-        slot[i] = keys[key]
-    return np.vstack(rows), slot
-
-
-def _latency(latency: tuple[np.ndarray, np.ndarray] | None, r: _Rows) -> np.ndarray:
-    """Weighted user RTT per candidate: one vector per distinct set of users, gathered."""
-    if latency is None:
-        return np.full(len(r.wl), np.nan)
-    by_users, slot = latency
-    return np.asarray(by_users[slot[r.wl], r.region], dtype=float)

@@ -13,16 +13,20 @@ from cloudwright.optimizer.catalog import Catalog, UnitPrice
 from cloudwright.optimizer.catalog.types import _none_if_na
 
 
-def _by_scan(catalog: Catalog, key: tuple[str, str, str, str], region: str) -> UnitPrice | None:
-    """The reference: filter the table, sort the region's rows by tier_start (unknown first)."""
+def _by_scan(
+    catalog: Catalog, key: tuple[str, str, str, str], region: str, base: pd.DataFrame | None = None
+) -> UnitPrice | None:
+    """The reference: filter the table, sort the region's rows by tier_start (unknown first).
+    `base`: the item's rows, already filtered (table order)."""
     frame = catalog.unit_prices
     cloud, service, product, unit = key
-    base = frame[
-        (frame["cloud"] == cloud)
-        & (frame["service"] == service)
-        & (frame["product"] == product)
-        & (frame["unit"] == unit)
-    ]
+    if base is None:
+        base = frame[
+            (frame["cloud"] == cloud)
+            & (frame["service"] == service)
+            & (frame["product"] == product)
+            & (frame["unit"] == unit)
+        ]
     for wanted in (region, "*"):
         hit = base[base["region"] == wanted]
         if not hit.empty:
@@ -49,13 +53,20 @@ def _row(region: str | None, usd: float | None, tier: float | None, **kw: Any) -
 def test_packaged_catalog_index_matches_a_table_scan() -> None:
     catalog = Catalog.load()
     frame = catalog.unit_prices
-    keys = set(frame[["cloud", "service", "product", "unit"]].dropna().itertuples(index=False))
+    columns = ["cloud", "service", "product", "unit"]
+    keys = set(frame[columns].dropna().itertuples(index=False))
     assert keys, "the packaged catalog has unit prices"
+    # Each item's rows filtered once (groups keep table order), not once per region asked.
+    items = {tuple(k): rows for k, rows in frame.groupby(columns, sort=False)}
+    by_cloud = {c: set(rows["region"].dropna()) for c, rows in frame.groupby("cloud")}
     for key in keys:
-        regions = set(frame.loc[frame["cloud"] == key[0], "region"].dropna()) | {"nowhere-1"}
-        for region in regions:
-            expected = _by_scan(catalog, tuple(key), region)
+        for region in by_cloud[key[0]] | {"nowhere-1"}:
+            expected = _by_scan(catalog, tuple(key), region, items[tuple(key)])
             assert catalog.unit_price(*key, region) == expected, (key, region)
+    probe = next(iter(sorted(keys)))  # the grouped rows are the filter's rows
+    assert _by_scan(catalog, tuple(probe), "nowhere-1") == _by_scan(
+        catalog, tuple(probe), "nowhere-1", items[tuple(probe)]
+    )
 
 
 def test_tiers_unknown_first_then_lowest_then_table_order() -> None:

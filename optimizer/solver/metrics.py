@@ -249,19 +249,19 @@ def _compute_chunked(
         chunk = (wl[lo:hi], offer[lo:hi], buy[lo:hi])
         return _compute(catalog, table, fleet, per, latency, chunk, deferrals, profiles)
 
-    # One row gives each figure's dtype: the arrays are made before any child is forked.
-    probe = part(0, min(1, len(wl)))
     forked = workers > 1 and profiles is None
     out: dict[str, Any] = {}
-    for name in keep:
-        dtype = getattr(probe, name).dtype
-        out[name] = _shared_empty(len(wl), dtype) if forked else np.empty(len(wl), dtype)
+    if forked:  # one row gives each figure's dtype: the arrays exist before the fork
+        probe = part(0, min(1, len(wl)))
+        out = {name: _shared_empty(len(wl), getattr(probe, name).dtype) for name in keep}
 
     def fill(lo: int, hi: int) -> None:
         for start in range(lo, max(hi, lo + 1), CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, hi)
             got = part(start, stop)
             for name in keep:
+                if name not in out:  # one process: the first chunk gives the dtype
+                    out[name] = np.empty(len(wl), dtype=getattr(got, name).dtype)
                 out[name][start:stop] = getattr(got, name)
             sources.update(got.measured_source)
 

@@ -19,7 +19,8 @@ from cloudwright.core.forked import (
     run_ranges,
     shared_buffer,
 )
-from cloudwright.core.yamlsource import AHEAD_MIN_BYTES, load_yaml, load_yaml_ahead
+from cloudwright.core.yamlahead import AHEAD_MIN_BYTES, load_yaml_ahead
+from cloudwright.core.yamlsource import load_yaml
 from cloudwright.optimizer import explain
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet

@@ -149,7 +149,7 @@ def _read_fleet(path: Path) -> Fleet:
     """The fleet file, its YAML read on the other core while the plan path imports
     (~0.5 s: pandas, the solver, the plan models)."""
     from cloudwright.core.gcpause import gc_paused
-    from cloudwright.core.yamlsource import load_yaml_ahead
+    from cloudwright.core.yamlahead import load_yaml_ahead
 
     # Imports build ~10^5 objects that live as long as the process: the collector's passes
     # over them free nothing (paused: ~0.05 s).

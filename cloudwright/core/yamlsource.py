@@ -31,19 +31,16 @@ stack program's settings and by the resource-graph readers), with the handling o
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any, Literal
 
 import yaml
 
 from cloudwright.core.errors import InputError
-from cloudwright.core.forked import Ahead
 from cloudwright.core.yamlblock import BlockReader, Decline
 
 PathKey = tuple[str | int, ...]
@@ -51,10 +48,6 @@ PathKey = tuple[str | int, ...]
 # below the item's first}; items laid out alike share one layout.
 ItemLines = dict[PathKey, list[tuple[int, dict[PathKey, int]]]]
 MERGE_TAG = "tag:yaml.org,2002:merge"
-# Files read ahead in a forked child (`load_yaml_ahead`) from this size: 256 KiB of fleet YAML
-# (~1,200 workloads) takes ~25 ms to read, about what the fork costs the parent afterwards
-# (its pages turn copy-on-write while it imports).
-AHEAD_MIN_BYTES = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -174,36 +167,6 @@ def load_yaml(
     source = Path(path)
     text = read_text(source, what=what)
     return parse_yaml(text, str(source), source.resolve().parent, syntax=syntax)
-
-
-def load_yaml_ahead(
-    path: str | Path, *, what: str = "file", syntax: str = "YAML"
-) -> Ahead[tuple[Any, SourceMap]]:
-    """`load_yaml(path)` started in a forked child (`core.forked.Ahead`), so a command can
-    import what it needs meanwhile; `.result()` is what `load_yaml` returns or raises. Only
-    a regular file of AHEAD_MIN_BYTES or more is read ahead: a pipe or a device is read
-    once, by this process, and a small file reads faster than a fork costs."""
-    try:
-        stat = os.stat(path)
-        ahead = S_ISREG(stat.st_mode) and stat.st_size >= AHEAD_MIN_BYTES
-    except (OSError, ValueError):
-        ahead = False  # load_yaml says what is wrong with the path
-    return Ahead(
-        lambda: load_yaml(path, what=what, syntax=syntax),
-        _pack_parsed,
-        _unpack_parsed,
-        fork=ahead,
-    )
-
-
-def _pack_parsed(parsed: tuple[Any, SourceMap]) -> tuple[Any, ...]:
-    data, smap = parsed
-    return (data, smap.origin, smap.lines, str(smap.base_dir), smap.items)
-
-
-def _unpack_parsed(packed: tuple[Any, ...]) -> tuple[Any, SourceMap]:
-    data, origin, lines, base_dir, items = packed
-    return data, SourceMap(origin, lines, Path(base_dir), items)
 
 
 # ---- YAML 1.2 core schema -------------------------------------------------------------------

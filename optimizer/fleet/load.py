@@ -29,7 +29,7 @@ MAX_REPORTED = 8
 
 def load_fleet(path: str | Path, parsed: tuple[Any, SourceMap] | None = None) -> Fleet:
     """Parse and validate the fleet file at `path` (`parsed`: its YAML already read, by
-    `core.yamlsource.load_yaml_ahead`)."""
+    `core.yamlahead.load_yaml_ahead`)."""
     with gc_paused():
         data, smap = parsed if parsed is not None else load_yaml(path, what="fleet file")
         return fleet_from_data(data, smap)

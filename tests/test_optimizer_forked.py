@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cloudwright.core.errors import InputError
 from cloudwright.core.forked import (
     Ahead,
     default_workers,
@@ -19,8 +18,6 @@ from cloudwright.core.forked import (
     run_ranges,
     shared_buffer,
 )
-from cloudwright.core.yamlahead import AHEAD_MIN_BYTES, load_yaml_ahead
-from cloudwright.core.yamlsource import load_yaml
 from cloudwright.optimizer import explain
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.fleet.spec import Fleet
@@ -161,31 +158,3 @@ def test_a_child_never_asked_for_is_ended() -> None:
     assert pid is not None and time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
-
-
-def test_yaml_read_ahead_is_load_yaml(tmp_path: Path) -> None:
-    text = "version: 1\nworkloads:\n  - name: a\n    gpu: {type: L4}\n    countries: [NO]\n"
-    good = tmp_path / "fleet.yaml"
-    good.write_text(text + "# padding\n" * (AHEAD_MIN_BYTES // 10))
-    with load_yaml_ahead(good, what="fleet file") as ahead:
-        assert ahead._pid is not None  # a regular file: read in a child
-        assert ahead.result() == load_yaml(good, what="fleet file")
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("workloads:\n  - name: a\n  name: b\n   oops\n" + "#\n" * AHEAD_MIN_BYTES)
-    with pytest.raises(InputError) as here:
-        load_yaml(bad, what="fleet file")
-    with pytest.raises(InputError) as ahead_error:
-        load_yaml_ahead(bad, what="fleet file").result()
-    assert str(ahead_error.value) == str(here.value)
-    assert ahead_error.value.location == here.value.location
-
-
-def test_a_pipe_or_a_small_file_is_read_by_the_parent(tmp_path: Path) -> None:
-    fifo = tmp_path / "fleet.fifo"
-    os.mkfifo(fifo)
-    with load_yaml_ahead(fifo, what="fleet file") as ahead:
-        assert ahead._pid is None  # not forked: a child would consume the stream
-    small = tmp_path / "small.yaml"
-    small.write_text("version: 1\n")
-    with load_yaml_ahead(small, what="fleet file") as ahead:
-        assert ahead._pid is None and ahead.result() == load_yaml(small, what="fleet file")

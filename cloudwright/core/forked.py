@@ -28,6 +28,7 @@ stream (never held whole); no child outlives the object that forked it. Without 
 
 from __future__ import annotations
 
+import gc
 import marshal
 import mmap
 import os
@@ -176,6 +177,7 @@ class Ahead(Generic[T]):
             code = 1
             try:
                 os.close(read)
+                gc.disable()  # a throwaway process: the exit frees what the job builds
                 payload = marshal.dumps(pack(job()))
                 with os.fdopen(write, "wb") as sink:
                     sink.write(payload)

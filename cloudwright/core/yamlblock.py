@@ -59,7 +59,10 @@ class BlockReader:
     """Reads one document (see the module docstring); `read()` returns the data, and fills
     `lines` and `items` as `_EventBuilder` would."""
 
-    def __init__(self, text: str, scalar: Callable[[str], Any], max_depth: int) -> None:
+    def __init__(
+        self, text: str, scalar: Callable[[str], Any], max_depth: int, first: int = 0
+    ) -> None:
+        """`first`: the 0-based line of the text's first line in its file (a part of one)."""
         self.scalar = scalar
         self.max_depth = max_depth
         self.lines: dict[PathKey, int] = {}
@@ -81,6 +84,8 @@ class BlockReader:
             indents = [indents[n] for n in numbers]
         if not numbers or indents[0]:
             raise Decline  # empty (comments only), or an indented document: libyaml decides
+        if first:
+            numbers = [n + first for n in numbers]
         bodies = stripped
         indents.append(-1)  # sentinel: the end closes every block
         self.indents, self.bodies, self.numbers = indents, bodies, numbers

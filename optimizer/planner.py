@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 
-from cloudwright.core.forked import default_workers, render_ranges
+from cloudwright.core.forked import Rendering, default_workers, render_ranges
 from cloudwright.core.gcpause import gc_paused
 from cloudwright.optimizer.catalog import Catalog
 from cloudwright.optimizer.cluster_fees import fee_shares
@@ -58,6 +59,8 @@ from cloudwright.optimizer.solver.splits import build_splits
 from cloudwright.optimizer.split_plan import SplitMerge
 
 DEFAULT_TIME_LIMIT_S = 60.0
+# The parent's share of a prerendered plan: it builds the head (notes, totals) first.
+FIRST_SHARE = 0.45
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,8 @@ class PlanDraft:
     finish: Callable[[Assignment], Assignment] | None = None
     # Split workloads: their parts become one assignment per region (split_plan.py).
     merge: SplitMerge | None = None
+    # Children forked by `draft_plan(prerender=True)`, rendering while the head was built.
+    started: Rendering | None = None
 
     def assignments(self) -> Iterator[Assignment]:
         for a in self._built(0, self.count):
@@ -216,24 +221,21 @@ class PlanDraft:
     def rendered(self, workers: int | None = None) -> Iterator[bytes]:
         """Every assignment's JSON (`plan.assignment_json`), in order: a large plan's are
         built on every usable core (cloudwright/core/forked.py; `workers` overrides)."""
+        if workers is None and self.started is not None:
+            return iter(self.started)  # once: the children's files are read as they stream
         n = default_workers(self.count) if workers is None else workers
         return render_ranges(self.count, self._render, n)
 
+    def close(self) -> None:
+        """End prerendering children whose pieces were not read (an error, a table instead)."""
+        if self.started is not None:
+            self.started.cancel()
+
     def _render(self, start: int, stop: int) -> Iterator[bytes]:
-        self.explainer.stop_at(stop)  # this process builds start..stop-1 only
-        with gc_paused():  # 10^5 short-lived models, no cycles
-            for a in self._built(start, stop):
-                yield assignment_json(self.finish(a) if self.finish is not None else a)
+        return _render_range(self.explainer, self.finish, self.merge, start, stop)
 
     def _built(self, start: int, stop: int) -> Iterator[Assignment]:
-        """Assignments of workloads start..stop-1 (a split workload's regions at its first
-        part)."""
-        merge = self.merge
-        for i in range(start, stop):
-            if merge is None or not merge.is_part(i):
-                yield self.explainer.assignment(i)
-            elif i in merge.first:
-                yield from merge.assignments(i, self.explainer)
+        return _built(self.explainer, self.merge, start, stop)
 
     def plan(self) -> Plan:
         """The whole plan, every assignment built."""
@@ -246,6 +248,31 @@ class PlanDraft:
         if self.finish is not None:
             tagged = [self.finish(a) for a in tagged]
         return self.head.model_copy(update={"assignments": tagged})
+
+
+def _render_range(
+    explainer: Explainer,
+    finish: Callable[[Assignment], Assignment] | None,
+    merge: SplitMerge | None,
+    start: int,
+    stop: int,
+) -> Iterator[bytes]:
+    explainer.stop_at(stop)  # this process builds start..stop-1 only
+    with gc_paused():  # 10^5 short-lived models, no cycles
+        for a in _built(explainer, merge, start, stop):
+            yield assignment_json(finish(a) if finish is not None else a)
+
+
+def _built(
+    explainer: Explainer, merge: SplitMerge | None, start: int, stop: int
+) -> Iterator[Assignment]:
+    """Assignments of workloads start..stop-1 (a split workload's regions at its first
+    part)."""
+    for i in range(start, stop):
+        if merge is None or not merge.is_part(i):
+            yield explainer.assignment(i)
+        elif i in merge.first:
+            yield from merge.assignments(i, explainer)
 
 
 def build_plan(
@@ -265,10 +292,13 @@ def draft_plan(
     *,
     fleet_name: str | None = None,
     created_at: datetime | None = None,
+    prerender: bool = False,
 ) -> PlanDraft:
-    """The plan of `outcome`, its assignments not yet built (see `PlanDraft`)."""
-    solution, result, spec = outcome.solution, outcome.result, outcome.spec
-    cands = problem.cands
+    """The plan of `outcome`, its assignments not yet built (see `PlanDraft`). With
+    `prerender`, a large plan's children start rendering their ranges before the head (notes,
+    totals, changes) is built, and `rendered()` returns them: the caller must write the plan
+    (or `close()` the draft)."""
+    solution, cands = outcome.solution, problem.cands
     merge = None
     plan_id = solution_id(solution)
     if solution.coupling.splits is not None:
@@ -284,6 +314,32 @@ def draft_plan(
             ],
         )
     explainer = Explainer(solution, plan_id, fees)
+    finish = site_annotator(problem.fleet, problem.catalog)
+    started = None
+    workers = default_workers(len(solution.choice)) if prerender else 1
+    if workers > 1:
+        render = partial(_render_range, explainer, finish, merge)
+        started = Rendering(len(solution.choice), render, workers, first_share=FIRST_SHARE)
+    try:
+        head = _head(problem, outcome, explainer, merge, fleet_name or "", created_at)
+    except BaseException:
+        if started is not None:
+            started.cancel()
+        raise
+    return PlanDraft(head, explainer, len(solution.choice), finish, merge, started)
+
+
+def _head(
+    problem: Problem,
+    outcome: Outcome,
+    explainer: Explainer,
+    merge: SplitMerge | None,
+    fleet_name: str,
+    created_at: datetime | None,
+) -> Plan:
+    """The plan without its assignments: totals, notes and changes cover them all."""
+    solution, result, spec, cands = outcome.solution, outcome.result, outcome.spec, problem.cands
+    plan_id, fees = explainer.plan_id, explainer.fees
     diff = []
     if problem.lock is not None and solution.moves is not None:
         diff = changes(
@@ -302,7 +358,7 @@ def draft_plan(
     metrics, choice = problem.cands.metrics, solution.choice
     # Summed as Python floats in workload order: the figures the assignments carry, added
     # up as `sum(a.monthly_usd for a in assignments)` would.
-    head = Plan(
+    return Plan(
         id=plan_id,
         created_at=when.isoformat(timespec="seconds"),
         fleet=fleet_name or problem.fleet.name or "",
@@ -339,7 +395,6 @@ def draft_plan(
         ],
         changes=diff,
     )
-    return PlanDraft(head, explainer, len(choice), site_annotator(problem.fleet, catalog), merge)
 
 
 def _placements(

@@ -158,3 +158,33 @@ def test_a_child_never_asked_for_is_ended() -> None:
     assert pid is not None and time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def test_a_plan_prerendered_while_its_head_is_built_is_the_same(
+    fixture_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from cloudwright.optimizer import planner
+
+    workloads = [
+        {"name": f"w{i}", "kind": "batch", "gpu": {"type": "A100-40GB", "count": 8}}
+        for i in range(30)
+    ]
+    problem = prepare(Fleet.model_validate({"version": 1, "workloads": workloads}), fixture_catalog)
+    outcome = optimise(problem, objective_spec(problem))
+    when = datetime.fromisoformat("2026-12-03T00:00:00+00:00")
+    serial = draft_plan(problem, outcome, created_at=when)
+    save_plan(serial.head, tmp_path / "serial.json", rendered=serial.rendered(1))
+    monkeypatch.setattr(planner, "default_workers", lambda count: 2)  # any plan: forked
+    early = draft_plan(problem, outcome, created_at=when, prerender=True)
+    assert early.started is not None
+    save_plan(early.head, tmp_path / "early.json", rendered=early.rendered())
+    assert (tmp_path / "early.json").read_bytes() == (tmp_path / "serial.json").read_bytes()
+    # A draft whose pieces are never read: closing it ends the children, removes their files.
+    before = set(Path(tempfile.gettempdir()).glob("cloudwright-render-*"))
+    unread = draft_plan(problem, outcome, created_at=when, prerender=True)
+    assert unread.started is not None and unread.started._children
+    unread.close()
+    assert not unread.started._children
+    assert set(Path(tempfile.gettempdir()).glob("cloudwright-render-*")) <= before

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cloudwright.optimizer.fleet.spec import Fleet
     from cloudwright.optimizer.models.energy import ProfileSource
     from cloudwright.optimizer.pareto import ParetoPoint
-    from cloudwright.optimizer.planner import Problem
+    from cloudwright.optimizer.planner import PlanDraft, Problem
 
 
 PIPE_WIDTH = 150
@@ -94,10 +94,9 @@ def plan_command(
     refuse_inputs(chart, fleet, lock, out)
     loaded = _read_fleet(fleet)
     from cloudwright.cli.common import open_catalog
-    from cloudwright.cli.console import emit, err_console
     from cloudwright.core.gcpause import gc_paused
     from cloudwright.optimizer.fleet.resolve import resolve
-    from cloudwright.optimizer.plan import load_plan, save_plan
+    from cloudwright.optimizer.plan import load_plan
     from cloudwright.optimizer.planner import draft_plan, objective_spec, optimise, prepare
     from cloudwright.reports import plan as render
 
@@ -114,7 +113,31 @@ def plan_command(
     spec = objective_spec(problem, objective.value if objective else None, carbon_price)
     outcome = optimise(problem, spec, time_limit_s=time_limit)
     when = _timestamp(created_at)
-    draft = draft_plan(problem, outcome, fleet_name=fleet_name, created_at=when)
+    # Streamed to --out: the assignments' renderers may start before the head is built.
+    count = len(outcome.solution.choice)
+    streamed = out is not None and (fmt is not PlanFormat.table or count > render.BRIEF_ROWS)
+    draft = draft_plan(problem, outcome, fleet_name=fleet_name, created_at=when, prerender=streamed)
+    try:
+        _finish(draft, problem, out, chart, fmt, pareto, when, time_limit)
+    finally:
+        draft.close()
+
+
+def _finish(
+    draft: PlanDraft,
+    problem: Problem,
+    out: Path | None,
+    chart: Path | None,
+    fmt: PlanFormat,
+    pareto: bool,
+    when: datetime | None,
+    time_limit: float,
+) -> None:
+    """Write and print the drafted plan."""
+    from cloudwright.cli.console import emit, err_console
+    from cloudwright.optimizer.plan import save_plan
+    from cloudwright.reports import plan as render
+
     head = draft.head
     if when is not None and head.solver is not None:  # reproducible: no wall-clock figure
         head = head.model_copy(update={"solver": head.solver.model_copy(update={"seconds": None})})

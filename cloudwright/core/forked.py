@@ -36,6 +36,7 @@ import signal
 import struct
 import tempfile
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -103,25 +104,76 @@ def run_ranges(count: int, work: Work, workers: int) -> None:
 
 
 def render_ranges(count: int, render: Render, workers: int) -> Iterator[bytes]:
-    """`render(0, count)`'s pieces, the ranges after the first rendered by forked children."""
-    if workers <= 1 or count < 2 or not hasattr(os, "fork"):
-        yield from render(0, count)
-        return
-    bounds = [count * k // workers for k in range(workers + 1)]
-    children: list[tuple[int, Path, int, int]] = []
-    with tempfile.TemporaryDirectory(prefix="cloudwright-render-") as scratch:
-        for k in range(1, workers):
-            lo, hi = bounds[k], bounds[k + 1]
-            path = Path(scratch) / f"range-{k}.bin"
+    """`render(0, count)`'s pieces, the ranges after the first rendered by forked children
+    (forked when the first piece is asked for)."""
+    rendering = Rendering(count, render, workers)
+    try:
+        yield from rendering
+    finally:
+        rendering.cancel()
+
+
+class Rendering:
+    """`render(0, count)`'s pieces, the ranges after the first rendered by children forked
+    now, so the parent can do other work before it iterates (the plan's head, say). The
+    first range's share of `count` is `first_share` (default: an equal share). Iterate once;
+    `cancel()` (or leaving it as a context manager) ends children whose pieces were not read
+    and removes their files."""
+
+    def __init__(
+        self, count: int, render: Render, workers: int, *, first_share: float | None = None
+    ) -> None:
+        self._render = render
+        self._children: list[tuple[int, Path, int, int]] = []
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        if workers <= 1 or count < 2 or not hasattr(os, "fork"):
+            self._first = (0, count)
+            return
+        share = 1.0 / workers if first_share is None else first_share
+        first = max(1, min(count - 1, round(count * share)))
+        rest = count - first
+        bounds = [first + rest * k // (workers - 1) for k in range(workers)]
+        self._first = (0, first)
+        self._scratch = tempfile.TemporaryDirectory(prefix="cloudwright-render-")
+        for lo, hi in pairwise(bounds):
+            path = Path(self._scratch.name) / f"range-{lo}.bin"
             pid = os.fork()
             if pid == 0:  # the child: render, write, leave without the parent's handlers
                 _child(render, lo, hi, path)
-            children.append((pid, path, lo, hi))
-        yield from render(bounds[0], bounds[1])
-        for pid, path, lo, hi in children:
-            _, status = os.waitpid(pid, 0)
-            ok = os.waitstatus_to_exitcode(status) == 0
-            yield from _read(path) if ok else render(lo, hi)
+            self._children.append((pid, path, lo, hi))
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._render(*self._first)
+            while self._children:
+                pid, path, lo, hi = self._children[0]
+                _, status = os.waitpid(pid, 0)
+                self._children.pop(0)
+                ok = os.waitstatus_to_exitcode(status) == 0
+                yield from _read(path) if ok else self._render(lo, hi)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """End the children not yet waited for; remove their files."""
+        children, self._children = self._children, []
+        for pid, _, _, _ in children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def __enter__(self) -> Rendering:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.cancel()
 
 
 def _child(render: Render, lo: int, hi: int, path: Path) -> None:

@@ -67,3 +67,24 @@ def test_echoed_names_are_escaped_and_truncated(tmp_path: Path) -> None:
     done = run_cli("plan", str(fleet))
     assert done.returncode == 2 and "\x1b" not in done.stderr
     assert "H" * 200 not in done.stderr
+
+
+def test_the_console_script_ends_with_the_commands_exit_code_and_output(tmp_path: Path) -> None:
+    """`app.run` (the console script) skips the interpreter's teardown: the exit code, stdout
+    and stderr must be exactly the command's."""
+    import subprocess
+    import sys
+
+    def script(*args: str) -> subprocess.CompletedProcess[str]:
+        code = "import sys; from cloudwright.cli.app import run; sys.argv[0] = 'cloudwright'; run()"
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        )
+
+    done = script("--version")
+    assert done.returncode == 0 and __version__ in done.stdout
+    missing = script("plan", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    fleet = Path(__file__).resolve().parent.parent / "examples" / "fleet.yaml"
+    planned = script("plan", str(fleet), "-f", "json")
+    assert planned.returncode == 0 and planned.stdout.rstrip().endswith("}")  # flushed whole

@@ -41,6 +41,12 @@ class PlanFormat(StrEnum):
     markdown = "markdown"
 
 
+# What a plan built is left to the process exit (the console script ends with os._exit, see
+# `app.run`): freeing 10^5 workloads' objects one by one takes ~0.35 s. A later in-process
+# call (tests) replaces, and so frees, the previous one's.
+_LEFT_FOR_EXIT: list[object] = []
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the top-level app."""
     app.command(name="plan")(plan_command)
@@ -117,6 +123,7 @@ def plan_command(
     count = len(outcome.solution.choice)
     streamed = out is not None and (fmt is not PlanFormat.table or count > render.BRIEF_ROWS)
     draft = draft_plan(problem, outcome, fleet_name=fleet_name, created_at=when, prerender=streamed)
+    _LEFT_FOR_EXIT[:] = [resolved, problem, outcome, draft]
     try:
         _finish(draft, problem, out, chart, fmt, pareto, when, time_limit)
     finally:

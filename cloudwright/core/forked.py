@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from cloudwright.core.gcpause import gc_paused
 
@@ -103,6 +103,24 @@ def run_ranges(count: int, work: Work, workers: int) -> None:
         work(lo, hi)
 
 
+class Cancellable:
+    """Children that leaving a `with` block ends (`cancel()`), whether or not they were used."""
+
+    def cancel(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.cancel()
+
+
 def render_ranges(count: int, render: Render, workers: int) -> Iterator[bytes]:
     """`render(0, count)`'s pieces, the ranges after the first rendered by forked children
     (forked when the first piece is asked for)."""
@@ -113,7 +131,7 @@ def render_ranges(count: int, render: Render, workers: int) -> Iterator[bytes]:
         rendering.cancel()
 
 
-class Rendering:
+class Rendering(Cancellable):
     """`render(0, count)`'s pieces, the ranges after the first rendered by children forked
     now, so the parent can do other work before it iterates (the plan's head, say). The
     first range's share of `count` is `first_share` (default: an equal share). Iterate once;
@@ -164,17 +182,6 @@ class Rendering:
             self._scratch.cleanup()
             self._scratch = None
 
-    def __enter__(self) -> Rendering:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.cancel()
-
 
 def _child(render: Render, lo: int, hi: int, path: Path) -> None:
     code = 1
@@ -205,7 +212,7 @@ def _read(path: Path) -> Iterator[bytes]:
             yield piece
 
 
-class Ahead(Generic[T]):
+class Ahead(Cancellable, Generic[T]):
     """`job()` started now in a forked child; `result()` waits for it (see the module
     docstring). Use as a context manager: leaving it ends a child whose result was never
     asked for."""
@@ -262,14 +269,3 @@ class Ahead(Generic[T]):
             os.close(self._fd)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-
-    def __enter__(self) -> Ahead[T]:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.cancel()

@@ -17,10 +17,9 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 from stat import S_ISREG
-from types import TracebackType
 from typing import Any
 
-from cloudwright.core.forked import Ahead
+from cloudwright.core.forked import Ahead, Cancellable
 from cloudwright.core.yamlblock import BlockReader, Decline
 from cloudwright.core.yamlsource import (
     MAX_DEPTH,
@@ -47,7 +46,7 @@ _CONTENT = re.compile(r"\n[ ]*[^\s#]")
 Part = tuple[Any, dict[PathKey, int], ItemLines] | None  # data, lines, items; None: declined
 
 
-class AheadRead:
+class AheadRead(Cancellable):
     """The parse of one file, started in one or two children (see the module docstring)."""
 
     def __init__(self, path: str | Path, what: str, syntax: str) -> None:
@@ -97,17 +96,6 @@ class AheadRead:
             part.cancel()
         if self._whole is not None:
             self._whole.cancel()
-
-    def __enter__(self) -> AheadRead:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.cancel()
 
 
 def load_yaml_ahead(path: str | Path, *, what: str = "file", syntax: str = "YAML") -> AheadRead:

@@ -36,6 +36,7 @@ import signal
 import struct
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
@@ -82,15 +83,7 @@ def run_ranges(count: int, work: Work, workers: int) -> None:
     children: list[tuple[int, int, int]] = []
     for k in range(1, workers):
         lo, hi = bounds[k], bounds[k + 1]
-        pid = os.fork()
-        if pid == 0:  # the child: work, leave without the parent's handlers
-            code = 1
-            try:
-                work(lo, hi)
-                code = 0
-            finally:
-                os._exit(code)
-        children.append((pid, lo, hi))
+        children.append((_fork(partial(work, lo, hi)), lo, hi))
     failed: list[tuple[int, int]] = []
     try:
         work(bounds[0], bounds[1])
@@ -155,9 +148,7 @@ class Rendering(Cancellable):
         self._scratch = tempfile.TemporaryDirectory(prefix="cloudwright-render-")
         for lo, hi in pairwise(bounds):
             path = Path(self._scratch.name) / f"range-{lo}.bin"
-            pid = os.fork()
-            if pid == 0:  # the child: render, write, leave without the parent's handlers
-                _child(render, lo, hi, path)
+            pid = _fork(partial(_write_pieces, render, lo, hi, path))
             self._children.append((pid, path, lo, hi))
 
     def __iter__(self) -> Iterator[bytes]:
@@ -183,17 +174,26 @@ class Rendering(Cancellable):
             self._scratch = None
 
 
-def _child(render: Render, lo: int, hi: int, path: Path) -> None:
-    code = 1
-    try:
-        with path.open("wb") as fh:
-            for piece in render(lo, hi):
-                fh.write(_LENGTH.pack(len(piece)))
-                fh.write(piece)
-            fh.write(_LENGTH.pack(_END))  # end mark: a file without it is a failed child
-        code = 0
-    finally:
-        os._exit(code)
+def _fork(job: Callable[[], object]) -> int:
+    """A child that runs `job()` and leaves with os._exit (0: done, 1: it raised), running
+    nothing of the parent's exit handlers; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            job()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _write_pieces(render: Render, lo: int, hi: int, path: Path) -> None:
+    with path.open("wb") as fh:
+        for piece in render(lo, hi):
+            fh.write(_LENGTH.pack(len(piece)))
+            fh.write(piece)
+        fh.write(_LENGTH.pack(_END))  # end mark: a file without it is a failed child
 
 
 def _read(path: Path) -> Iterator[bytes]:
@@ -231,18 +231,15 @@ class Ahead(Cancellable, Generic[T]):
         if not fork or not hasattr(os, "fork"):
             return  # result() runs the job here
         read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: job, send, leave without the parent's handlers
-            code = 1
-            try:
-                os.close(read)
-                gc.disable()  # a throwaway process: the exit frees what the job builds
-                payload = marshal.dumps(pack(job()))
-                with os.fdopen(write, "wb") as sink:
-                    sink.write(payload)
-                code = 0
-            finally:
-                os._exit(code)
+
+        def send() -> None:
+            os.close(read)
+            gc.disable()  # a throwaway process: the exit frees what the job builds
+            payload = marshal.dumps(pack(job()))
+            with os.fdopen(write, "wb") as sink:
+                sink.write(payload)
+
+        pid = _fork(send)
         os.close(write)
         self._pid, self._fd = pid, read
 
